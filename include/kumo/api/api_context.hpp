@@ -1,0 +1,24 @@
+#pragma once
+// What the API layer may use: the services, nothing below them.
+#include "kumo/core/config.hpp"
+#include "kumo/services/compute.hpp"
+#include "kumo/services/event_bus.hpp"
+#include "kumo/services/host_registry.hpp"
+#include "kumo/services/identity.hpp"
+#include "kumo/services/operations.hpp"
+#include "kumo/services/store.hpp"
+
+namespace kumo {
+
+struct api_context {
+    const config& cfg;
+    store& db;
+    event_bus& bus;
+    identity& ids;
+    host_registry& hosts;
+    compute& vms;
+    operations& ops;
+    std::string web_dir;
+};
+
+}  // namespace kumo

@@ -1,0 +1,55 @@
+#pragma once
+// Daemon configuration. Layers, lowest first: embedded defaults < JSON config file < KUMO_* environment
+// < command-line flags. Every key has one name used in all layers (`listen` / KUMO_LISTEN / --listen).
+#include "kumo/core/error.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace kumo {
+
+struct config {
+    std::string listen = "127.0.0.1:8443";
+    std::string data_dir;  // default: /var/lib/kumo as root, ~/.local/share/kumo otherwise
+    bool tls = true;
+    std::string tls_cert;  // empty: self-signed certificate made in data_dir on first start
+    std::string tls_key;
+    int simulate = 0;  // > 0: that many simulated hosts on libvirt's test driver
+    std::string log_level = "info";
+    std::int64_t token_ttl_s = 86400;
+    std::int64_t max_body_bytes = 1 << 20;
+    std::int64_t stop_timeout_s = 60;    // graceful (ACPI) VM stop before it is forced
+    std::int64_t shutdown_grace_s = 20;  // SIGTERM: how long in-flight operations may run on
+    std::int64_t reconcile_interval_s = 30;
+    std::string virt_type = "auto";    // local host: auto (kvm if /dev/kvm), kvm or qemu
+    std::string cpu_model = "qemu64";  // named model: host-passthrough is not portable
+    std::string web_dir;               // default: the installed web/ or the source tree's
+    bool register_local_host = true;
+};
+
+// The split-out inputs of each layer, so the merge is pure and testable.
+struct config_layers {
+    std::optional<std::string> file_text;      // the JSON config file's content
+    std::string file_name;                     // for error messages
+    std::map<std::string, std::string> env;    // KUMO_* variables (others are ignored)
+    std::map<std::string, std::string> flags;  // key -> value, keys spelled as in the file
+};
+
+// Merges the layers over the embedded defaults. Errors: validation_failed naming the key
+// (`file:listen`, `KUMO_SIMULATE`, `--listen`) for unknown keys, wrong types and out-of-range values.
+result<config> build_config(const config_layers& layers);
+
+// Reads the process environment's KUMO_* variables that name config keys.
+std::map<std::string, std::string> config_env_from_process();
+
+// Splits "ADDR:PORT" ("[v6]:PORT" for IPv6). Errors: validation_failed for `field`.
+struct listen_address {
+    std::string host;
+    std::uint16_t port = 0;
+};
+result<listen_address> parse_listen(const std::string& s, const std::string& field);
+bool is_loopback_host(const std::string& host);
+
+}  // namespace kumo

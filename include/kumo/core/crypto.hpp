@@ -1,0 +1,21 @@
+#pragma once
+// Small OpenSSL wrappers. Hashing is CPU-heavy: call it off the core thread.
+#include <string>
+#include <string_view>
+
+namespace kumo::crypto {
+
+// "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>" with a 16-byte random salt.
+std::string hash_password(std::string_view password, int iterations = 600000);
+// Constant-time comparison against a stored hash; false for malformed hashes.
+bool verify_password(std::string_view password, std::string_view stored);
+
+std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string sha256_hex(std::string_view data);
+bool equal_constant_time(std::string_view a, std::string_view b);
+
+std::string base64url_encode(std::string_view raw);
+// Returns false on characters outside the URL-safe alphabet.
+bool base64url_decode(std::string_view text, std::string& out);
+
+}  // namespace kumo::crypto

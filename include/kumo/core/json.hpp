@@ -1,0 +1,6 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+namespace kumo {
+using json = nlohmann::json;
+}

@@ -1,0 +1,30 @@
+#pragma once
+// libvirt domain XML from typed fields. Every value is escaped; user-chosen text only ever appears
+// in <title> and the Kumo metadata element, never in names, paths or attributes libvirt acts on.
+#include <string>
+
+namespace kumo {
+
+enum class guest_kind { kvm, qemu, xen_hvm, xen_pv, test };
+
+struct domain_spec {
+    std::string uuid;
+    std::string title;  // the user's VM name
+    std::string project_id;
+    guest_kind kind = guest_kind::kvm;
+    int vcpus = 1;
+    int memory_mb = 64;
+    std::string arch = "x86_64";
+    std::string cpu_model = "qemu64";  // kvm/qemu: a named model, never host-passthrough
+    std::string vnc_password;          // VNC listens on loopback only
+};
+
+std::string render_domain_xml(const domain_spec& spec);
+
+// Escapes &, <, >, ' and " for XML text and attribute values.
+std::string xml_escape(std::string_view s);
+
+// The guest kind for a host's virt_type ("kvm", "qemu", "xen", "test"); xen defaults to HVM.
+guest_kind guest_kind_for(std::string_view virt_type);
+
+}  // namespace kumo

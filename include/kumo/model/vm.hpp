@@ -1,0 +1,42 @@
+#pragma once
+#include <optional>
+#include <string>
+
+namespace kumo {
+
+// Status and task state follow Nova: status is where the VM is, task_state what is being done to it.
+enum class vm_status { building, active, stopped, suspended, error, deleting };
+enum class vm_task { none, scheduling, spawning, starting, stopping, rebooting, suspending, resuming, deleting };
+// The hypervisor's view (libvirt virDomainState), kept current by lifecycle events and reconciliation.
+enum class power_state { unknown, running, paused, shutdown, shutoff, crashed, suspended_to_ram, missing };
+
+struct vm {
+    std::string id;  // also the libvirt domain UUID
+    std::string name;
+    std::string project_id;
+    std::string user_id;
+    std::string flavor_id;
+    std::string host_id;  // empty until placed
+    int vcpus = 0;        // copied from the flavor at create: a flavor change never resizes a VM silently
+    int ram_mb = 0;
+    vm_status status = vm_status::building;
+    vm_task task = vm_task::none;
+    power_state power = power_state::unknown;
+    std::string vnc_password;  // secret: never logged, never in API responses
+    std::string fault;         // why the VM is in error
+    std::string created_at, updated_at;
+};
+
+const char* to_string(vm_status s);
+const char* to_string(vm_task t);
+const char* to_string(power_state p);
+std::optional<vm_status> parse_vm_status(std::string_view s);
+std::optional<vm_task> parse_vm_task(std::string_view s);
+std::optional<power_state> parse_power_state(std::string_view s);
+
+// libvirt domain name for a VM: never the user's name, so user input cannot collide or inject.
+inline std::string domain_name_for(const std::string& vm_id) {
+    return "kumo-" + vm_id;
+}
+
+}  // namespace kumo

@@ -1,0 +1,70 @@
+#pragma once
+// VMs: create, actions, delete, and keeping the database in step with the hosts. Core thread.
+// A request is validated and recorded (VM row, per-VM task lock, operation) in one transaction before
+// anything touches a host, so an acknowledged request survives a crash and is resumed on restart.
+#include "kumo/domain/vm_state.hpp"
+#include "kumo/model/identity.hpp"
+#include "kumo/services/host_registry.hpp"
+#include "kumo/services/operations.hpp"
+#include "kumo/store/repos.hpp"
+
+namespace kumo {
+
+struct create_vm_request {
+    std::string name;
+    std::string flavor_id;
+    std::string host_id;  // admin only; empty: first fit
+};
+
+struct action_options {
+    bool force = false;  // stop: power off without waiting for the guest
+    bool hard = false;   // reboot: reset instead of asking the guest
+};
+
+struct vm_with_operation {
+    vm v;
+    operation op;
+};
+
+class compute {
+public:
+    compute(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops, const config& cfg)
+        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), cfg_(cfg) {}
+
+    // Errors: validation_failed (flavor_id, host_id), forbidden (host_id by a non-admin), no_valid_host.
+    awaitable<result<vm_with_operation>> create(const principal& who, create_vm_request req);
+    // Errors: not_found (also for another project's VM), operation_in_progress, conflict.
+    awaitable<result<vm_with_operation>> act(const principal& who, const std::string& id, vm_action a,
+                                             action_options opts);
+    awaitable<result<vm>> get(const principal& who, const std::string& id);
+    awaitable<result<std::vector<vm>>> list(const principal& who, repo::list_query q);
+
+    // Host hooks (see host_registry).
+    awaitable<void> on_host_connected(const std::string& host_id);
+    awaitable<void> on_domain_event(const std::string& host_id, const std::string& uuid);
+    // Compares every up host's domains with the database.
+    awaitable<void> reconcile_all();
+    // Re-runs the operations a previous daemon left pending or running.
+    awaitable<void> resume_unfinished();
+
+private:
+    op_task create_task(vm v);
+    op_task action_task(vm v, vm_action a, action_options opts);
+    awaitable<result<void>> graceful_stop(op_context& ctx, const vm& v);
+    awaitable<result<void>> run_action(op_context& ctx, const vm& v, vm_action a, action_options opts);
+    awaitable<void> reconcile_host(const std::string& host_id);
+    awaitable<void> restore_simulated(const std::string& host_id);
+    awaitable<void> save_vm(vm v);
+    awaitable<result<power_state>> power_of(const vm& v);
+    std::string domain_xml(const vm& v, const std::string& virt_type) const;
+    std::string virt_type_of(const std::string& host_id) const;
+
+    asio::io_context& core_;
+    store& store_;
+    event_bus& bus_;
+    host_registry& hosts_;
+    operations& ops_;
+    const config& cfg_;
+};
+
+}  // namespace kumo

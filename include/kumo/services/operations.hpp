@@ -1,0 +1,75 @@
+#pragma once
+// Long-running work as persisted operation objects (API.md). Runs on the core thread.
+// Each task is a coroutine owned by this service: it can be cancelled, and drain() waits for all.
+#include "kumo/model/operation.hpp"
+#include "kumo/services/event_bus.hpp"
+#include "kumo/services/store.hpp"
+
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace kumo {
+
+class op_context {
+public:
+    explicit op_context(std::string id) : id_(std::move(id)) {}
+    const std::string& id() const { return id_; }
+    bool cancelled() const { return cancelled_; }
+    void request_cancel() { cancelled_ = true; }
+    int progress = 0;
+
+private:
+    std::string id_;
+    bool cancelled_ = false;
+};
+
+// A task's body. It returns an error to fail the operation; errc::cancelled marks it cancelled.
+using op_task = std::function<awaitable<result<void>>(op_context&)>;
+
+class operations {
+public:
+    operations(asio::io_context& core, store& db, event_bus& bus) : core_(core), store_(db), bus_(bus) {}
+
+    // A new pending operation, not yet stored: callers insert it in the same transaction as their change.
+    static operation make(std::string kind, std::string resource, std::string target_id, std::string project_id,
+                          std::string user_id, json params = json::object());
+
+    // Starts running a stored operation. `cancellable` decides whether DELETE /operations/{id} may stop it.
+    void start(operation op, op_task task, bool cancellable);
+
+    // Waits up to `wait` for the operation to end, then returns its latest state.
+    awaitable<result<operation>> wait(const std::string& id, std::chrono::seconds wait);
+
+    // Requests cancellation. Errors: not_found; conflict when it already ended or cannot be cancelled.
+    awaitable<result<operation>> cancel(const std::string& id);
+
+    bool busy() const { return !running_.empty(); }
+    // Cancels nothing: waits until every running task ends or `deadline` passes (SIGTERM).
+    awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
+
+private:
+    struct running_op {
+        std::shared_ptr<op_context> ctx;
+        bool cancellable = false;
+    };
+    awaitable<void> run(operation op, op_task task, std::shared_ptr<op_context> ctx);
+    awaitable<void> finish(operation op, result<void> outcome);
+    void wake_waiters(const std::string& id);
+
+    asio::io_context& core_;
+    store& store_;
+    event_bus& bus_;
+    std::map<std::string, running_op> running_;
+    std::multimap<std::string, std::shared_ptr<asio::steady_timer>> waiters_;
+};
+
+// The problem+json object stored in a failed operation.
+json problem_json(const error& e);
+
+}  // namespace kumo

@@ -1,0 +1,74 @@
+#pragma once
+// Repository functions: the only place with SQL. All run on the store thread with its database.
+// Lookups return std::optional; writes throw sql_error (turned into kumo::error by transaction()).
+#include "kumo/model/flavor.hpp"
+#include "kumo/model/host.hpp"
+#include "kumo/model/identity.hpp"
+#include "kumo/model/operation.hpp"
+#include "kumo/model/vm.hpp"
+#include "kumo/store/database.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace kumo::repo {
+
+// Equality filters and keyset pagination shared by list calls; empty string = no filter.
+struct list_query {
+    int limit = 100;
+    std::string marker;  // id of the last item of the previous page
+    std::string name, status, host_id, project_id;
+};
+
+// identity
+void insert_project(sql::database& db, const project& p);
+std::optional<project> find_project(sql::database& db, std::string_view id_or_name);
+void insert_user(sql::database& db, const user& u);
+std::optional<user> find_user_by_name(sql::database& db, std::string_view name);
+std::optional<user> find_user(sql::database& db, std::string_view id);
+void add_membership(sql::database& db, std::string_view user_id, std::string_view project_id, std::string_view role);
+std::optional<std::string> find_role(sql::database& db, std::string_view user_id, std::string_view project_id);
+void insert_revoked_token(sql::database& db, std::string_view token_id, std::int64_t expires_at);
+std::vector<std::string> live_revoked_tokens(sql::database& db, std::int64_t now);
+
+// hosts
+void insert_host(sql::database& db, const host& h);
+void update_host(sql::database& db, const host& h);
+std::optional<host> find_host(sql::database& db, std::string_view id);
+std::vector<host> list_hosts(sql::database& db, const list_query& q);
+std::vector<host> all_hosts(sql::database& db);
+
+// flavors
+void insert_flavor(sql::database& db, const flavor& f);
+std::optional<flavor> find_flavor(sql::database& db, std::string_view id);
+std::vector<flavor> list_flavors(sql::database& db, const list_query& q);
+bool delete_flavor(sql::database& db, std::string_view id);
+bool flavor_in_use(sql::database& db, std::string_view id);
+
+// vms
+void insert_vm(sql::database& db, const vm& v);
+void update_vm(sql::database& db, const vm& v);
+bool delete_vm(sql::database& db, std::string_view id);
+std::optional<vm> find_vm(sql::database& db, std::string_view id);
+std::vector<vm> list_vms(sql::database& db, const list_query& q);
+std::vector<vm> vms_on_host(sql::database& db, std::string_view host_id);
+// Sets task_state only when none is set: the per-VM lock. Returns false when another task holds it.
+bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::string_view now);
+
+// operations
+void insert_operation(sql::database& db, const operation& op);
+void update_operation(sql::database& db, const operation& op);
+std::optional<operation> find_operation(sql::database& db, std::string_view id);
+std::vector<operation> list_operations(sql::database& db, const list_query& q);
+std::vector<operation> unfinished_operations(sql::database& db);
+
+}  // namespace kumo::repo
+
+namespace kumo::repo {
+struct host_usage {
+    int vcpus = 0;
+    std::int64_t ram_mb = 0;
+};
+// Resources claimed by the VMs placed on each host.
+std::map<std::string, host_usage> usage_by_host(sql::database& db);
+}  // namespace kumo::repo

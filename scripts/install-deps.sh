@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's archive only, whatever Kumo needs to build, test and run.
+# Idempotent: packages already present are skipped, and apt is not touched at all when nothing is missing.
+set -euo pipefail
+
+build_packages=(
+    build-essential cmake ninja-build ccache pkg-config clang-format
+    libboost1.81-dev libvirt-dev libsqlite3-dev nlohmann-json3-dev libssl-dev libfmt-dev catch2
+)
+runtime_packages=(
+    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
+    ovmf openssl curl python3 python3-websocket sqlite3 libxml2-utils
+)
+
+missing=()
+for p in "${build_packages[@]}" "${runtime_packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$status" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: everything is installed"
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# libvirt-daemon-system's postinst tries to start services; without systemd that is harmless.
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

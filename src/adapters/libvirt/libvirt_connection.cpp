@@ -1,0 +1,249 @@
+#include "libvirt_connection.hpp"
+
+#include "kumo/core/log.hpp"
+#include "libvirt_error.hpp"
+
+#include <fmt/format.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <memory>
+
+namespace kumo::lv {
+namespace {
+
+// Frees a libvirt object pointer on scope exit.
+struct domain_ptr {
+    virDomainPtr p = nullptr;
+    ~domain_ptr() {
+        if (p)
+            virDomainFree(p);
+    }
+};
+
+std::string version_string(unsigned long v) {
+    return fmt::format("{}.{}.{}", v / 1000000, (v / 1000) % 1000, v % 1000);
+}
+
+// The text of the first <tag> inside the capabilities' <host><cpu> block (libvirt-generated XML).
+std::string host_cpu_field(const std::string& caps, const std::string& tag) {
+    auto host = caps.find("<host>");
+    if (host == std::string::npos)
+        return {};
+    auto cpu = caps.find("<cpu>", host);
+    auto cpu_end = caps.find("</cpu>", host);
+    if (cpu == std::string::npos || cpu_end == std::string::npos)
+        return {};
+    auto open = caps.find("<" + tag + ">", cpu);
+    if (open == std::string::npos || open > cpu_end)
+        return {};
+    open += tag.size() + 2;
+    auto close = caps.find("</" + tag + ">", open);
+    return close == std::string::npos ? std::string() : caps.substr(open, close - open);
+}
+
+power_state map_state(int s) {
+    switch (s) {
+        case VIR_DOMAIN_RUNNING:
+        case VIR_DOMAIN_BLOCKED: return power_state::running;
+        case VIR_DOMAIN_PAUSED: return power_state::paused;
+        case VIR_DOMAIN_SHUTDOWN: return power_state::shutdown;
+        case VIR_DOMAIN_SHUTOFF: return power_state::shutoff;
+        case VIR_DOMAIN_CRASHED: return power_state::crashed;
+        case VIR_DOMAIN_PMSUSPENDED: return power_state::suspended_to_ram;
+        default: return power_state::unknown;
+    }
+}
+
+// Callback targets live on the heap; libvirt frees them through the free callbacks.
+struct callback_box {
+    connection_callbacks callbacks;
+};
+
+int on_lifecycle(virConnectPtr, virDomainPtr dom, int, int, void* opaque) {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    if (virDomainGetUUIDString(dom, uuid) == 0) {
+        auto* box = static_cast<callback_box*>(opaque);
+        if (box->callbacks.on_domain_event)
+            box->callbacks.on_domain_event(uuid);
+    }
+    return 0;
+}
+
+void on_close(virConnectPtr, int reason, void* opaque) {
+    auto* box = static_cast<callback_box*>(opaque);
+    if (box->callbacks.on_closed)
+        box->callbacks.on_closed(fmt::format("connection closed (reason {})", reason));
+}
+
+void free_box(void* opaque) {
+    delete static_cast<std::shared_ptr<callback_box>*>(opaque);
+}
+
+class connection final : public hypervisor_connection {
+public:
+    connection(virConnectPtr c, connection_callbacks cb) : conn_(c), box_(std::make_shared<callback_box>()) {
+        box_->callbacks = std::move(cb);
+        // Keepalive notices a dead peer; local and test connections may not support it, which is fine.
+        if (virConnectSetKeepAlive(conn_, 5, 3) < 0)
+            virResetLastError();
+        auto* close_ref = new std::shared_ptr<callback_box>(box_);
+        if (virConnectRegisterCloseCallback(conn_, on_close_thunk, close_ref, free_box) < 0) {
+            delete close_ref;
+            virResetLastError();
+        } else {
+            close_registered_ = true;
+        }
+        auto* event_ref = new std::shared_ptr<callback_box>(box_);
+        event_id_ =
+            virConnectDomainEventRegisterAny(conn_, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                             VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle_thunk), event_ref, free_box);
+        if (event_id_ < 0) {
+            delete event_ref;
+            log::warn("libvirt", "{}", last_error("domain events unavailable").detail);
+        }
+    }
+
+    ~connection() override {
+        if (event_id_ >= 0)
+            virConnectDomainEventDeregisterAny(conn_, event_id_);
+        if (close_registered_)
+            virConnectUnregisterCloseCallback(conn_, on_close_thunk);
+        virConnectClose(conn_);
+    }
+
+    result<host_inventory> inventory() override {
+        virNodeInfo info{};
+        if (virNodeGetInfo(conn_, &info) < 0)
+            return last_error("node info");
+        host_inventory inv;
+        inv.cpus = static_cast<int>(info.cpus);
+        inv.memory_mb = static_cast<std::int64_t>(info.memory / 1024);
+        std::unique_ptr<char, decltype(&free)> caps(virConnectGetCapabilities(conn_), &free);
+        if (!caps)
+            return last_error("capabilities");
+        inv.arch = host_cpu_field(caps.get(), "arch");
+        inv.cpu_model = host_cpu_field(caps.get(), "model");
+        if (inv.cpu_model.empty())
+            inv.cpu_model = info.model;
+        const char* type = virConnectGetType(conn_);
+        inv.hypervisor = type ? type : "";
+        unsigned long v = 0;
+        if (virConnectGetVersion(conn_, &v) == 0)
+            inv.hypervisor_version = version_string(v);
+        if (virConnectGetLibVersion(conn_, &v) == 0)
+            inv.libvirt_version = version_string(v);
+        std::unique_ptr<char, decltype(&free)> hostname(virConnectGetHostname(conn_), &free);
+        if (hostname)
+            inv.hostname = hostname.get();
+        virResetLastError();
+        return inv;
+    }
+
+    result<void> define(const std::string& xml) override {
+        virDomainPtr d = virDomainDefineXML(conn_, xml.c_str());
+        if (!d)
+            return last_error("define domain");
+        virDomainFree(d);
+        return {};
+    }
+
+    result<void> start(const std::string& uuid) override {
+        return with_domain(uuid, "start", [](virDomainPtr d) { return virDomainCreate(d); });
+    }
+    result<void> shutdown(const std::string& uuid) override {
+        return with_domain(uuid, "shutdown", [](virDomainPtr d) { return virDomainShutdown(d); });
+    }
+    result<void> destroy(const std::string& uuid) override {
+        return with_domain(uuid, "power off", [](virDomainPtr d) { return virDomainDestroy(d); });
+    }
+    result<void> reboot(const std::string& uuid, bool hard) override {
+        return with_domain(uuid, "reboot", [hard](virDomainPtr d) {
+            return hard ? virDomainReset(d, 0) : virDomainReboot(d, VIR_DOMAIN_REBOOT_DEFAULT);
+        });
+    }
+    result<void> suspend(const std::string& uuid) override {
+        return with_domain(uuid, "suspend", [](virDomainPtr d) { return virDomainSuspend(d); });
+    }
+    result<void> resume(const std::string& uuid) override {
+        return with_domain(uuid, "resume", [](virDomainPtr d) { return virDomainResume(d); });
+    }
+    result<void> undefine(const std::string& uuid) override {
+        return with_domain(uuid, "undefine", [](virDomainPtr d) {
+            return virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                                                 VIR_DOMAIN_UNDEFINE_NVRAM);
+        });
+    }
+
+    result<power_state> state(const std::string& uuid) override {
+        domain_ptr d{virDomainLookupByUUIDString(conn_, uuid.c_str())};
+        if (!d.p) {
+            error e = last_error("lookup domain");
+            if (e.code == errc::not_found)
+                return power_state::missing;
+            return e;
+        }
+        int s = 0, reason = 0;
+        if (virDomainGetState(d.p, &s, &reason, 0) < 0)
+            return last_error("domain state");
+        return map_state(s);
+    }
+
+    result<std::vector<domain_status>> list_domains() override {
+        virDomainPtr* doms = nullptr;
+        int n = virConnectListAllDomains(conn_, &doms, 0);
+        if (n < 0)
+            return last_error("list domains");
+        std::vector<domain_status> out;
+        for (int i = 0; i < n; ++i) {
+            char uuid[VIR_UUID_STRING_BUFLEN];
+            int s = 0, reason = 0;
+            if (virDomainGetUUIDString(doms[i], uuid) == 0 && virDomainGetState(doms[i], &s, &reason, 0) == 0) {
+                const char* name = virDomainGetName(doms[i]);
+                out.push_back({uuid, name ? name : "", map_state(s)});
+            }
+            virDomainFree(doms[i]);
+        }
+        free(doms);
+        virResetLastError();
+        return out;
+    }
+
+    bool alive() override { return virConnectIsAlive(conn_) == 1; }
+
+private:
+    static void on_close_thunk(virConnectPtr c, int reason, void* opaque) {
+        on_close(c, reason, static_cast<std::shared_ptr<callback_box>*>(opaque)->get());
+    }
+    static int on_lifecycle_thunk(virConnectPtr c, virDomainPtr d, int event, int detail, void* opaque) {
+        return on_lifecycle(c, d, event, detail, static_cast<std::shared_ptr<callback_box>*>(opaque)->get());
+    }
+
+    template <class F>
+    result<void> with_domain(const std::string& uuid, const char* what, F&& f) {
+        domain_ptr d{virDomainLookupByUUIDString(conn_, uuid.c_str())};
+        if (!d.p)
+            return last_error(what);
+        if (f(d.p) < 0)
+            return last_error(what);
+        return {};
+    }
+
+    virConnectPtr conn_;
+    std::shared_ptr<callback_box> box_;
+    bool close_registered_ = false;
+    int event_id_ = -1;
+};
+
+}  // namespace
+
+result<std::unique_ptr<hypervisor_connection>> open_connection(const std::string& uri, connection_callbacks callbacks) {
+    virConnectPtr c = virConnectOpen(uri.c_str());
+    if (!c) {
+        error e = last_error(fmt::format("cannot connect to {}", uri));
+        e.code = errc::host_unreachable;
+        return e;
+    }
+    return std::unique_ptr<hypervisor_connection>(new connection(c, std::move(callbacks)));
+}
+
+}  // namespace kumo::lv

@@ -1,0 +1,112 @@
+#include "kumo/store/repos.hpp"
+
+namespace kumo::repo {
+namespace {
+
+#define KUMO_VM_COLUMNS                                                                                           \
+    "SELECT id, name, project_id, user_id, flavor_id, COALESCE(host_id, ''), vcpus, ram_mb, status, task_state, " \
+    "power_state, vnc_password, fault, created_at, updated_at FROM vms "
+
+vm read_vm(sql::statement& st) {
+    vm v;
+    v.id = st.text(0);
+    v.name = st.text(1);
+    v.project_id = st.text(2);
+    v.user_id = st.text(3);
+    v.flavor_id = st.text(4);
+    v.host_id = st.text(5);
+    v.vcpus = st.integer(6);
+    v.ram_mb = st.integer(7);
+    v.status = parse_vm_status(st.text(8)).value_or(vm_status::error);
+    v.task = parse_vm_task(st.text(9)).value_or(vm_task::none);
+    v.power = parse_power_state(st.text(10)).value_or(power_state::unknown);
+    v.vnc_password = st.text(11);
+    v.fault = st.text(12);
+    v.created_at = st.text(13);
+    v.updated_at = st.text(14);
+    return v;
+}
+
+void bind_host(sql::statement& st, int index, const std::string& host_id) {
+    if (host_id.empty())
+        st.bind_null(index);
+    else
+        st.bind(index, host_id);
+}
+
+}  // namespace
+
+void insert_vm(sql::database& db, const vm& v) {
+    auto st = db.prepare(
+        "INSERT INTO vms (id, name, project_id, user_id, flavor_id, host_id, vcpus, ram_mb, status, "
+        "task_state, power_state, vnc_password, fault, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st->bind_all(v.id, v.name, v.project_id, v.user_id, v.flavor_id, v.host_id, v.vcpus, v.ram_mb, to_string(v.status),
+                 to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at);
+    bind_host(*st, 6, v.host_id);
+    st->exec();
+}
+
+void update_vm(sql::database& db, const vm& v) {
+    auto st = db.prepare(
+        "UPDATE vms SET host_id=?, status=?, task_state=?, power_state=?, fault=?, updated_at=? "
+        "WHERE id=?");
+    st->bind_all(v.host_id, to_string(v.status), to_string(v.task), to_string(v.power), v.fault, v.updated_at, v.id);
+    bind_host(*st, 1, v.host_id);
+    st->exec();
+}
+
+bool delete_vm(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM vms WHERE id = ?")->bind_all(id).exec();
+    return db.changes() > 0;
+}
+
+std::optional<vm> find_vm(sql::database& db, std::string_view id) {
+    auto st = db.prepare(KUMO_VM_COLUMNS "WHERE id = ?");
+    st->bind(1, id);
+    if (!st->step())
+        return std::nullopt;
+    return read_vm(*st);
+}
+
+std::vector<vm> list_vms(sql::database& db, const list_query& q) {
+    auto st = db.prepare(KUMO_VM_COLUMNS
+                         "WHERE (?1 = '' OR name = ?1) AND (?2 = '' OR status = ?2) AND (?3 = '' OR host_id = ?3) "
+                         "AND (?4 = '' OR project_id = ?4) "
+                         "AND (?5 = '' OR rowid > (SELECT rowid FROM vms WHERE id = ?5)) ORDER BY rowid LIMIT ?6");
+    st->bind_all(q.name, q.status, q.host_id, q.project_id, q.marker, q.limit);
+    std::vector<vm> out;
+    while (st->step())
+        out.push_back(read_vm(*st));
+    return out;
+}
+
+std::vector<vm> vms_on_host(sql::database& db, std::string_view host_id) {
+    auto st = db.prepare(KUMO_VM_COLUMNS "WHERE host_id = ? ORDER BY rowid");
+    st->bind(1, host_id);
+    std::vector<vm> out;
+    while (st->step())
+        out.push_back(read_vm(*st));
+    return out;
+}
+
+bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::string_view now) {
+    db.prepare("UPDATE vms SET task_state = ?, updated_at = ? WHERE id = ? AND task_state = ''")
+        ->bind_all(to_string(task), now, id)
+        .exec();
+    return db.changes() > 0;
+}
+
+}  // namespace kumo::repo
+
+namespace kumo::repo {
+
+std::map<std::string, host_usage> usage_by_host(sql::database& db) {
+    auto st = db.prepare("SELECT host_id, SUM(vcpus), SUM(ram_mb) FROM vms WHERE host_id IS NOT NULL GROUP BY host_id");
+    std::map<std::string, host_usage> out;
+    while (st->step())
+        out[st->text(0)] = host_usage{st->integer(1), st->int64(2)};
+    return out;
+}
+
+}  // namespace kumo::repo

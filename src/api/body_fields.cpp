@@ -1,0 +1,132 @@
+#include "http_types.hpp"
+#include "kumo/core/text.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <charconv>
+
+namespace kumo::api {
+
+const json* body_fields::get(const char* field, bool required) {
+    seen_.emplace_back(field);
+    auto it = obj_.find(field);
+    if (it == obj_.end() || it->is_null()) {
+        if (required)
+            errors_.push_back({field, "is required"});
+        return nullptr;
+    }
+    return &*it;
+}
+
+std::string body_fields::text(const char* field, bool required, std::size_t max_len) {
+    const json* v = get(field, required);
+    if (!v)
+        return {};
+    if (!v->is_string()) {
+        errors_.push_back({field, "must be a string"});
+        return {};
+    }
+    std::string s = v->get<std::string>();
+    if (s.size() > max_len)
+        errors_.push_back({field, fmt::format("must be at most {} bytes", max_len)});
+    else if (!is_printable_utf8(s))
+        errors_.push_back({field, "must be UTF-8 without control characters"});
+    return s;
+}
+
+std::string body_fields::name(const char* field, bool required) {
+    const std::size_t before = errors_.size();
+    std::string s = text(field, required, 255);
+    if (errors_.size() != before || !obj_.contains(field) || obj_.at(field).is_null())
+        return s;
+    if (s.empty() || s.front() == ' ' || s.back() == ' ')
+        errors_.push_back({field, "must not be empty or start or end with a space"});
+    return s;
+}
+
+std::int64_t body_fields::integer(const char* field, bool required, std::int64_t lo, std::int64_t hi,
+                                  std::int64_t def) {
+    const json* v = get(field, required);
+    if (!v)
+        return def;
+    if (!v->is_number_integer()) {
+        errors_.push_back({field, "must be an integer"});
+        return def;
+    }
+    // Read as double first so huge values cannot wrap.
+    const double d = v->get<double>();
+    if (d < static_cast<double>(lo) || d > static_cast<double>(hi)) {
+        errors_.push_back({field, fmt::format("must be between {} and {}", lo, hi)});
+        return def;
+    }
+    return v->get<std::int64_t>();
+}
+
+bool body_fields::boolean(const char* field, bool def) {
+    const json* v = get(field, false);
+    if (!v)
+        return def;
+    if (!v->is_boolean()) {
+        errors_.push_back({field, "must be true or false"});
+        return def;
+    }
+    return v->get<bool>();
+}
+
+std::map<std::string, std::string> body_fields::string_map(const char* field) {
+    const json* v = get(field, false);
+    std::map<std::string, std::string> out;
+    if (!v)
+        return out;
+    if (!v->is_object()) {
+        errors_.push_back({field, "must be an object of strings"});
+        return out;
+    }
+    for (auto& [k, val] : v->items()) {
+        if (!val.is_string() || k.empty() || k.size() > 255 || !is_printable_utf8(k) ||
+            val.get<std::string>().size() > 255 || !is_printable_utf8(val.get<std::string>())) {
+            errors_.push_back({fmt::format("{}.{}", field, k), "must be a string of at most 255 printable bytes"});
+            continue;
+        }
+        out[k] = val.get<std::string>();
+    }
+    return out;
+}
+
+result<void> body_fields::done() {
+    for (auto& [k, v] : obj_.items())
+        if (std::find(seen_.begin(), seen_.end(), k) == seen_.end())
+            errors_.push_back({k, "unknown field"});
+    if (errors_.empty())
+        return {};
+    std::string detail;
+    for (const auto& e : errors_)
+        detail += (detail.empty() ? "" : "; ") + e.field + ": " + e.message;
+    return error{errc::validation_failed, std::move(detail), std::move(errors_)};
+}
+
+result<json> json_body(const request_ctx& r) {
+    if (r.body_text.empty())
+        return result<json>(boost::system::in_place_value, json::object());
+    if (r.content_type.rfind("application/json", 0) != 0)
+        return make_error(errc::bad_request, "the request body must be application/json");
+    json j = json::parse(r.body_text, nullptr, false);
+    if (j.is_discarded())
+        return make_error(errc::bad_request, "the request body is not valid JSON");
+    if (!j.is_object())
+        return validation_error("body", "must be a JSON object");
+    return result<json>(boost::system::in_place_value, std::move(j));
+}
+
+result<int> parse_limit(const request_ctx& r) {
+    auto it = r.query.find("limit");
+    if (it == r.query.end())
+        return 100;
+    int v = 0;
+    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    if (ec != std::errc() || p != it->second.data() + it->second.size() || v < 1 || v > 1000)
+        return validation_error("limit", "must be an integer between 1 and 1000");
+    return v;
+}
+
+}  // namespace kumo::api

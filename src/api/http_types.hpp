@@ -1,0 +1,75 @@
+#pragma once
+// Request and response as route handlers see them. Core thread.
+#include "kumo/api/api_context.hpp"
+#include "kumo/core/json.hpp"
+#include "kumo/model/identity.hpp"
+
+#include <boost/beast/http.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kumo::api {
+
+namespace http = boost::beast::http;
+
+struct request_ctx {
+    http::verb method;
+    std::string path;
+    std::map<std::string, std::string> query;
+    std::map<std::string, std::string> params;  // from {placeholders} in the route pattern
+    std::string body_text;
+    std::string content_type;
+    std::string request_id;
+    std::string remote;
+    std::string bearer;  // the raw token, when one was sent
+    std::optional<principal> who;
+    api_context& ctx;
+};
+
+struct response {
+    http::status status = http::status::ok;
+    json body;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string content_type = "application/json";
+    std::optional<std::string> raw;  // for non-JSON bodies (static files)
+};
+
+// problem+json for an error, with the request id.
+response problem(const error& e, const std::string& request_id);
+http::status status_of(errc e);
+
+response ok(json body, http::status s = http::status::ok);
+// 202 with {"operation": ..., "<name>": ...} and Location.
+response accepted(const json& op, const char* name, const json& resource);
+// {"items": [...], "next": <id of the last item when the page is full, else null>}
+response page(json items, int limit);
+
+// Typed, collected validation of a JSON object body: every problem is reported, each with its field.
+class body_fields {
+public:
+    explicit body_fields(const json& obj) : obj_(obj) {}
+    std::string name(const char* field, bool required);  // 1..255 printable UTF-8, no surrounding spaces
+    std::string text(const char* field, bool required, std::size_t max_len);
+    std::int64_t integer(const char* field, bool required, std::int64_t lo, std::int64_t hi, std::int64_t def);
+    bool boolean(const char* field, bool def);
+    std::map<std::string, std::string> string_map(const char* field);
+    // Errors: validation_failed listing unknown fields and every failed check.
+    result<void> done();
+
+private:
+    const json* get(const char* field, bool required);
+    const json& obj_;
+    std::vector<std::string> seen_;
+    std::vector<field_error> errors_;
+};
+
+// The request body as a JSON object ({} when empty). Errors: bad_request for malformed JSON or a
+// wrong content type; validation_failed when it is not an object.
+result<json> json_body(const request_ctx& r);
+
+// ?limit= (1..1000, default 100) and ?marker=. Errors: validation_failed.
+result<int> parse_limit(const request_ctx& r);
+
+}  // namespace kumo::api

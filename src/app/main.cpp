@@ -1,0 +1,87 @@
+// kumo: the daemon (`kumo serve`) and its CLI client, in one binary.
+#include "daemon.hpp"
+#include "kumo/cli/commands.hpp"
+#include "kumo/core/version.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+constexpr const char* help_text = R"(usage: kumo COMMAND ...
+  serve [--config FILE] [--data-dir DIR] [--listen ADDR:PORT] [--simulate N] [--no-tls]
+  version
+  login [--url URL] [--username NAME] [--password P | --password-stdin] [--project P] [--fingerprint FP]
+  host add NAME URI | host list | host show HOST
+  flavor create NAME --vcpus N --ram-mb N [--disk-gb N] | flavor list
+  vm create NAME --flavor F [--host H] [--wait] | vm list [--all-projects] | vm show VM
+  vm start|stop [--force]|reboot [--hard]|suspend|resume|delete VM [--wait]
+  op show OP | op wait OP [--timeout S]
+Add -o json for machine-readable output.
+)";
+
+int serve(const std::vector<std::string>& args) {
+    kumo::config_layers layers;
+    layers.env = kumo::config_env_from_process();
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* name) -> std::optional<std::string> {
+            if (i + 1 >= args.size()) {
+                fmt::print(stderr, "kumo serve: {} needs a value\n", name);
+                return std::nullopt;
+            }
+            return args[++i];
+        };
+        if (a == "--no-tls") {
+            layers.flags["tls"] = "false";
+        } else if (a == "--config" || a == "--data-dir" || a == "--listen" || a == "--simulate") {
+            auto v = value(a.c_str());
+            if (!v)
+                return 2;
+            if (a == "--config") {
+                std::ifstream in(*v);
+                if (!in) {
+                    fmt::print(stderr, "kumo serve: cannot read config file {}\n", *v);
+                    return 2;
+                }
+                std::stringstream ss;
+                ss << in.rdbuf();
+                layers.file_text = ss.str();
+                layers.file_name = *v;
+            } else {
+                std::string key = a.substr(2);
+                for (char& c : key)
+                    if (c == '-')
+                        c = '_';
+                layers.flags[key] = *v;
+            }
+        } else {
+            fmt::print(stderr, "kumo serve: unknown option {}\n", a);
+            return 2;
+        }
+    }
+    auto cfg = kumo::build_config(layers);
+    if (!cfg) {
+        fmt::print(stderr, "kumo serve: invalid configuration: {}\n", cfg.error().detail);
+        return 2;
+    }
+    return kumo::run_daemon(*cfg);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        fmt::print("{}", help_text);
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "version" || args[0] == "--version") {
+        fmt::print("kumo {}\n", kumo::kumo_version);
+        return 0;
+    }
+    if (args[0] == "serve")
+        return serve({args.begin() + 1, args.end()});
+    return kumo::cli::run_command(args);
+}

@@ -1,0 +1,24 @@
+#include "daemon.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+
+namespace kumo {
+
+result<std::string> write_simulated_host(const std::string& dir, int index) {
+    // Each simulated host has its own capacity: 16, 32 or 64 CPUs with 4 GiB of RAM per CPU.
+    const int cpus = 16 << ((index - 1) % 3);
+    const long long memory_kib = static_cast<long long>(cpus) * 4 * 1024 * 1024;
+    const std::string path = fmt::format("{}/sim-{}.xml", dir, index);
+    std::ofstream out(path, std::ios::trunc);
+    out << fmt::format(
+        "<node>\n  <cpu>\n    <mhz>2400</mhz>\n    <model>x86_64</model>\n    <active>{}</active>\n"
+        "    <nodes>1</nodes>\n    <sockets>1</sockets>\n    <cores>{}</cores>\n    <threads>1</threads>\n"
+        "  </cpu>\n  <memory>{}</memory>\n</node>\n",
+        cpus, cpus, memory_kib);
+    if (!out)
+        return make_error(errc::internal, "cannot write " + path);
+    return path;
+}
+
+}  // namespace kumo

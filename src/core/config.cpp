@@ -1,0 +1,219 @@
+#include "kumo/core/config.hpp"
+
+#include "kumo/core/json.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <variant>
+
+extern char** environ;
+
+namespace kumo {
+namespace {
+
+// One row per key: how to read it from JSON or from text, and its bounds.
+struct int_key {
+    std::int64_t config::*member;
+    std::int64_t min, max;
+};
+struct key_spec {
+    const char* name;
+    std::variant<std::string config::*, bool config::*, int_key, int config::*> target;
+    std::function<bool(const std::string&)> allowed;  // for strings; empty: any
+};
+
+bool one_of(const std::string& v, std::initializer_list<const char*> options) {
+    for (const char* o : options)
+        if (v == o)
+            return true;
+    return false;
+}
+
+const std::vector<key_spec>& key_table() {
+    static const std::vector<key_spec> table = {
+        {"listen", &config::listen, {}},
+        {"data_dir", &config::data_dir, [](const std::string& v) { return !v.empty() && v[0] == '/'; }},
+        {"tls", &config::tls, {}},
+        {"tls_cert", &config::tls_cert, {}},
+        {"tls_key", &config::tls_key, {}},
+        {"simulate", &config::simulate, {}},
+        {"log_level", &config::log_level,
+         [](const std::string& v) {
+             return one_of(v, {"debug", "info", "warn", "error"});
+         }},
+        {"token_ttl_s", int_key{&config::token_ttl_s, 60, 365LL * 86400}, {}},
+        {"max_body_bytes", int_key{&config::max_body_bytes, 1024, 64LL << 20}, {}},
+        {"stop_timeout_s", int_key{&config::stop_timeout_s, 0, 3600}, {}},
+        {"shutdown_grace_s", int_key{&config::shutdown_grace_s, 0, 600}, {}},
+        {"reconcile_interval_s", int_key{&config::reconcile_interval_s, 1, 86400}, {}},
+        {"virt_type", &config::virt_type,
+         [](const std::string& v) {
+             return one_of(v, {"auto", "kvm", "qemu"});
+         }},
+        {"cpu_model", &config::cpu_model, [](const std::string& v) { return !v.empty() && v.size() < 64; }},
+        {"web_dir", &config::web_dir, {}},
+        {"register_local_host", &config::register_local_host, {}},
+    };
+    return table;
+}
+
+const key_spec* find_key(std::string_view name) {
+    for (const auto& k : key_table())
+        if (name == k.name)
+            return &k;
+    return nullptr;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size())
+        return std::nullopt;
+    return v;
+}
+
+std::optional<bool> parse_bool(const std::string& s) {
+    if (s == "true" || s == "1" || s == "yes")
+        return true;
+    if (s == "false" || s == "0" || s == "no")
+        return false;
+    return std::nullopt;
+}
+
+// Applies one value, given either as JSON (file) or as text (env, flags). `field` names it in errors.
+result<void> apply(config& c, const key_spec& k, const json* j, const std::string* text, const std::string& field) {
+    auto type_error = [&](const char* want) { return validation_error(field, fmt::format("must be {}", want)); };
+    if (auto* s = std::get_if<std::string config::*>(&k.target)) {
+        if (j && !j->is_string())
+            return type_error("a string");
+        std::string v = j ? j->get<std::string>() : *text;
+        if (k.allowed && !k.allowed(v))
+            return validation_error(field, fmt::format("invalid value '{}'", v));
+        c.*(*s) = std::move(v);
+    } else if (auto* b = std::get_if<bool config::*>(&k.target)) {
+        std::optional<bool> v =
+            j ? (j->is_boolean() ? std::optional(j->get<bool>()) : std::nullopt) : parse_bool(*text);
+        if (!v)
+            return type_error("a boolean");
+        c.*(*b) = *v;
+    } else {
+        const bool is_sim = std::holds_alternative<int config::*>(k.target);
+        const std::int64_t lo = is_sim ? 0 : std::get<int_key>(k.target).min;
+        const std::int64_t hi = is_sim ? 64 : std::get<int_key>(k.target).max;
+        std::optional<std::int64_t> v =
+            j ? (j->is_number_integer() ? std::optional(j->get<std::int64_t>()) : std::nullopt) : parse_int(*text);
+        if (!v)
+            return type_error("an integer");
+        if (*v < lo || *v > hi)
+            return validation_error(field, fmt::format("must be between {} and {}", lo, hi));
+        if (is_sim)
+            c.*std::get<int config::*>(k.target) = static_cast<int>(*v);
+        else
+            c.*std::get<int_key>(k.target).member = *v;
+    }
+    return {};
+}
+
+std::string env_name(std::string_view key) {
+    std::string out = "KUMO_";
+    for (char ch : key)
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    return out;
+}
+
+std::string default_data_dir() {
+    if (geteuid() == 0)
+        return "/var/lib/kumo";
+    const char* home = std::getenv("HOME");
+    return fmt::format("{}/.local/share/kumo", home ? home : "/tmp");
+}
+
+result<void> apply_file(config& c, const config_layers& layers) {
+    const std::string prefix = layers.file_name.empty() ? std::string("config") : layers.file_name;
+    json doc = json::parse(*layers.file_text, nullptr, false);
+    if (doc.is_discarded())
+        return validation_error(prefix, "is not valid JSON");
+    if (!doc.is_object())
+        return validation_error(prefix, "must be a JSON object");
+    for (auto& [key, value] : doc.items()) {
+        const key_spec* k = find_key(key);
+        if (!k)
+            return validation_error(fmt::format("{}:{}", prefix, key), "unknown configuration key");
+        KUMO_TRY_VOID(apply(c, *k, &value, nullptr, fmt::format("{}:{}", prefix, key)));
+    }
+    return {};
+}
+
+}  // namespace
+
+result<config> build_config(const config_layers& layers) {
+    config c;
+    c.data_dir = default_data_dir();
+    if (layers.file_text)
+        KUMO_TRY_VOID(apply_file(c, layers));
+    for (const auto& k : key_table()) {
+        auto it = layers.env.find(env_name(k.name));
+        if (it != layers.env.end())
+            KUMO_TRY_VOID(apply(c, k, nullptr, &it->second, it->first));
+    }
+    for (const auto& [key, value] : layers.flags) {
+        const key_spec* k = find_key(key);
+        if (!k)
+            return validation_error("--" + key, "unknown option");
+        KUMO_TRY_VOID(apply(c, *k, nullptr, &value, "--" + key));
+    }
+    KUMO_TRY(auto addr, parse_listen(c.listen, "listen"));
+    if (!c.tls && !is_loopback_host(addr.host))
+        return validation_error("tls", "plain HTTP (--no-tls) is only allowed on a loopback listen address");
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        return validation_error("tls_cert", "tls_cert and tls_key must be given together");
+    return c;
+}
+
+std::map<std::string, std::string> config_env_from_process() {
+    std::map<std::string, std::string> out;
+    for (const auto& k : key_table()) {
+        const std::string name = env_name(k.name);
+        if (const char* v = std::getenv(name.c_str()))
+            out[name] = v;
+    }
+    return out;
+}
+
+result<listen_address> parse_listen(const std::string& s, const std::string& field) {
+    std::string host;
+    std::string port;
+    if (!s.empty() && s[0] == '[') {
+        auto close = s.find(']');
+        if (close == std::string::npos || close + 1 >= s.size() || s[close + 1] != ':')
+            return validation_error(field, "must be ADDR:PORT");
+        host = s.substr(1, close - 1);
+        port = s.substr(close + 2);
+    } else {
+        auto colon = s.rfind(':');
+        if (colon == std::string::npos)
+            return validation_error(field, "must be ADDR:PORT");
+        host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+    }
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, host.c_str(), buf) != 1 && inet_pton(AF_INET6, host.c_str(), buf) != 1)
+        return validation_error(field, fmt::format("'{}' is not an IP address", host));
+    auto p = parse_int(port);
+    if (!p || *p < 0 || *p > 65535)
+        return validation_error(field, "port must be 0..65535");
+    return listen_address{host, static_cast<std::uint16_t>(*p)};
+}
+
+bool is_loopback_host(const std::string& host) {
+    in_addr v4{};
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    return host == "::1";
+}
+
+}  // namespace kumo

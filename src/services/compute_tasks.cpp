@@ -1,0 +1,177 @@
+// The bodies of VM operations. Each is idempotent, so a task interrupted by a crash can simply run again.
+#include "kumo/core/log.hpp"
+#include "kumo/services/compute.hpp"
+#include "kumo/services/views.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace kumo {
+namespace {
+
+bool is_on(power_state p) {
+    return p == power_state::running || p == power_state::paused || p == power_state::shutdown;
+}
+
+}  // namespace
+
+awaitable<result<power_state>> compute::power_of(const vm& v) {
+    {
+        auto job = [id = v.id](hypervisor_connection& c) { return c.state(id); };
+        auto awaited = co_await hosts_.call(v.host_id, std::move(job));
+        co_return awaited;
+    }
+}
+
+op_task compute::create_task(vm v) {
+    return [this, v](op_context&) mutable -> awaitable<result<void>> {
+        const std::string xml = domain_xml(v, virt_type_of(v.host_id));
+        auto job = [xml, id = v.id](hypervisor_connection& c) -> result<void> {
+            KUMO_TRY(auto state, c.state(id));
+            if (state == power_state::missing)
+                KUMO_TRY_VOID(c.define(xml));
+            if (state != power_state::running)
+                KUMO_TRY_VOID(c.start(id));
+            return {};
+        };
+        auto started = co_await hosts_.call(v.host_id, std::move(job));
+        if (!started) {
+            auto job = [id = v.id](hypervisor_connection& c) -> result<void> {
+                (void)c.destroy(id);
+                return c.undefine(id);
+            };
+            // Leave no orphaned domain behind: the VM stays, in error, for the user to inspect and delete.
+            (void)co_await hosts_.call(v.host_id, std::move(job));
+            v.status = vm_status::error;
+            v.task = vm_task::none;
+            v.power = power_state::missing;
+            v.fault = started.error().detail;
+            co_await save_vm(v);
+            co_return started.error();
+        }
+        v.status = vm_status::active;
+        v.task = vm_task::none;
+        v.power = power_state::running;
+        v.fault.clear();
+        co_await save_vm(v);
+        co_return result<void>{};
+    };
+}
+
+awaitable<result<void>> compute::graceful_stop(op_context& ctx, const vm& v) {
+    auto job = [id = v.id](hypervisor_connection& c) { return c.shutdown(id); };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(job)));
+    asio::steady_timer t(core_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg_.stop_timeout_s);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (ctx.cancelled())
+            co_return make_error(errc::cancelled, "stop cancelled; the guest keeps running");
+        KUMO_CO_TRY(auto state, co_await power_of(v));
+        if (!is_on(state))
+            co_return result<void>{};
+        t.expires_after(std::chrono::milliseconds(250));
+        boost::system::error_code ec;
+        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    log::info("compute", "vm {} did not shut down within {} s; powering it off", v.id, cfg_.stop_timeout_s);
+    {
+        auto job = [id = v.id](hypervisor_connection& c) { return c.destroy(id); };
+        auto awaited = co_await hosts_.call(v.host_id, std::move(job));
+        co_return awaited;
+    }
+}
+
+awaitable<result<void>> compute::run_action(op_context& ctx, const vm& v, vm_action a, action_options opts) {
+    KUMO_CO_TRY(auto state, co_await power_of(v));
+    auto on_host = [&](auto f) {
+        return hosts_.call(v.host_id, [id = v.id, f](hypervisor_connection& c) { return f(c, id); });
+    };
+    switch (a) {
+        case vm_action::start:
+            if (state == power_state::running)
+                co_return result<void>{};
+            {
+                auto awaited =
+                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.start(id); });
+                co_return awaited;
+            }
+        case vm_action::stop:
+            if (!is_on(state))
+                co_return result<void>{};
+            if (opts.force) {
+                auto awaited =
+                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.destroy(id); });
+                co_return awaited;
+            }
+            {
+                auto awaited = co_await graceful_stop(ctx, v);
+                co_return awaited;
+            }
+        case vm_action::reboot: {
+            auto job = [hard = opts.hard](hypervisor_connection& c, const std::string& id) {
+                return c.reboot(id, hard);
+            };
+            auto awaited = co_await on_host(std::move(job));
+            co_return awaited;
+        }
+        case vm_action::suspend:
+            if (state == power_state::paused)
+                co_return result<void>{};
+            {
+                auto awaited =
+                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.suspend(id); });
+                co_return awaited;
+            }
+        case vm_action::resume:
+            if (state == power_state::running)
+                co_return result<void>{};
+            {
+                auto awaited =
+                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.resume(id); });
+                co_return awaited;
+            }
+        case vm_action::del: {
+            auto job = [state](hypervisor_connection& c, const std::string& id) -> result<void> {
+                if (is_on(state))
+                    KUMO_TRY_VOID(c.destroy(id));
+                auto gone = c.undefine(id);
+                if (!gone && gone.error().code != errc::not_found)
+                    return gone.error();
+                return {};
+            };
+            auto awaited = co_await on_host(std::move(job));
+            co_return awaited;
+        }
+    }
+    co_return make_error(errc::internal, "unknown action");
+}
+
+op_task compute::action_task(vm v, vm_action a, action_options opts) {
+    return [this, v, a, opts](op_context& ctx) mutable -> awaitable<result<void>> {
+        auto done = co_await run_action(ctx, v, a, opts);
+        if (done && a == vm_action::del) {
+            auto job = [id = v.id](sql::database& db) -> result<void> {
+                repo::delete_vm(db, id);
+                return {};
+            };
+            (void)co_await store_.write(std::move(job));
+            bus_.publish({"vm", "deleted", v.id, v.project_id, vm_view(v)});
+            co_return done;
+        }
+        // Whatever happened, the VM's status follows what the host now reports.
+        auto now = co_await power_of(v);
+        v.task = vm_task::none;
+        if (now) {
+            v.power = *now;
+            v.status = status_from_power(*now);
+        } else if (done) {
+            v.status = status_after(a);
+        }
+        if (done)
+            v.fault.clear();
+        co_await save_vm(v);
+        co_return done;
+    };
+}
+
+}  // namespace kumo

@@ -1,0 +1,220 @@
+#include "kumo/services/host_registry.hpp"
+
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/core/log.hpp"
+#include "kumo/services/views.hpp"
+#include "kumo/store/repos.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+
+namespace kumo {
+
+host_registry::host_registry(asio::io_context& core, store& db, event_bus& bus, hypervisor_driver& driver,
+                             const config& cfg)
+    : core_(core), store_(db), bus_(bus), driver_(driver), cfg_(cfg) {}
+
+host_registry::~host_registry() {
+    stop();
+    pool_.join();
+    entries_.clear();  // closes connections (deregistering callbacks) after the pool is idle
+}
+
+void host_registry::stop() {
+    stopped_ = true;
+    for (auto& [id, e] : entries_)
+        if (e->retry)
+            e->retry->cancel();
+}
+
+connection_callbacks host_registry::callbacks_for(const std::string& host_id) {
+    // Called on libvirt's event thread: hop to core before touching anything.
+    connection_callbacks cb;
+    cb.on_domain_event = [this, host_id](const std::string& uuid) {
+        asio::co_spawn(core_, domain_changed(host_id, uuid), [](std::exception_ptr) {});
+    };
+    cb.on_closed = [this, host_id](const std::string& reason) {
+        asio::co_spawn(core_, mark_down(host_id, reason), [](std::exception_ptr) {});
+    };
+    return cb;
+}
+
+awaitable<void> host_registry::domain_changed(std::string host_id, std::string uuid) {
+    if (hooks_.on_domain_event && !stopped_)
+        co_await hooks_.on_domain_event(host_id, uuid);
+}
+
+awaitable<void> host_registry::start() {
+    auto stored =
+        co_await store_.read([](sql::database& db) -> result<std::vector<host>> { return repo::all_hosts(db); });
+    if (!stored)
+        co_return;
+    for (auto& h : *stored) {
+        h.status = host_status::down;
+        entries_[h.id] = std::make_shared<entry>(h, pool_);
+    }
+    for (auto& h : *stored)
+        co_await connect(h.id);
+}
+
+awaitable<result<host_registry::opened_host>> host_registry::open(entry& e, const std::string& uri,
+                                                                  connection_callbacks cb) {
+    {
+        auto job = [this, uri, cb]() -> result<opened_host> {
+            KUMO_TRY(auto conn, driver_.connect(uri, cb));
+            KUMO_TRY(auto inv, conn->inventory());
+            return opened_host{std::shared_ptr<hypervisor_connection>(std::move(conn)), inv};
+        };
+        auto awaited = co_await run_on(e.strand, std::move(job));
+        co_return awaited;
+    }
+}
+
+awaitable<void> host_registry::connect(std::string host_id) {
+    auto it = entries_.find(host_id);
+    if (it == entries_.end() || it->second->connecting || stopped_)
+        co_return;
+    auto e = it->second;
+    e->connecting = true;
+    const std::string uri = e->h.uri;
+    auto cb = callbacks_for(host_id);
+    auto opened = co_await open(*e, uri, cb);
+    e->connecting = false;
+    if (!opened) {
+        e->h.last_error = opened.error().detail;
+        log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);
+        co_await save(e->h);
+        schedule_retry(host_id);
+        co_return;
+    }
+    e->conn = opened->conn;
+    e->h.inventory = opened->inventory;
+    e->h.status = host_status::up;
+    e->h.last_error.clear();
+    e->backoff = std::chrono::seconds(1);
+    log::info("hosts", "host {} is up ({} {}, {} cpus, {} MiB)", e->h.name, e->h.inventory.hypervisor,
+              e->h.inventory.hypervisor_version, e->h.inventory.cpus, e->h.inventory.memory_mb);
+    co_await save(e->h);
+    if (hooks_.on_connected)
+        co_await hooks_.on_connected(host_id);
+}
+
+awaitable<void> host_registry::check_alive(const std::string& host_id) {
+    auto it = entries_.find(host_id);
+    if (it == entries_.end() || !it->second->conn)
+        co_return;
+    auto conn = it->second->conn;
+    auto job = [conn] { return conn->alive(); };
+    bool alive = co_await run_on(it->second->strand, std::move(job));
+    if (!alive)
+        co_await mark_down(host_id, "connection lost");
+}
+
+awaitable<void> host_registry::mark_down(std::string host_id, std::string reason) {
+    auto it = entries_.find(host_id);
+    if (it == entries_.end() || !it->second->conn)
+        co_return;
+    auto e = it->second;
+    e->conn.reset();
+    e->h.status = host_status::down;
+    e->h.last_error = std::move(reason);
+    log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);
+    co_await save(e->h);
+    schedule_retry(host_id);
+}
+
+void host_registry::schedule_retry(const std::string& host_id) {
+    auto it = entries_.find(host_id);
+    if (it == entries_.end() || stopped_)
+        return;
+    auto e = it->second;
+    if (!e->retry)
+        e->retry = std::make_unique<asio::steady_timer>(core_);
+    e->retry->expires_after(e->backoff);
+    e->backoff = std::min(e->backoff * 2, std::chrono::seconds(60));
+    e->retry->async_wait([this, host_id](boost::system::error_code ec) {
+        if (!ec && !stopped_)
+            asio::co_spawn(core_, connect(host_id), [](std::exception_ptr) {});
+    });
+}
+
+awaitable<void> host_registry::save(const host& h) {
+    host copy = h;
+    copy.updated_at = to_rfc3339(system_clock().now());
+    entries_[h.id]->h.updated_at = copy.updated_at;
+    auto job = [copy](sql::database& db) -> result<void> {
+        repo::update_host(db, copy);
+        return {};
+    };
+    (void)co_await store_.write(std::move(job));
+    bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
+}
+
+awaitable<result<host>> host_registry::add(std::string name, std::string uri) {
+    KUMO_CO_TRY_VOID(check_host_uri(uri, "uri"));
+    auto job = [name, uri](sql::database& db) -> result<bool> {
+        for (const auto& h : repo::all_hosts(db))
+            if (h.name == name || h.uri == uri)
+                return true;
+        return false;
+    };
+    auto clash = co_await store_.read(std::move(job));
+    if (!clash)
+        co_return clash.error();
+    if (*clash)
+        co_return make_error(errc::conflict, "a host with that name or URI already exists");
+
+    host h;
+    h.id = new_uuid();
+    h.name = std::move(name);
+    h.uri = uri;
+    h.virt_type = virt_type_for_uri(uri, cfg_.virt_type);
+    h.created_at = h.updated_at = to_rfc3339(system_clock().now());
+    auto e = std::make_shared<entry>(h, pool_);
+    auto cb = callbacks_for(h.id);
+    auto opened = co_await open(*e, uri, cb);
+    if (!opened)
+        co_return opened.error();
+    e->h.inventory = opened->inventory;
+    e->h.status = host_status::up;
+    auto insert = [hh = e->h](sql::database& db) -> result<void> {
+        repo::insert_host(db, hh);
+        return {};
+    };
+    auto stored = co_await store_.write(std::move(insert));
+    if (!stored)
+        co_return stored.error();  // the connection closes with `opened`
+    e->conn = opened->conn;
+    entries_[h.id] = e;
+    log::info("hosts", "added host {} ({})", e->h.name, uri);
+    bus_.publish({"host", "created", h.id, "", host_view(e->h, {})});
+    if (hooks_.on_connected)
+        co_await hooks_.on_connected(h.id);
+    co_return e->h;
+}
+
+std::vector<host> host_registry::hosts() const {
+    std::vector<host> out;
+    for (const auto& [id, e] : entries_)
+        out.push_back(e->h);
+    return out;
+}
+
+bool host_registry::is_up(const std::string& host_id) const {
+    auto it = entries_.find(host_id);
+    return it != entries_.end() && it->second->conn != nullptr;
+}
+
+std::vector<std::string> host_registry::unknown_domains(const std::string& host_id) const {
+    auto it = entries_.find(host_id);
+    return it == entries_.end() ? std::vector<std::string>{} : it->second->unknown_domains;
+}
+
+void host_registry::set_unknown_domains(const std::string& host_id, std::vector<std::string> names) {
+    auto it = entries_.find(host_id);
+    if (it != entries_.end())
+        it->second->unknown_domains = std::move(names);
+}
+
+}  // namespace kumo

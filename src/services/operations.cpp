@@ -1,0 +1,157 @@
+#include "kumo/services/operations.hpp"
+
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/core/log.hpp"
+#include "kumo/store/repos.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+
+namespace kumo {
+
+json problem_json(const error& e) {
+    json j{{"code", errc_name(e.code)}, {"detail", e.detail}};
+    if (!e.fields.empty()) {
+        j["errors"] = json::array();
+        for (const auto& f : e.fields)
+            j["errors"].push_back({{"field", f.field}, {"message", f.message}});
+    }
+    return j;
+}
+
+operation operations::make(std::string kind, std::string resource, std::string target_id, std::string project_id,
+                           std::string user_id, json params) {
+    operation op;
+    op.id = new_uuid();
+    op.kind = std::move(kind);
+    op.resource = std::move(resource);
+    op.target_id = std::move(target_id);
+    op.project_id = std::move(project_id);
+    op.user_id = std::move(user_id);
+    op.params = std::move(params);
+    op.created_at = op.updated_at = to_rfc3339(system_clock().now());
+    return op;
+}
+
+void operations::start(operation op, op_task task, bool cancellable) {
+    auto ctx = std::make_shared<op_context>(op.id);
+    running_[op.id] = running_op{ctx, cancellable};
+    asio::co_spawn(core_, run(std::move(op), std::move(task), ctx), [](std::exception_ptr e) {
+        if (!e)
+            return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log::error("operations", "task crashed: {}", ex.what());
+        }
+    });
+}
+
+awaitable<void> operations::run(operation op, op_task task, std::shared_ptr<op_context> ctx) {
+    op.status = op_status::running;
+    op.updated_at = to_rfc3339(system_clock().now());
+    auto job = [op](sql::database& db) -> result<void> {
+        repo::update_operation(db, op);
+        return {};
+    };
+    (void)co_await store_.write(std::move(job));
+    bus_.publish({"operation", "updated", op.id, op.project_id, {{"status", "running"}, {"kind", op.kind}}});
+    result<void> outcome = make_error(errc::internal, "task did not complete");
+    try {
+        outcome = co_await task(*ctx);
+    } catch (const std::exception& ex) {
+        log::error("operations", "{} {} threw: {}", op.kind, op.id, ex.what());
+        outcome = make_error(errc::internal, "internal error while running the operation");
+    }
+    op.progress = ctx->progress;
+    co_await finish(std::move(op), std::move(outcome));
+}
+
+awaitable<void> operations::finish(operation op, result<void> outcome) {
+    if (outcome) {
+        op.status = op_status::succeeded;
+        op.progress = 100;
+    } else if (outcome.error().code == errc::cancelled) {
+        op.status = op_status::cancelled;
+        op.error = problem_json(outcome.error());
+    } else {
+        op.status = op_status::failed;
+        op.error = problem_json(outcome.error());
+        log::warn("operations", "{} {} failed: {}", op.kind, op.id, outcome.error().detail);
+    }
+    op.updated_at = to_rfc3339(system_clock().now());
+    auto job = [op](sql::database& db) -> result<void> {
+        repo::update_operation(db, op);
+        return {};
+    };
+    auto saved = co_await store_.write(std::move(job));
+    if (!saved)
+        log::error("operations", "cannot record the end of {}: {}", op.id, saved.error().detail);
+    running_.erase(op.id);
+    bus_.publish({"operation", "updated", op.id, op.project_id, {{"status", to_string(op.status)}, {"kind", op.kind}}});
+    wake_waiters(op.id);
+}
+
+void operations::wake_waiters(const std::string& id) {
+    auto [b, e] = waiters_.equal_range(id);
+    for (auto it = b; it != e; ++it)
+        it->second->cancel();
+    waiters_.erase(b, e);
+}
+
+awaitable<result<operation>> operations::wait(const std::string& id, std::chrono::seconds wait) {
+    auto load = [this, id]() {
+        return store_.read([id](sql::database& db) -> result<operation> {
+            auto op = repo::find_operation(db, id);
+            if (!op)
+                return make_error(errc::not_found, "operation not found");
+            return *op;
+        });
+    };
+    auto first = co_await load();
+    if (!first || is_final(first->status) || wait.count() <= 0 || !running_.count(id))
+        co_return first;
+    auto timer = std::make_shared<asio::steady_timer>(core_, wait);
+    auto entry = waiters_.emplace(id, timer);
+    boost::system::error_code ec;
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {  // timed out: our entry is still registered
+        for (auto it = waiters_.lower_bound(id); it != waiters_.end() && it->first == id; ++it)
+            if (it == entry) {
+                waiters_.erase(it);
+                break;
+            }
+    }
+    {
+        auto awaited = co_await load();
+        co_return awaited;
+    }
+}
+
+awaitable<result<operation>> operations::cancel(const std::string& id) {
+    auto it = running_.find(id);
+    if (it == running_.end()) {
+        auto op = co_await wait(id, std::chrono::seconds(0));
+        if (!op)
+            co_return op;
+        co_return make_error(errc::conflict, "the operation has already ended");
+    }
+    if (!it->second.cancellable)
+        co_return make_error(errc::conflict, "this operation cannot be cancelled");
+    it->second.ctx->request_cancel();
+    {
+        auto awaited = co_await wait(id, std::chrono::seconds(0));
+        co_return awaited;
+    }
+}
+
+awaitable<void> operations::drain(std::chrono::steady_clock::time_point deadline) {
+    asio::steady_timer t(core_);
+    while (!running_.empty() && std::chrono::steady_clock::now() < deadline) {
+        t.expires_after(std::chrono::milliseconds(100));
+        boost::system::error_code ec;
+        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace kumo

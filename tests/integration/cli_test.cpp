@@ -1,0 +1,90 @@
+// The kumo CLI against `kumo serve --simulate 3`: the create / start / stop / delete loop.
+#include "daemon_process.hpp"
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <sys/wait.h>
+
+using namespace kumo;
+
+namespace {
+
+struct run_result {
+    int code;
+    std::string out;
+};
+
+// Runs the kumo binary with the given arguments (all test-chosen, no user input) and captures stdout.
+run_result kumo_cli(const std::string& config_dir, const std::string& args) {
+    const std::string cmd = "KUMO_CONFIG_DIR=" + config_dir + " " + KUMO_BINARY + " " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+    int status = pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
+    test::daemon_process d(test::make_temp_dir("kumo-cli"), {"--simulate", "3"});
+    const std::string cfg = test::make_temp_dir("kumo-cli-config");
+
+    auto bad = kumo_cli(cfg, "vm list");
+    CHECK(bad.code == 1);
+    CHECK(bad.out.find("not logged in") != std::string::npos);
+
+    auto wrong = kumo_cli(cfg, "login --url " + d.url() + " --fingerprint " + d.fingerprint() + " --password nope");
+    CHECK(wrong.code == 1);
+    CHECK(wrong.out.find("unauthenticated") != std::string::npos);
+    auto pinned = kumo_cli(cfg, "login --url " + d.url() + " --fingerprint AA:BB --password " + test::kTestAdminPassword);
+    CHECK(pinned.code == 1);
+    CHECK(pinned.out.find("not the pinned one") != std::string::npos);
+
+    auto login = kumo_cli(cfg, "login --url " + d.url() + " --fingerprint " + d.fingerprint() + " --password " +
+                                   test::kTestAdminPassword);
+    INFO(login.out);
+    REQUIRE(login.code == 0);
+
+    auto hosts = kumo_cli(cfg, "host list -o json");
+    REQUIRE(hosts.code == 0);
+    CHECK(json::parse(hosts.out).size() == 3);
+    auto table = kumo_cli(cfg, "host list");
+    CHECK(table.out.find("sim-1") != std::string::npos);
+
+    REQUIRE(kumo_cli(cfg, "flavor create small --vcpus 1 --ram-mb 256").code == 0);
+    auto dup = kumo_cli(cfg, "flavor create small --vcpus 1 --ram-mb 256");
+    CHECK(dup.code == 1);
+    CHECK(dup.out.find("conflict") != std::string::npos);
+    CHECK(kumo_cli(cfg, "flavor create broken --vcpus x --ram-mb 1").code == 2);
+
+    auto created = kumo_cli(cfg, "vm create web --flavor small --wait");
+    INFO(created.out);
+    REQUIRE(created.code == 0);
+    auto shown = kumo_cli(cfg, "vm show web -o json");
+    REQUIRE(shown.code == 0);
+    CHECK(json::parse(shown.out)["status"] == "active");
+
+    REQUIRE(kumo_cli(cfg, "vm stop web --wait").code == 0);
+    CHECK(json::parse(kumo_cli(cfg, "vm show web -o json").out)["status"] == "stopped");
+    auto again = kumo_cli(cfg, "vm stop web");
+    CHECK(again.code == 1);
+    CHECK(again.out.find("conflict") != std::string::npos);
+    REQUIRE(kumo_cli(cfg, "vm start web --wait").code == 0);
+    CHECK(json::parse(kumo_cli(cfg, "vm show web -o json").out)["status"] == "active");
+
+    auto async_op = kumo_cli(cfg, "vm reboot web -o json");
+    REQUIRE(async_op.code == 0);
+    const std::string op = json::parse(async_op.out)["operation"]["id"];
+    CHECK(kumo_cli(cfg, "op wait " + op).code == 0);
+    CHECK(kumo_cli(cfg, "op show " + op).out.find("succeeded") != std::string::npos);
+
+    REQUIRE(kumo_cli(cfg, "vm delete web --wait").code == 0);
+    auto missing = kumo_cli(cfg, "vm show web");
+    CHECK(missing.code == 1);
+    CHECK(kumo_cli(cfg, "vm frobnicate x").code == 2);
+    CHECK(kumo_cli(cfg, "version").out.find("kumo ") == 0);
+}

@@ -1,0 +1,118 @@
+#include "daemon_process.hpp"
+
+#include "kumo/api/tls.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace kumo::test {
+
+std::string make_temp_dir(const std::string& prefix) {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
+    char* made = mkdtemp(tmpl.data());
+    REQUIRE(made != nullptr);
+    return made;
+}
+
+daemon_process::daemon_process(std::string data_dir, std::vector<std::string> extra) : dir_(std::move(data_dir)) {
+    std::filesystem::remove(dir_ + "/kumo.url");
+    std::vector<std::string> args{KUMO_BINARY, "serve", "--data-dir", dir_, "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+        setenv("KUMO_ADMIN_PASSWORD", kTestAdminPassword, 1);
+        setenv("KUMO_RECONCILE_INTERVAL_S", "2", 0);
+        const std::string log = dir_ + "/daemon.log";
+        int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::ifstream in(dir_ + "/kumo.url");
+        std::string url;
+        if (in >> url && !url.empty()) {
+            url_ = url.substr(0, url.size() - 1);  // no trailing slash
+            auto fp = certificate_fingerprint(dir_ + "/tls-cert.pem");
+            if (url_.rfind("https", 0) != 0 || fp) {
+                fingerprint_ = fp ? *fp : "";
+                auto h = anonymous().send("GET", "/api/v1/health");
+                if (h && h->status == 200) return;
+            }
+        }
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            FAIL("kumo serve exited during start-up; see " << dir_ << "/daemon.log");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL("kumo serve did not come up within 60 s; see " << dir_ << "/daemon.log");
+}
+
+daemon_process::~daemon_process() {
+    if (pid_ > 0) kill_hard();
+}
+
+cli::api_client daemon_process::admin() const {
+    cli::api_client c(url_, fingerprint_);
+    auto r = c.send("POST", "/api/v1/auth/tokens", json{{"username", "admin"}, {"password", kTestAdminPassword}});
+    REQUIRE(r);
+    REQUIRE(r->status == 201);
+    c.set_token(r->body["token"]);
+    return c;
+}
+
+int daemon_process::stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill_hard();
+    return -1;
+}
+
+void daemon_process::kill_hard() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+json wait_op(const cli::api_client& c, const std::string& op_id, int timeout_s) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto r = c.send("GET", "/api/v1/operations/" + op_id + "?wait=10");
+        REQUIRE(r);
+        REQUIRE(r->status == 200);
+        const std::string s = r->body["status"];
+        if (s == "succeeded" || s == "failed" || s == "cancelled") return r->body;
+    }
+    FAIL("operation " << op_id << " did not end within " << timeout_s << " s");
+    return {};
+}
+
+}  // namespace kumo::test

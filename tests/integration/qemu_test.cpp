@@ -1,0 +1,97 @@
+// The VM lifecycle on the real local hypervisor (qemu:///system; KVM where /dev/kvm works), with a
+// diskless VM that boots into firmware. libvirt's own view is checked at every step.
+#include "daemon_process.hpp"
+#include "virsh.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace kumo;
+
+namespace {
+
+cli::reply send(const cli::api_client& c, const std::string& m, const std::string& path,
+                const std::optional<json>& body = {}) {
+    auto r = c.send(m, path, body);
+    REQUIRE(r);
+    return *r;
+}
+
+std::string start_action(const cli::api_client& c, const std::string& vm, const std::string& action,
+                         json body = json::object()) {
+    auto r = send(c, "POST", "/api/v1/vms/" + vm + "/actions/" + action, body);
+    INFO(r.body.dump());
+    REQUIRE(r.status == 202);
+    return r.body["operation"]["id"];
+}
+
+std::string api_status(const cli::api_client& c, const std::string& vm) {
+    return send(c, "GET", "/api/v1/vms/" + vm).body["status"];
+}
+
+}  // namespace
+
+TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]") {
+    setenv("KUMO_STOP_TIMEOUT_S", "3", 1);  // firmware ignores ACPI: the graceful stop times out, then forces
+    test::daemon_process d(test::make_temp_dir("kumo-qemu"), {});
+    auto c = d.admin();
+    auto hosts = send(c, "GET", "/api/v1/hosts");
+    REQUIRE(hosts.body["items"].size() == 1);
+    const json host = hosts.body["items"][0];
+    REQUIRE(host["status"] == "up");
+    CHECK(host["hypervisor"] == "QEMU");
+    CHECK(host["cpus"].get<int>() > 0);
+
+    auto f = send(c, "POST", "/api/v1/flavors", json{{"name", "tiny"}, {"vcpus", 1}, {"ram_mb", 64}});
+    REQUIRE(f.status == 201);
+    auto created = send(c, "POST", "/api/v1/vms", json{{"name", "fw"}, {"flavor_id", f.body["id"]}});
+    REQUIRE(created.status == 202);
+    const std::string vm = created.body["vm"]["id"];
+    auto op = test::wait_op(c, created.body["operation"]["id"], 180);
+    INFO(op.dump());
+    REQUIRE(op["status"] == "succeeded");
+    CHECK(api_status(c, vm) == "active");
+    CHECK(test::virsh_domstate(vm) == "running");
+
+    // A graceful stop waits for the guest; meanwhile the VM is busy.
+    const std::string stop_op = start_action(c, vm, "stop");
+    auto busy = send(c, "POST", "/api/v1/vms/" + vm + "/actions/start");
+    CHECK(busy.status == 409);
+    CHECK(busy.body["code"] == "operation_in_progress");
+    CHECK(test::wait_op(c, stop_op)["status"] == "succeeded");
+    CHECK(api_status(c, vm) == "stopped");
+    CHECK(test::virsh_domstate(vm) == "shut off");
+
+    CHECK(test::wait_op(c, start_action(c, vm, "start"))["status"] == "succeeded");
+    CHECK(test::virsh_domstate(vm) == "running");
+    CHECK(test::wait_op(c, start_action(c, vm, "suspend"))["status"] == "succeeded");
+    CHECK(api_status(c, vm) == "suspended");
+    CHECK(test::virsh_domstate(vm) == "paused");
+    CHECK(test::wait_op(c, start_action(c, vm, "resume"))["status"] == "succeeded");
+    CHECK(test::virsh_domstate(vm) == "running");
+    CHECK(test::wait_op(c, start_action(c, vm, "reboot", json{{"hard", true}}))["status"] == "succeeded");
+    CHECK(test::virsh_domstate(vm) == "running");
+
+    // A graceful stop can be cancelled; the guest keeps running.
+    const std::string cancelled = start_action(c, vm, "stop");
+    auto del = send(c, "DELETE", "/api/v1/operations/" + cancelled);
+    CHECK(del.status == 202);
+    CHECK(test::wait_op(c, cancelled)["status"] == "cancelled");
+    CHECK(api_status(c, vm) == "active");
+    CHECK(test::virsh_domstate(vm) == "running");
+
+    // A domain powered off behind Kumo's back is noticed through libvirt's lifecycle events.
+    REQUIRE(std::system(("virsh -c qemu:///system destroy kumo-" + vm + " >/dev/null").c_str()) == 0);
+    std::string seen;
+    for (int i = 0; i < 100 && seen != "stopped"; ++i) {
+        seen = api_status(c, vm);
+        if (seen != "stopped") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(seen == "stopped");
+
+    auto gone = send(c, "DELETE", "/api/v1/vms/" + vm);
+    REQUIRE(gone.status == 202);
+    CHECK(test::wait_op(c, gone.body["operation"]["id"])["status"] == "succeeded");
+    CHECK(test::virsh_domstate(vm).empty());
+    CHECK(send(c, "GET", "/api/v1/vms/" + vm).status == 404);
+    CHECK(d.stop() == 0);
+}

@@ -1,0 +1,64 @@
+#include "kumo/core/config.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace kumo;
+
+TEST_CASE("config uses embedded defaults when no layer sets a key", "[config]") {
+    auto c = build_config({});
+    REQUIRE(c);
+    CHECK(c->listen == "127.0.0.1:8443");
+    CHECK(c->tls);
+    CHECK(c->simulate == 0);
+}
+
+TEST_CASE("config layers: file < environment < flags", "[config]") {
+    config_layers l;
+    l.file_text = R"({"listen": "127.0.0.1:1000", "simulate": 1, "log_level": "warn"})";
+    l.file_name = "kumo.json";
+    l.env = {{"KUMO_SIMULATE", "2"}, {"KUMO_LOG_LEVEL", "error"}};
+    l.flags = {{"simulate", "3"}};
+    auto c = build_config(l);
+    REQUIRE(c);
+    CHECK(c->listen == "127.0.0.1:1000");  // only the file sets it
+    CHECK(c->log_level == "error");        // env beats the file
+    CHECK(c->simulate == 3);               // flags beat env
+}
+
+TEST_CASE("config rejects unknown keys and bad values, naming them", "[config]") {
+    struct row {
+        config_layers layers;
+        std::string field;
+    };
+    std::vector<row> rows;
+    rows.push_back({{R"({"lisen": "x"})", "kumo.json", {}, {}}, "kumo.json:lisen"});
+    rows.push_back({{R"({"simulate": "three"})", "kumo.json", {}, {}}, "kumo.json:simulate"});
+    rows.push_back({{R"([1,2])", "kumo.json", {}, {}}, "kumo.json"});
+    rows.push_back({{R"({oops)", "kumo.json", {}, {}}, "kumo.json"});
+    rows.push_back({{std::nullopt, "", {{"KUMO_SIMULATE", "-1"}}, {}}, "KUMO_SIMULATE"});
+    rows.push_back({{std::nullopt, "", {{"KUMO_TLS", "maybe"}}, {}}, "KUMO_TLS"});
+    rows.push_back({{std::nullopt, "", {}, {{"listen", "localhost:80"}}}, "--listen"});
+    rows.push_back({{std::nullopt, "", {}, {{"listen", "127.0.0.1:99999"}}}, "--listen"});
+    rows.push_back({{std::nullopt, "", {}, {{"data_dir", "relative/path"}}}, "--data_dir"});
+    rows.push_back({{std::nullopt, "", {}, {{"virt_type", "lxc"}}}, "--virt_type"});
+    for (const auto& r : rows) {
+        auto c = build_config(r.layers);
+        INFO(r.field);
+        REQUIRE_FALSE(c);
+        CHECK(c.error().code == errc::validation_failed);
+        REQUIRE(c.error().fields.size() == 1);
+        CHECK(c.error().fields[0].field == r.field);
+    }
+}
+
+TEST_CASE("config refuses plain HTTP on a non-loopback address", "[config]") {
+    config_layers l;
+    l.flags = {{"tls", "false"}, {"listen", "0.0.0.0:8080"}};
+    auto c = build_config(l);
+    REQUIRE_FALSE(c);
+    CHECK(c.error().fields[0].field == "tls");
+    l.flags["listen"] = "127.0.0.1:8080";
+    CHECK(build_config(l));
+    l.flags["listen"] = "[::1]:8080";
+    CHECK(build_config(l));
+}

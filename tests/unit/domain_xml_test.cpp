@@ -1,0 +1,61 @@
+#include "kumo/domain/domain_xml.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace kumo;
+
+namespace {
+
+domain_spec sample(guest_kind kind) {
+    domain_spec s;
+    s.uuid = "6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f";
+    s.title = "web <1> & 'db'";
+    s.project_id = "0b7c6d5e-4f3a-4b2c-8d1e-9f0a1b2c3d4e";
+    s.kind = kind;
+    s.vcpus = 2;
+    s.memory_mb = 256;
+    s.vnc_password = "a1b2c3d4";
+    return s;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("domain XML matches the golden file for every guest kind", "[xml]") {
+    const std::pair<guest_kind, const char*> kinds[] = {{guest_kind::kvm, "kvm"},
+                                                         {guest_kind::qemu, "qemu"},
+                                                         {guest_kind::xen_hvm, "xen-hvm"},
+                                                         {guest_kind::xen_pv, "xen-pv"},
+                                                         {guest_kind::test, "test"}};
+    for (const auto& [kind, name] : kinds) {
+        const std::string path = std::string(KUMO_GOLDEN_DIR) + "/domain-" + name + ".xml";
+        const std::string xml = render_domain_xml(sample(kind));
+        if (std::getenv("KUMO_UPDATE_GOLDEN")) std::ofstream(path) << xml;
+        INFO(path);
+        CHECK(xml == read_file(path));
+    }
+}
+
+TEST_CASE("user text in domain XML is escaped, never markup", "[xml]") {
+    auto s = sample(guest_kind::kvm);
+    s.title = "</title><devices><disk/></devices>";
+    const std::string xml = render_domain_xml(s);
+    CHECK(xml.find("<disk/>") == std::string::npos);
+    CHECK(xml.find("&lt;/title&gt;&lt;devices&gt;") != std::string::npos);
+}
+
+TEST_CASE("kvm guests use a named CPU model, never host-passthrough", "[xml]") {
+    const std::string xml = render_domain_xml(sample(guest_kind::kvm));
+    CHECK(xml.find("host-passthrough") == std::string::npos);
+    CHECK(xml.find("<model fallback='forbid'>qemu64</model>") != std::string::npos);
+    CHECK(xml.find("listen='127.0.0.1'") != std::string::npos);
+}

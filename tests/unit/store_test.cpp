@@ -1,0 +1,159 @@
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/store/repos.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace kumo;
+
+namespace {
+
+std::unique_ptr<sql::database> fresh() {
+    auto db = sql::database::open(":memory:");
+    REQUIRE(db);
+    return std::move(*db);
+}
+
+std::string schema_of(sql::database& db) {
+    std::string out;
+    auto st = db.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name");
+    while (st->step()) out += st->text(0) + ";\n";
+    return out;
+}
+
+struct seeded {
+    std::unique_ptr<sql::database> db = fresh();
+    project p{new_uuid(), "demo", "t", "t"};
+    user u{new_uuid(), "alice", "hash", true, "t", "t"};
+    flavor f{new_uuid(), "small", 1, 512, 0, {{"ssd", "true"}}, "t", "t"};
+    host h;
+    seeded() {
+        h.id = new_uuid();
+        h.name = "h1";
+        h.uri = "test:///tmp/h1.xml";
+        h.virt_type = "test";
+        h.created_at = h.updated_at = "t";
+        repo::insert_project(*db, p);
+        repo::insert_user(*db, u);
+        repo::insert_flavor(*db, f);
+        repo::insert_host(*db, h);
+    }
+    vm make_vm(const std::string& name) {
+        vm v;
+        v.id = new_uuid();
+        v.name = name;
+        v.project_id = p.id;
+        v.user_id = u.id;
+        v.flavor_id = f.id;
+        v.host_id = h.id;
+        v.vcpus = 1;
+        v.ram_mb = 512;
+        v.vnc_password = "x";
+        v.created_at = v.updated_at = "t";
+        return v;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("migrating an empty database yields the recorded schema", "[store]") {
+    auto db = fresh();
+    CHECK(db->schema_version() == static_cast<int>(sql::migrations().size()));
+    const std::string path = std::string(KUMO_GOLDEN_DIR) + "/schema.sql";
+    const std::string schema = schema_of(*db);
+    if (std::getenv("KUMO_UPDATE_GOLDEN")) std::ofstream(path) << schema;
+    std::ifstream in(path);
+    std::stringstream expected;
+    expected << in.rdbuf();
+    CHECK(schema == expected.str());
+}
+
+TEST_CASE("a failed transaction leaves nothing behind", "[store]") {
+    seeded s;
+    vm v = s.make_vm("a");
+    auto r = s.db->transaction([&]() -> result<void> {
+        repo::insert_vm(*s.db, v);
+        return make_error(errc::no_valid_host, "changed my mind");
+    });
+    CHECK_FALSE(r);
+    CHECK_FALSE(repo::find_vm(*s.db, v.id));
+}
+
+TEST_CASE("unique names become conflict errors", "[store]") {
+    seeded s;
+    auto r = s.db->transaction([&]() -> result<void> {
+        repo::insert_flavor(*s.db, flavor{new_uuid(), "small", 1, 1, 0, {}, "t", "t"});
+        return {};
+    });
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::conflict);
+}
+
+TEST_CASE("vm rows round-trip and the task claim is exclusive", "[store]") {
+    seeded s;
+    vm v = s.make_vm("web");
+    v.status = vm_status::active;
+    v.power = power_state::running;
+    repo::insert_vm(*s.db, v);
+    auto back = repo::find_vm(*s.db, v.id);
+    REQUIRE(back);
+    CHECK(back->name == "web");
+    CHECK(back->status == vm_status::active);
+    CHECK(back->power == power_state::running);
+    CHECK(back->host_id == s.h.id);
+    CHECK(repo::claim_vm_task(*s.db, v.id, vm_task::stopping, "t2"));
+    CHECK_FALSE(repo::claim_vm_task(*s.db, v.id, vm_task::starting, "t3"));
+    CHECK(repo::find_vm(*s.db, v.id)->task == vm_task::stopping);
+    auto usage = repo::usage_by_host(*s.db);
+    CHECK(usage[s.h.id].vcpus == 1);
+    CHECK(usage[s.h.id].ram_mb == 512);
+    CHECK(repo::flavor_in_use(*s.db, s.f.id));
+}
+
+TEST_CASE("lists filter by equality and page with markers", "[store]") {
+    seeded s;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+        vm v = s.make_vm(i % 2 ? "odd" : "even");
+        repo::insert_vm(*s.db, v);
+        ids.push_back(v.id);
+    }
+    repo::list_query q;
+    q.limit = 2;
+    auto first = repo::list_vms(*s.db, q);
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].id == ids[0]);
+    q.marker = first.back().id;
+    auto second = repo::list_vms(*s.db, q);
+    REQUIRE(second.size() == 2);
+    CHECK(second[0].id == ids[2]);
+    repo::list_query by_name;
+    by_name.name = "odd";
+    CHECK(repo::list_vms(*s.db, by_name).size() == 2);
+    repo::list_query other_project;
+    other_project.project_id = new_uuid();
+    CHECK(repo::list_vms(*s.db, other_project).empty());
+}
+
+TEST_CASE("unfinished operations are found for reconciliation", "[store]") {
+    seeded s;
+    operation op;
+    op.id = new_uuid();
+    op.kind = "vm.create";
+    op.status = op_status::running;
+    op.resource = "/api/v1/vms/x";
+    op.target_id = "x";
+    op.project_id = s.p.id;
+    op.user_id = s.u.id;
+    op.created_at = op.updated_at = "t";
+    repo::insert_operation(*s.db, op);
+    CHECK(repo::unfinished_operations(*s.db).size() == 1);
+    op.status = op_status::failed;
+    op.error = json{{"code", "internal"}};
+    repo::update_operation(*s.db, op);
+    CHECK(repo::unfinished_operations(*s.db).empty());
+    CHECK(repo::find_operation(*s.db, op.id)->error->at("code") == "internal");
+}
