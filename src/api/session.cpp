@@ -4,6 +4,7 @@
 #include "kumo/core/log.hpp"
 #include "kumo/core/text.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -114,6 +115,28 @@ awaitable<response> handle(const http_request& req, const router& routes, api_co
     }
 }
 
+// Answers 413, then half-closes and drains what the client is still sending (bounded in bytes and
+// time), so the client can finish its write and read the answer instead of failing with EPIPE.
+template <class Stream>
+awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, http_request head) {
+    const std::string rid = new_uuid();
+    head.keep_alive(false);
+    auto res = to_http(problem(make_error(errc::payload_too_large, "the request is too large"), rid), head, rid);
+    auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
+    if (wec)
+        co_return;
+    boost::system::error_code ignored;
+    tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    tcp.expires_after(std::chrono::seconds(5));
+    std::array<char, 16384> sink;
+    for (std::size_t drained = 0; drained < (64u << 20);) {
+        auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), as_tuple(use_awaitable));
+        if (rec)
+            break;
+        drained += n;
+    }
+}
+
 template <class Stream>
 awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, session_set& sessions) {
     auto* tcp = &beast::get_lowest_layer(stream);
@@ -128,12 +151,7 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
         tcp->expires_after(std::chrono::seconds(60));  // slow clients are cut off, others unaffected
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
         if (ec == http::error::body_limit || ec == http::error::header_limit) {
-            http_request head = parser.get();
-            const std::string rid = new_uuid();
-            head.keep_alive(false);
-            auto res =
-                to_http(problem(make_error(errc::payload_too_large, "the request is too large"), rid), head, rid);
-            co_await http::async_write(stream, res, as_tuple(use_awaitable));
+            co_await refuse_oversized(stream, *tcp, parser.get());
             break;
         }
         if (ec)

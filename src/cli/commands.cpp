@@ -187,8 +187,11 @@ int vm_cmd(cmd_env& e, const std::string& verb) {
         print_rows((*l)["items"], vm_cols, e.as_json);
         return 0;
     }
-    if (p.size() != 3)
-        return usage("vm create NAME --flavor F [--host H] [--wait] | vm list | vm VERB VM");
+    static const std::set<std::string> verbs{"show", "delete", "start", "stop", "reboot", "suspend", "resume"};
+    if (p.size() != 3 || !verbs.count(verb))
+        return usage(
+            "vm create NAME --flavor F [--host H] [--wait] | vm list | vm show|start|stop|reboot|suspend|"
+            "resume|delete VM");
     auto id = resolve(e, "vms", p[2]);
     if (!id)
         return 1;
@@ -203,9 +206,6 @@ int vm_cmd(cmd_env& e, const std::string& verb) {
         auto r = call(e, "DELETE", "/api/v1/vms/" + *id);
         return r ? accepted_reply(e, *r, "vm") : 1;
     }
-    static const std::set<std::string> actions{"start", "stop", "reboot", "suspend", "resume"};
-    if (!actions.count(verb))
-        return usage("unknown vm command " + verb);
     json body = json::object();
     if (verb == "stop" && e.args.flag("force"))
         body["force"] = true;

@@ -20,9 +20,12 @@ struct int_key {
     std::int64_t config::*member;
     std::int64_t min, max;
 };
+struct ratio_key {
+    double config::*member;
+};
 struct key_spec {
     const char* name;
-    std::variant<std::string config::*, bool config::*, int_key, int config::*> target;
+    std::variant<std::string config::*, bool config::*, int_key, int config::*, ratio_key> target;
     std::function<bool(const std::string&)> allowed;  // for strings; empty: any
 };
 
@@ -57,6 +60,8 @@ const std::vector<key_spec>& key_table() {
         {"cpu_model", &config::cpu_model, [](const std::string& v) { return !v.empty() && v.size() < 64; }},
         {"web_dir", &config::web_dir, {}},
         {"register_local_host", &config::register_local_host, {}},
+        {"cpu_allocation_ratio", ratio_key{&config::cpu_allocation_ratio}, {}},
+        {"ram_allocation_ratio", ratio_key{&config::ram_allocation_ratio}, {}},
     };
     return table;
 }
@@ -93,6 +98,8 @@ result<void> apply(config& c, const key_spec& k, const json* j, const std::strin
         std::string v = j ? j->get<std::string>() : *text;
         if (k.allowed && !k.allowed(v))
             return validation_error(field, fmt::format("invalid value '{}'", v));
+        if (std::string_view(k.name) == "listen")
+            KUMO_TRY_VOID(parse_listen(v, field));  // reported against the layer that set it
         c.*(*s) = std::move(v);
     } else if (auto* b = std::get_if<bool config::*>(&k.target)) {
         std::optional<bool> v =
@@ -100,6 +107,21 @@ result<void> apply(config& c, const key_spec& k, const json* j, const std::strin
         if (!v)
             return type_error("a boolean");
         c.*(*b) = *v;
+    } else if (auto* r = std::get_if<ratio_key>(&k.target)) {
+        std::optional<double> v;
+        if (j && j->is_number())
+            v = j->get<double>();
+        if (!j) {
+            char* end = nullptr;
+            const double d = std::strtod(text->c_str(), &end);
+            if (!text->empty() && end == text->c_str() + text->size())
+                v = d;
+        }
+        if (!v)
+            return type_error("a number");
+        if (!(*v >= 0.1 && *v <= 1000.0))
+            return validation_error(field, "must be between 0.1 and 1000");
+        c.*(r->member) = *v;
     } else {
         const bool is_sim = std::holds_alternative<int config::*>(k.target);
         const std::int64_t lo = is_sim ? 0 : std::get<int_key>(k.target).min;

@@ -41,7 +41,8 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     v.created_at = v.updated_at = to_rfc3339(system_clock().now());
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
 
-    auto job = [&v, &op, capacity, req](sql::database& db) mutable -> result<void> {
+    const std::pair<double, double> ratios{cfg_.cpu_allocation_ratio, cfg_.ram_allocation_ratio};
+    auto job = [&v, &op, capacity, req, ratios](sql::database& db) mutable -> result<void> {
         auto f = repo::find_flavor(db, req.flavor_id);
         if (!f)
             return validation_error("flavor_id", "no flavor with this id");
@@ -57,7 +58,7 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
             if (capacity.empty())
                 return validation_error("host_id", "no host with this id");
         }
-        KUMO_TRY(v.host_id, place_first_fit({v.vcpus, v.ram_mb}, capacity));
+        KUMO_TRY(v.host_id, place_first_fit({v.vcpus, v.ram_mb, ratios.first, ratios.second}, capacity));
         repo::insert_vm(db, v);
         repo::insert_operation(db, op);
         return {};

@@ -13,6 +13,18 @@ bool is_on(power_state p) {
     return p == power_state::running || p == power_state::paused || p == power_state::shutdown;
 }
 
+// A start that libvirt refuses because the domain already runs has reached its goal. This happens when a
+// daemon is killed mid-start: libvirtd completes the start on its own, and the resumed task starts again.
+result<void> start_idempotent(hypervisor_connection& c, const std::string& id) {
+    auto started = c.start(id);
+    if (started || started.error().code != errc::conflict)
+        return started;
+    auto now = c.state(id);
+    if (now && *now == power_state::running)
+        return {};
+    return started;
+}
+
 }  // namespace
 
 awaitable<result<power_state>> compute::power_of(const vm& v) {
@@ -31,20 +43,21 @@ op_task compute::create_task(vm v) {
             if (state == power_state::missing)
                 KUMO_TRY_VOID(c.define(xml));
             if (state != power_state::running)
-                KUMO_TRY_VOID(c.start(id));
+                KUMO_TRY_VOID(start_idempotent(c, id));
             return {};
         };
         auto started = co_await hosts_.call(v.host_id, std::move(job));
         if (!started) {
-            auto job = [id = v.id](hypervisor_connection& c) -> result<void> {
-                (void)c.destroy(id);
-                return c.undefine(id);
-            };
             // Leave no orphaned domain behind: the VM stays, in error, for the user to inspect and delete.
-            (void)co_await hosts_.call(v.host_id, std::move(job));
+            auto cleanup = [id = v.id](hypervisor_connection& c) -> result<power_state> {
+                (void)c.destroy(id);
+                (void)c.undefine(id);
+                return c.state(id);
+            };
+            auto left = co_await hosts_.call(v.host_id, std::move(cleanup));
             v.status = vm_status::error;
             v.task = vm_task::none;
-            v.power = power_state::missing;
+            v.power = left ? *left : power_state::unknown;
             v.fault = started.error().detail;
             co_await save_vm(v);
             co_return started.error();
@@ -91,8 +104,8 @@ awaitable<result<void>> compute::run_action(op_context& ctx, const vm& v, vm_act
             if (state == power_state::running)
                 co_return result<void>{};
             {
-                auto awaited =
-                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.start(id); });
+                auto awaited = co_await on_host(
+                    [](hypervisor_connection& c, const std::string& id) { return start_idempotent(c, id); });
                 co_return awaited;
             }
         case vm_action::stop:

@@ -77,7 +77,9 @@ awaitable<result<issued_token>> identity::login(std::string username, std::strin
         std::optional<std::string> role;
     };
     auto job = [username, project](sql::database& db) -> result<lookup> {
-        lookup l{repo::find_user_by_name(db, username), repo::find_project(db, project), std::nullopt};
+        lookup l{repo::find_user_by_name(db, username), std::nullopt, std::nullopt};
+        if (l.u)
+            l.p = project.empty() ? repo::default_project_of(db, l.u->id) : repo::find_project(db, project);
         if (l.u && l.p)
             l.role = repo::find_role(db, l.u->id, l.p->id);
         return l;

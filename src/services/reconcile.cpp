@@ -1,5 +1,6 @@
 // Keeping the database in step with what the hosts report: lifecycle events, periodic reconciliation,
 // restoring simulated hosts, and resuming operations after a restart.
+#include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/services/compute.hpp"
 #include "kumo/services/views.hpp"
@@ -8,23 +9,26 @@
 
 namespace kumo {
 
+awaitable<void> compute::observe_power(std::string vm_id, power_state p) {
+    const std::string fault = p == power_state::missing ? "the domain is missing on its host" : "";
+    auto record = [vm_id, p, fault](sql::database& db) -> result<std::optional<vm>> {
+        if (!repo::record_power(db, vm_id, p, status_from_power(p), fault, to_rfc3339(system_clock().now())))
+            return std::optional<vm>{};
+        return repo::find_vm(db, vm_id);
+    };
+    auto saved = co_await store_.write(std::move(record));
+    if (saved && *saved)
+        bus_.publish({"vm", "updated", vm_id, (*saved)->project_id, vm_view(**saved)});
+}
+
 awaitable<void> compute::on_domain_event(const std::string& host_id, const std::string& uuid) {
     auto job = [uuid](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, uuid); };
     auto found = co_await store_.read(std::move(job));
     if (!found || !*found || (*found)->host_id != host_id)
         co_return;
-    vm v = **found;
-    auto state = co_await power_of(v);
-    if (!state || *state == v.power)
-        co_return;
-    v.power = *state;
-    // While a task runs it decides the final status; otherwise the hypervisor's word is the status.
-    if (v.task == vm_task::none) {
-        v.status = status_from_power(*state);
-        if (*state == power_state::missing)
-            v.fault = "the domain disappeared from its host";
-    }
-    co_await save_vm(v);
+    auto state = co_await power_of(**found);
+    if (state && *state != (*found)->power)
+        co_await observe_power(uuid, *state);
 }
 
 awaitable<void> compute::reconcile_host(const std::string& host_id) {
@@ -39,22 +43,16 @@ awaitable<void> compute::reconcile_host(const std::string& host_id) {
     for (const auto& d : *domains)
         on_host[d.uuid] = d.power;
     std::set<std::string> known;
-    for (vm v : *vms) {
+    for (const vm& v : *vms) {
         known.insert(v.id);
-        if (v.task != vm_task::none)
-            continue;  // a running task owns the VM
         auto it = on_host.find(v.id);
         const power_state p = it == on_host.end() ? power_state::missing : it->second;
-        const vm_status s = status_from_power(p);
-        if (p == v.power && s == v.status)
+        const bool settled = v.task == vm_task::none;
+        if (p == v.power && (!settled || status_from_power(p) == v.status))
             continue;
-        if (p == power_state::missing) {
+        if (p == power_state::missing && settled)
             log::warn("reconcile", "vm {} has no domain on its host; marking it error", v.id);
-            v.fault = "the domain is missing on its host";
-        }
-        v.power = p;
-        v.status = s;
-        co_await save_vm(v);
+        co_await observe_power(v.id, p);
     }
     std::vector<std::string> unknown;
     for (const auto& d : *domains)

@@ -2,9 +2,9 @@
 #include "daemon_process.hpp"
 #include "ws_client.hpp"
 
-#include <catch2/catch.hpp>
 #include <future>
 #include <set>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 using kumo::test::daemon_process;
@@ -31,7 +31,8 @@ void require_problem(const cli::reply& r, int status, const std::string& code, c
     CHECK_FALSE(r.body.value("request_id", "").empty());
     if (!field.empty()) {
         bool named = false;
-        for (const auto& e : r.body.value("errors", json::array())) named = named || e.value("field", "") == field;
+        for (const auto& e : r.body.value("errors", json::array()))
+            named = named || e.value("field", "") == field;
         CHECK(named);
     }
 }
@@ -128,8 +129,9 @@ TEST_CASE("flavor bad input gets the right problem, naming the field", "[api]") 
                     "ram_mb");
     require_problem(send(c, "POST", "/api/v1/flavors", json{{"name", "f"}, {"vcpus", 0}, {"ram_mb", 64}}), 422,
                     "validation_failed", "vcpus");
-    require_problem(send(c, "POST", "/api/v1/flavors", json{{"name", "f"}, {"vcpus", 1}, {"ram_mb", 64}, {"owner", "x"}}),
-                    422, "validation_failed", "owner");
+    require_problem(
+        send(c, "POST", "/api/v1/flavors", json{{"name", "f"}, {"vcpus", 1}, {"ram_mb", 64}, {"owner", "x"}}), 422,
+        "validation_failed", "owner");
     require_problem(send(c, "POST", "/api/v1/flavors", json{{"name", "bad\nname"}, {"vcpus", 1}, {"ram_mb", 64}}), 422,
                     "validation_failed", "name");
     require_problem(send(c, "POST", "/api/v1/flavors", json::array()), 422, "validation_failed", "body");
@@ -195,14 +197,17 @@ TEST_CASE("20 concurrent creates all succeed", "[api]") {
             return r && r->status == 202 ? r->body["operation"]["id"].get<std::string>() : std::string();
         }));
     std::set<std::string> ops;
-    for (auto& j : jobs) ops.insert(j.get());
+    for (auto& j : jobs)
+        ops.insert(j.get());
     REQUIRE(ops.size() == 20);
     REQUIRE_FALSE(ops.count(""));
-    for (const auto& op : ops) CHECK(test::wait_op(c, op)["status"] == "succeeded");
+    for (const auto& op : ops)
+        CHECK(test::wait_op(c, op)["status"] == "succeeded");
     auto listed = send(c, "GET", "/api/v1/vms?limit=1000");
     int active = 0;
     for (const auto& v : listed.body["items"])
-        if (v["name"].get<std::string>().rfind("conc-", 0) == 0 && v["status"] == "active") ++active;
+        if (v["name"].get<std::string>().rfind("conc-", 0) == 0 && v["status"] == "active")
+            ++active;
     CHECK(active == 20);
     auto page1 = send(c, "GET", "/api/v1/vms?limit=5");
     REQUIRE(page1.body["items"].size() == 5);

@@ -1,10 +1,10 @@
 // The kumo CLI against `kumo serve --simulate 3`: the create / start / stop / delete loop.
 #include "daemon_process.hpp"
 
-#include <array>
-#include <catch2/catch.hpp>
-#include <cstdio>
 #include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -22,7 +22,8 @@ run_result kumo_cli(const std::string& config_dir, const std::string& args) {
     REQUIRE(p);
     std::string out;
     std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+    while (std::fgets(buf.data(), buf.size(), p))
+        out += buf.data();
     int status = pclose(p);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
@@ -40,7 +41,8 @@ TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
     auto wrong = kumo_cli(cfg, "login --url " + d.url() + " --fingerprint " + d.fingerprint() + " --password nope");
     CHECK(wrong.code == 1);
     CHECK(wrong.out.find("unauthenticated") != std::string::npos);
-    auto pinned = kumo_cli(cfg, "login --url " + d.url() + " --fingerprint AA:BB --password " + test::kTestAdminPassword);
+    auto pinned =
+        kumo_cli(cfg, "login --url " + d.url() + " --fingerprint AA:BB --password " + test::kTestAdminPassword);
     CHECK(pinned.code == 1);
     CHECK(pinned.out.find("not the pinned one") != std::string::npos);
 

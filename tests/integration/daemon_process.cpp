@@ -2,16 +2,16 @@
 
 #include "kumo/api/tls.hpp"
 
-#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
+#include "kumo_catch.hpp"
 
 namespace kumo::test {
 
@@ -37,7 +37,8 @@ daemon_process::daemon_process(std::string data_dir, std::vector<std::string> ex
         dup2(fd, 1);
         dup2(fd, 2);
         std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
+        for (auto& a : args)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         execv(argv[0], argv.data());
         _exit(127);
@@ -52,7 +53,8 @@ daemon_process::daemon_process(std::string data_dir, std::vector<std::string> ex
             if (url_.rfind("https", 0) != 0 || fp) {
                 fingerprint_ = fp ? *fp : "";
                 auto h = anonymous().send("GET", "/api/v1/health");
-                if (h && h->status == 200) return;
+                if (h && h->status == 200)
+                    return;
             }
         }
         int status = 0;
@@ -66,7 +68,8 @@ daemon_process::daemon_process(std::string data_dir, std::vector<std::string> ex
 }
 
 daemon_process::~daemon_process() {
-    if (pid_ > 0) kill_hard();
+    if (pid_ > 0)
+        kill_hard();
 }
 
 cli::api_client daemon_process::admin() const {
@@ -79,7 +82,8 @@ cli::api_client daemon_process::admin() const {
 }
 
 int daemon_process::stop() {
-    if (pid_ <= 0) return -1;
+    if (pid_ <= 0)
+        return -1;
     ::kill(pid_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     int status = 0;
@@ -95,7 +99,8 @@ int daemon_process::stop() {
 }
 
 void daemon_process::kill_hard() {
-    if (pid_ <= 0) return;
+    if (pid_ <= 0)
+        return;
     ::kill(pid_, SIGKILL);
     int status = 0;
     waitpid(pid_, &status, 0);
@@ -109,7 +114,8 @@ json wait_op(const cli::api_client& c, const std::string& op_id, int timeout_s) 
         REQUIRE(r);
         REQUIRE(r->status == 200);
         const std::string s = r->body["status"];
-        if (s == "succeeded" || s == "failed" || s == "cancelled") return r->body;
+        if (s == "succeeded" || s == "failed" || s == "cancelled")
+            return r->body;
     }
     FAIL("operation " << op_id << " did not end within " << timeout_s << " s");
     return {};

@@ -3,8 +3,8 @@
 // an authenticated API client. Stopped by pid (SIGTERM, or SIGKILL for crash tests).
 #include "kumo/cli/client.hpp"
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 #include <vector>
 
 namespace kumo::test {

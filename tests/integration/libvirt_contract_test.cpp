@@ -3,8 +3,8 @@
 #include "kumo/domain/domain_xml.hpp"
 #include "kumo/ports/libvirt_driver.hpp"
 
-#include <catch2/catch.hpp>
 #include <fstream>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -18,8 +18,9 @@ hypervisor_driver& driver() {
 std::string host_file() {
     static int n = 0;
     const std::string path = "/tmp/kumo-contract-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".xml";
-    std::ofstream(path) << "<node><cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes>"
-                           "<sockets>1</sockets><cores>4</cores><threads>1</threads></cpu><memory>8388608</memory></node>";
+    std::ofstream(path)
+        << "<node><cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes>"
+           "<sockets>1</sockets><cores>4</cores><threads>1</threads></cpu><memory>8388608</memory></node>";
     return path;
 }
 
@@ -68,7 +69,8 @@ TEST_CASE("libvirt adapter runs a domain through its lifecycle", "[libvirt]") {
     auto listed = c.list_domains();
     REQUIRE(listed);
     bool found = false;
-    for (const auto& d : *listed) found = found || (d.uuid == id && d.name == "kumo-" + id);
+    for (const auto& d : *listed)
+        found = found || (d.uuid == id && d.name == "kumo-" + id);
     CHECK(found);
     REQUIRE(c.undefine(id));
     auto again = c.undefine(id);

@@ -3,7 +3,9 @@
 #include "daemon_process.hpp"
 #include "virsh.hpp"
 
-#include <catch2/catch.hpp>
+#include "kumo_catch.hpp"
+
+#include <thread>
 
 using namespace kumo;
 
@@ -84,7 +86,8 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     std::string seen;
     for (int i = 0; i < 100 && seen != "stopped"; ++i) {
         seen = api_status(c, vm);
-        if (seen != "stopped") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (seen != "stopped")
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     CHECK(seen == "stopped");
 

@@ -1,6 +1,6 @@
 #include "kumo/core/config.hpp"
 
-#include <catch2/catch.hpp>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -23,6 +23,9 @@ TEST_CASE("config layers: file < environment < flags", "[config]") {
     CHECK(c->listen == "127.0.0.1:1000");  // only the file sets it
     CHECK(c->log_level == "error");        // env beats the file
     CHECK(c->simulate == 3);               // flags beat env
+    config_layers ratio;
+    ratio.env = {{"KUMO_CPU_ALLOCATION_RATIO", "16.5"}};
+    CHECK(build_config(ratio)->cpu_allocation_ratio == 16.5);
 }
 
 TEST_CASE("config rejects unknown keys and bad values, naming them", "[config]") {
@@ -41,6 +44,8 @@ TEST_CASE("config rejects unknown keys and bad values, naming them", "[config]")
     rows.push_back({{std::nullopt, "", {}, {{"listen", "127.0.0.1:99999"}}}, "--listen"});
     rows.push_back({{std::nullopt, "", {}, {{"data_dir", "relative/path"}}}, "--data_dir"});
     rows.push_back({{std::nullopt, "", {}, {{"virt_type", "lxc"}}}, "--virt_type"});
+    rows.push_back({{std::nullopt, "", {{"KUMO_CPU_ALLOCATION_RATIO", "lots"}}, {}}, "KUMO_CPU_ALLOCATION_RATIO"});
+    rows.push_back({{R"({"ram_allocation_ratio": 0})", "kumo.json", {}, {}}, "kumo.json:ram_allocation_ratio"});
     for (const auto& r : rows) {
         auto c = build_config(r.layers);
         INFO(r.field);

@@ -2,7 +2,7 @@
 #include "kumo/core/ids.hpp"
 #include "kumo/core/text.hpp"
 
-#include <catch2/catch.hpp>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -16,7 +16,9 @@ TEST_CASE("password hashes verify only the right password", "[crypto]") {
 }
 
 TEST_CASE("base64url round-trips and rejects foreign characters", "[crypto]") {
-    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\x00\xff\x10", 3)}) {
+    const std::vector<std::string> samples{"",     "f",     "fo",     "foo",
+                                           "foob", "fooba", "foobar", std::string("\x00\xff\x10", 3)};
+    for (const auto& s : samples) {
         std::string back;
         REQUIRE(crypto::base64url_decode(crypto::base64url_encode(s), back));
         CHECK(back == s);

@@ -1,9 +1,9 @@
 #include "kumo/domain/domain_xml.hpp"
 
-#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -32,14 +32,15 @@ std::string read_file(const std::string& path) {
 
 TEST_CASE("domain XML matches the golden file for every guest kind", "[xml]") {
     const std::pair<guest_kind, const char*> kinds[] = {{guest_kind::kvm, "kvm"},
-                                                         {guest_kind::qemu, "qemu"},
-                                                         {guest_kind::xen_hvm, "xen-hvm"},
-                                                         {guest_kind::xen_pv, "xen-pv"},
-                                                         {guest_kind::test, "test"}};
+                                                        {guest_kind::qemu, "qemu"},
+                                                        {guest_kind::xen_hvm, "xen-hvm"},
+                                                        {guest_kind::xen_pv, "xen-pv"},
+                                                        {guest_kind::test, "test"}};
     for (const auto& [kind, name] : kinds) {
         const std::string path = std::string(KUMO_GOLDEN_DIR) + "/domain-" + name + ".xml";
         const std::string xml = render_domain_xml(sample(kind));
-        if (std::getenv("KUMO_UPDATE_GOLDEN")) std::ofstream(path) << xml;
+        if (std::getenv("KUMO_UPDATE_GOLDEN"))
+            std::ofstream(path) << xml;
         INFO(path);
         CHECK(xml == read_file(path));
     }

@@ -1,14 +1,14 @@
 #include "kumo/domain/placement.hpp"
 
-#include <catch2/catch.hpp>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
 TEST_CASE("first fit skips down and full hosts", "[placement]") {
     std::vector<host_capacity> hosts{
-        {"a", "a", false, 8, 8192, 0, 0},    // down
-        {"b", "b", true, 1, 8192, 4, 0},     // vcpus full at ratio 4
-        {"c", "c", true, 8, 1024, 0, 768},   // not enough RAM left
+        {"a", "a", false, 8, 8192, 0, 0},   // down
+        {"b", "b", true, 1, 8192, 4, 0},    // vcpus full at ratio 4
+        {"c", "c", true, 8, 1024, 0, 768},  // not enough RAM left
         {"d", "d", true, 8, 8192, 0, 0},
     };
     auto r = place_first_fit({1, 512}, hosts);

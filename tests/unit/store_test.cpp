@@ -2,10 +2,10 @@
 #include "kumo/core/ids.hpp"
 #include "kumo/store/repos.hpp"
 
-#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -20,7 +20,8 @@ std::unique_ptr<sql::database> fresh() {
 std::string schema_of(sql::database& db) {
     std::string out;
     auto st = db.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name");
-    while (st->step()) out += st->text(0) + ";\n";
+    while (st->step())
+        out += st->text(0) + ";\n";
     return out;
 }
 
@@ -64,7 +65,8 @@ TEST_CASE("migrating an empty database yields the recorded schema", "[store]") {
     CHECK(db->schema_version() == static_cast<int>(sql::migrations().size()));
     const std::string path = std::string(KUMO_GOLDEN_DIR) + "/schema.sql";
     const std::string schema = schema_of(*db);
-    if (std::getenv("KUMO_UPDATE_GOLDEN")) std::ofstream(path) << schema;
+    if (std::getenv("KUMO_UPDATE_GOLDEN"))
+        std::ofstream(path) << schema;
     std::ifstream in(path);
     std::stringstream expected;
     expected << in.rdbuf();

@@ -1,6 +1,6 @@
 #include "kumo/domain/vm_state.hpp"
 
-#include <catch2/catch.hpp>
+#include "kumo_catch.hpp"
 
 using namespace kumo;
 
@@ -11,13 +11,13 @@ TEST_CASE("vm actions are allowed only from matching statuses", "[vm_state]") {
         bool allowed;
     };
     const row rows[] = {
-        {vm_status::stopped, vm_action::start, true},    {vm_status::active, vm_action::start, false},
-        {vm_status::active, vm_action::stop, true},      {vm_status::suspended, vm_action::stop, true},
-        {vm_status::stopped, vm_action::stop, false},    {vm_status::active, vm_action::reboot, true},
-        {vm_status::stopped, vm_action::reboot, false},  {vm_status::active, vm_action::suspend, true},
+        {vm_status::stopped, vm_action::start, true},      {vm_status::active, vm_action::start, false},
+        {vm_status::active, vm_action::stop, true},        {vm_status::suspended, vm_action::stop, true},
+        {vm_status::stopped, vm_action::stop, false},      {vm_status::active, vm_action::reboot, true},
+        {vm_status::stopped, vm_action::reboot, false},    {vm_status::active, vm_action::suspend, true},
         {vm_status::suspended, vm_action::suspend, false}, {vm_status::suspended, vm_action::resume, true},
-        {vm_status::active, vm_action::resume, false},   {vm_status::error, vm_action::del, true},
-        {vm_status::building, vm_action::start, false},  {vm_status::error, vm_action::start, false},
+        {vm_status::active, vm_action::resume, false},     {vm_status::error, vm_action::del, true},
+        {vm_status::building, vm_action::start, false},    {vm_status::error, vm_action::start, false},
     };
     for (const auto& r : rows) {
         vm v;
@@ -25,7 +25,8 @@ TEST_CASE("vm actions are allowed only from matching statuses", "[vm_state]") {
         INFO(to_string(r.from) << " " << to_string(r.action));
         auto ok = check_action_allowed(v, r.action);
         CHECK(bool(ok) == r.allowed);
-        if (!ok) CHECK(ok.error().code == errc::conflict);
+        if (!ok)
+            CHECK(ok.error().code == errc::conflict);
     }
 }
 

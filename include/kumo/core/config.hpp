@@ -27,6 +27,8 @@ struct config {
     std::string cpu_model = "qemu64";  // named model: host-passthrough is not portable
     std::string web_dir;               // default: the installed web/ or the source tree's
     bool register_local_host = true;
+    double cpu_allocation_ratio = 4.0;  // vCPUs placed per host CPU
+    double ram_allocation_ratio = 1.0;  // RAM placed per MiB of host RAM
 };
 
 // The split-out inputs of each layer, so the merge is pure and testable.

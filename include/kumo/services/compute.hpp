@@ -55,6 +55,8 @@ private:
     awaitable<void> reconcile_host(const std::string& host_id);
     awaitable<void> restore_simulated(const std::string& host_id);
     awaitable<void> save_vm(vm v);
+    // Records a power state the host reported (see repo::record_power) and publishes the change.
+    awaitable<void> observe_power(std::string vm_id, power_state p);
     awaitable<result<power_state>> power_of(const vm& v);
     std::string domain_xml(const vm& v, const std::string& virt_type) const;
     std::string virt_type_of(const std::string& host_id) const;

@@ -27,6 +27,8 @@ void insert_user(sql::database& db, const user& u);
 std::optional<user> find_user_by_name(sql::database& db, std::string_view name);
 std::optional<user> find_user(sql::database& db, std::string_view id);
 void add_membership(sql::database& db, std::string_view user_id, std::string_view project_id, std::string_view role);
+// The project a user logs into when the request names none: the first one they were added to.
+std::optional<project> default_project_of(sql::database& db, std::string_view user_id);
 std::optional<std::string> find_role(sql::database& db, std::string_view user_id, std::string_view project_id);
 void insert_revoked_token(sql::database& db, std::string_view token_id, std::int64_t expires_at);
 std::vector<std::string> live_revoked_tokens(sql::database& db, std::int64_t now);
@@ -52,6 +54,11 @@ bool delete_vm(sql::database& db, std::string_view id);
 std::optional<vm> find_vm(sql::database& db, std::string_view id);
 std::vector<vm> list_vms(sql::database& db, const list_query& q);
 std::vector<vm> vms_on_host(sql::database& db, std::string_view host_id);
+// Records what the hypervisor reports. Status and fault change only while no task owns the VM, decided
+// in the same statement, so an observation can never undo a task's result or clear its lock.
+// Returns false when the VM does not exist.
+bool record_power(sql::database& db, std::string_view id, power_state power, vm_status idle_status,
+                  std::string_view idle_fault, std::string_view now);
 // Sets task_state only when none is set: the per-VM lock. Returns false when another task holds it.
 bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::string_view now);
 

@@ -51,6 +51,16 @@ void add_membership(sql::database& db, std::string_view user_id, std::string_vie
         .exec();
 }
 
+std::optional<project> default_project_of(sql::database& db, std::string_view user_id) {
+    auto st = db.prepare(
+        "SELECT p.id, p.name, p.created_at, p.updated_at FROM memberships m "
+        "JOIN projects p ON p.id = m.project_id WHERE m.user_id = ? ORDER BY m.rowid LIMIT 1");
+    st->bind(1, user_id);
+    if (!st->step())
+        return std::nullopt;
+    return project{st->text(0), st->text(1), st->text(2), st->text(3)};
+}
+
 std::optional<std::string> find_role(sql::database& db, std::string_view user_id, std::string_view project_id) {
     auto st = db.prepare("SELECT role FROM memberships WHERE user_id = ? AND project_id = ?");
     st->bind_all(user_id, project_id);

@@ -90,6 +90,18 @@ std::vector<vm> vms_on_host(sql::database& db, std::string_view host_id) {
     return out;
 }
 
+bool record_power(sql::database& db, std::string_view id, power_state power, vm_status idle_status,
+                  std::string_view idle_fault, std::string_view now) {
+    db.prepare(
+          "UPDATE vms SET power_state = ?1, "
+          "status = CASE WHEN task_state = '' THEN ?2 ELSE status END, "
+          "fault = CASE WHEN task_state = '' AND ?3 != '' THEN ?3 ELSE fault END, "
+          "updated_at = ?4 WHERE id = ?5")
+        ->bind_all(to_string(power), to_string(idle_status), idle_fault, now, id)
+        .exec();
+    return db.changes() > 0;
+}
+
 bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::string_view now) {
     db.prepare("UPDATE vms SET task_state = ?, updated_at = ? WHERE id = ? AND task_state = ''")
         ->bind_all(to_string(task), now, id)
