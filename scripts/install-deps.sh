@@ -9,7 +9,7 @@ build_packages=(
 )
 runtime_packages=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-    ovmf openssl curl python3 python3-websocket sqlite3 libxml2-utils
+    openssl curl sqlite3 libxml2-utils
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include "kumo/api/tls.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
@@ -30,6 +31,7 @@ daemon_process::daemon_process(std::string data_dir, std::vector<std::string> ex
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test binary must not leave daemons behind
         setenv("KUMO_ADMIN_PASSWORD", kTestAdminPassword, 1);
         setenv("KUMO_RECONCILE_INTERVAL_S", "2", 0);
         const std::string log = dir_ + "/daemon.log";

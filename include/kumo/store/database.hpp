@@ -25,6 +25,9 @@ struct sql_error : std::runtime_error {
 class statement {
 public:
     explicit statement(sqlite3_stmt* s) : stmt_(s) {}
+    ~statement();  // finalizes: an unfinalized statement keeps the whole connection alive
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
     statement& bind(int index, std::string_view v);
     statement& bind(int index, std::int64_t v);
     statement& bind(int index, int v) { return bind(index, static_cast<std::int64_t>(v)); }

@@ -14,6 +14,10 @@ namespace {
 
 }  // namespace
 
+statement::~statement() {
+    sqlite3_finalize(stmt_);
+}
+
 statement& statement::bind(int index, std::string_view v) {
     int rc = sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     if (rc != SQLITE_OK)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite: the unit tier under ASan+UBSan,
+# then every tier (unit, libvirt contract, API, CLI, real QEMU lifecycle, kill -9 recovery, domain XML
+# validation) on the release build. Cleans up everything it started: libvirt daemons (by pid), VMs it
+# created, temporary directories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash scripts/install-deps.sh
+
+export KUMO_HOST_STATE=$(mktemp -d /tmp/kumo-host-state-XXXXXX)
+export TMPDIR=$(mktemp -d /tmp/kumo-tests-XXXXXX)
+domains_known=no  # until libvirt answers we do not know what existed before: then remove nothing
+cleanup() {
+    local status=$?
+    # Domains that tests created and did not remove (only after a failure): destroy and undefine them.
+    [ "$domains_known" = yes ] && for d in $(virsh -c qemu:///system list --all --name 2>/dev/null | grep '^kumo-' || true); do
+        if ! grep -qx "$d" <<<"$domains_before"; then
+            virsh -c qemu:///system destroy "$d" >/dev/null 2>&1 || true
+            virsh -c qemu:///system undefine --nvram "$d" >/dev/null 2>&1 ||
+                virsh -c qemu:///system undefine "$d" >/dev/null 2>&1 || true
+        fi
+    done
+    bash "$root/scripts/host-setup.sh" stop || true
+    rm -rf "$TMPDIR" "$KUMO_HOST_STATE"
+    exit $status
+}
+trap cleanup EXIT
+bash scripts/host-setup.sh
+domains_before=$(virsh -c qemu:///system list --all --name | grep '^kumo-' || true)
+domains_known=yes
+
+echo "== format check"
+find src include tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
+
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKUMO_SANITIZE=ON -DKUMO_UNIT_ONLY=ON >/dev/null
+cmake --build build-sanitize
+(cd build-sanitize && ctest --output-on-failure -R '^unit$')
+
+echo "== full build and every test tier"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build
+(cd build && ctest --output-on-failure -j2)
