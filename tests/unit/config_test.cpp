@@ -2,6 +2,9 @@
 
 #include "kumo_catch.hpp"
 
+#include <fstream>
+#include <sstream>
+
 using namespace kumo;
 
 TEST_CASE("config uses embedded defaults when no layer sets a key", "[config]") {
@@ -66,4 +69,19 @@ TEST_CASE("config refuses plain HTTP on a non-loopback address", "[config]") {
     CHECK(build_config(l));
     l.flags["listen"] = "[::1]:8080";
     CHECK(build_config(l));
+}
+
+TEST_CASE("the shipped and example config files are valid", "[config]") {
+    for (const char* rel : {"/examples/kumo.json", "/packaging/kumo.json"}) {
+        const std::string path = std::string(KUMO_SOURCE_DIR) + rel;
+        std::ifstream in(path);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        config_layers l;
+        l.file_text = ss.str();
+        l.file_name = path;
+        INFO(path);
+        auto c = build_config(l);
+        CHECK(c);
+    }
 }

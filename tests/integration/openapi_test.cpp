@@ -1,0 +1,24 @@
+// The OpenAPI document covers every declared route with its method, so it cannot drift from the code.
+#include "kumo/core/json.hpp"
+#include "kumo_catch.hpp"
+#include "router.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+using namespace kumo;
+
+TEST_CASE("every route is in the OpenAPI document", "[openapi]") {
+    std::ifstream in(KUMO_OPENAPI_FILE);
+    const json doc = json::parse(in);
+    const auto routes = api::build_router().routes();
+    REQUIRE(routes.size() >= 15);
+    for (const auto& r : routes) {
+        const std::string path = r.pattern.substr(std::string("/api/v1").size());
+        std::string method(api::http::to_string(r.method));
+        std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+        INFO(method << " " << path);
+        REQUIRE(doc["paths"].contains(path));
+        CHECK(doc["paths"][path].contains(method));
+    }
+}
