@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+export CCACHE_BASEDIR=$root  # cache hits across clones at different paths
 
 bash scripts/install-deps.sh
 

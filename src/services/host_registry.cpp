@@ -6,6 +6,7 @@
 #include "kumo/services/views.hpp"
 #include "kumo/store/repos.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 
@@ -198,6 +199,8 @@ std::vector<host> host_registry::hosts() const {
     std::vector<host> out;
     for (const auto& [id, e] : entries_)
         out.push_back(e->h);
+    // By name, so "first fit" and listings are the same on every start (ids are random).
+    std::sort(out.begin(), out.end(), [](const host& a, const host& b) { return a.name < b.name; });
     return out;
 }
 

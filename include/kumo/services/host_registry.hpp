@@ -54,7 +54,7 @@ public:
         co_return r;
     }
 
-    std::vector<host> hosts() const;
+    std::vector<host> hosts() const;  // sorted by name
     bool is_up(const std::string& host_id) const;
     std::vector<std::string> unknown_domains(const std::string& host_id) const;
     void set_unknown_domains(const std::string& host_id, std::vector<std::string> names);
