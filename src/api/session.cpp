@@ -26,7 +26,7 @@ std::string percent_decode(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '+') {
             out.push_back(' ');
-        } else if (s[i] == '%' && i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                    std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
             out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
             i += 2;
@@ -101,18 +101,15 @@ http::response<http::string_body> to_http(const response& r, const http_request&
     return res;
 }
 
-template <class Stream>
-awaitable<response> handle(const http_request& req, const router& routes, api_context& ctx, request_ctx& rc) {
-    (void)req;
+// API paths go to the route table; anything else is a file of the web UI.
+awaitable<response> handle(const router& routes, api_context& ctx, request_ctx& rc) {
     if (rc.path.rfind("/api/", 0) != 0) {
         if (rc.method != http::verb::get && rc.method != http::verb::head)
             co_return problem(make_error(errc::not_found, "no such resource"), rc.request_id);
         co_return static_file(ctx.web_dir, rc.path);
     }
-    {
-        auto awaited = co_await routes.dispatch(rc);
-        co_return awaited;
-    }
+    auto awaited = co_await routes.dispatch(rc);
+    co_return awaited;
 }
 
 // Answers 413, then half-closes and drains what the client is still sending (bounded in bytes and
@@ -182,7 +179,7 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             co_return;
         }
         const auto started = std::chrono::steady_clock::now();
-        response r = co_await handle<Stream>(req, routes, ctx, rc);
+        response r = co_await handle(routes, ctx, rc);
         auto res = to_http(r, req, rc.request_id);
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);

@@ -53,6 +53,10 @@ result<reply> exchange(Stream& stream, http::request<http::string_body>& req) {
     r.status = res.result_int();
     if (auto it = res.find(http::field::location); it != res.end())
         r.location = std::string(it->value());
+    if (auto it = res.find("X-Request-Id"); it != res.end())
+        r.request_id = std::string(it->value());
+    if (auto it = res.find(http::field::content_type); it != res.end())
+        r.content_type = std::string(it->value());
     if (!res.body().empty())
         r.body = json::parse(res.body(), nullptr, false);
     if (r.body.is_discarded())
@@ -100,6 +104,8 @@ result<reply> api_client::send(const std::string& method, const std::string& pat
     req.set(http::field::accept, "application/json");
     if (!token_.empty())
         req.set(http::field::authorization, "Bearer " + token_);
+    if (!request_id_.empty())
+        req.set("X-Request-Id", request_id_);
     if (body || !raw_body.empty()) {
         req.set(http::field::content_type, content_type);
         req.body() = body ? body->dump() : raw_body;

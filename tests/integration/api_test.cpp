@@ -72,6 +72,32 @@ TEST_CASE("health and version answer without a token", "[api]") {
     CHECK(v.body["api"] == "v1");
 }
 
+TEST_CASE("request ids are echoed or generated", "[api]") {
+    auto c = sim().anonymous();
+    auto generated = send(c, "GET", "/api/v1/health");
+    CHECK(generated.request_id.size() == 36);
+    c.set_request_id("trace-me-42");
+    auto echoed = send(c, "GET", "/api/v1/nope");
+    CHECK(echoed.request_id == "trace-me-42");
+    CHECK(echoed.body["request_id"] == "trace-me-42");
+}
+
+TEST_CASE("the web page is served, and nothing outside web/", "[api]") {
+    auto c = sim().anonymous();
+    auto page = c.send("GET", "/");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->content_type.rfind("text/html", 0) == 0);
+    for (const char* path : {"/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/.hidden", "/nope.js"}) {
+        auto r = c.send("GET", path);
+        REQUIRE(r);
+        INFO(path);
+        CHECK(r->status == 404);
+    }
+    auto doc = send(c, "GET", "/api/v1/openapi.json");
+    CHECK(doc.body["openapi"] == "3.0.3");
+}
+
 TEST_CASE("everything else needs a valid bearer token", "[api]") {
     auto anon = sim().anonymous();
     for (const char* path : {"/api/v1/vms", "/api/v1/hosts", "/api/v1/flavors", "/api/v1/operations"})

@@ -16,8 +16,8 @@ struct run_result {
 };
 
 // Runs the kumo binary with the given arguments (all test-chosen, no user input) and captures stdout.
-run_result kumo_cli(const std::string& config_dir, const std::string& args) {
-    const std::string cmd = "KUMO_CONFIG_DIR=" + config_dir + " " + KUMO_BINARY + " " + args + " 2>&1";
+run_result kumo_cli(const std::string& config_dir, const std::string& args, const std::string& env = {}) {
+    const std::string cmd = "KUMO_CONFIG_DIR=" + config_dir + " " + env + " " + KUMO_BINARY + " " + args + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::string out;
@@ -29,6 +29,21 @@ run_result kumo_cli(const std::string& config_dir, const std::string& args) {
 }
 
 }  // namespace
+
+TEST_CASE("kumo serve refuses bad configuration with a clear error", "[cli]") {
+    const std::string cfg = test::make_temp_dir("kumo-cli-serve");
+    auto plain = kumo_cli(cfg, "serve --no-tls --listen 0.0.0.0:0 --data-dir " + cfg);
+    CHECK(plain.code == 2);
+    CHECK(plain.out.find("tls") != std::string::npos);
+    auto port = kumo_cli(cfg, "serve --listen 127.0.0.1:http --data-dir " + cfg);
+    CHECK(port.code == 2);
+    CHECK(port.out.find("--listen") != std::string::npos);
+    auto flag = kumo_cli(cfg, "serve --frobnicate");
+    CHECK(flag.code == 2);
+    auto env = kumo_cli(cfg, "serve --data-dir " + cfg, "KUMO_SIMULATE=-1");
+    CHECK(env.code == 2);
+    CHECK(env.out.find("KUMO_SIMULATE") != std::string::npos);
+}
 
 TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
     test::daemon_process d(test::make_temp_dir("kumo-cli"), {"--simulate", "3"});

@@ -13,6 +13,8 @@ struct reply {
     int status = 0;
     json body;  // parsed JSON, or null for an empty body
     std::string location;
+    std::string request_id;  // X-Request-Id of the reply
+    std::string content_type;
 };
 
 class api_client {
@@ -20,6 +22,8 @@ public:
     // url: "https://127.0.0.1:8443" (a trailing slash is fine). fingerprint: "AA:BB:..." as printed by serve.
     api_client(std::string url, std::string fingerprint, std::string token = {});
     void set_token(std::string token) { token_ = std::move(token); }
+    // Sent as X-Request-Id on every request when set (the server echoes it).
+    void set_request_id(std::string id) { request_id_ = std::move(id); }
 
     // Sends one request. Errors: host_unreachable (connection, TLS or pin failure) with the reason.
     // HTTP error statuses are not errors here: see reply.status and the problem body.
@@ -30,7 +34,7 @@ public:
     result<std::string> server_fingerprint() const;
 
 private:
-    std::string scheme_, host_, port_, fingerprint_, token_;
+    std::string scheme_, host_, port_, fingerprint_, token_, request_id_;
 };
 
 // "code: detail (field: message, ...)" from a problem+json reply.
