@@ -1,0 +1,159 @@
+#include "fake_hypervisor.hpp"
+
+namespace kumo::test {
+
+// What a connection shares with the driver: whether it is still open, and whom to tell when it closes.
+struct link {
+    bool open = true;
+    connection_callbacks callbacks;
+};
+
+namespace {
+
+std::string between(const std::string& xml, const std::string& open, const std::string& close) {
+    auto a = xml.find(open);
+    auto b = xml.find(close, a == std::string::npos ? 0 : a);
+    if (a == std::string::npos || b == std::string::npos)
+        return {};
+    return xml.substr(a + open.size(), b - a - open.size());
+}
+
+}  // namespace
+
+class fake_connection final : public hypervisor_connection {
+public:
+    fake_connection(std::mutex& m, std::shared_ptr<fake_driver::host_state> h, std::shared_ptr<link> l)
+        : mutex_(m), host_(std::move(h)), link_(std::move(l)) {}
+
+    result<host_inventory> inventory() override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        return host_->inventory;
+    }
+    result<void> define(const std::string& xml) override {
+        const std::string uuid = between(xml, "<uuid>", "</uuid>");
+        const std::string name = between(xml, "<name>", "</name>");
+        if (uuid.empty() || name.empty())
+            return make_error(errc::bad_request, "define domain: XML error");
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        host_->domains.try_emplace(uuid, fake_driver::domain{name, power_state::shutoff});
+        return {};
+    }
+    result<void> start(const std::string& uuid) override {
+        return change(uuid, "start", {power_state::shutoff}, power_state::running);
+    }
+    result<void> shutdown(const std::string& uuid) override {
+        return change(uuid, "shutdown", {power_state::running}, power_state::shutoff);
+    }
+    result<void> destroy(const std::string& uuid) override {
+        return change(uuid, "power off", {power_state::running, power_state::paused}, power_state::shutoff);
+    }
+    result<void> reboot(const std::string& uuid, bool) override {
+        return change(uuid, "reboot", {power_state::running}, power_state::running);
+    }
+    result<void> suspend(const std::string& uuid) override {
+        return change(uuid, "suspend", {power_state::running}, power_state::paused);
+    }
+    result<void> resume(const std::string& uuid) override {
+        return change(uuid, "resume", {power_state::paused}, power_state::running);
+    }
+    result<void> undefine(const std::string& uuid) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        if (!host_->domains.erase(uuid))
+            return make_error(errc::not_found, "undefine: domain not found");
+        return {};
+    }
+    result<power_state> state(const std::string& uuid) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        return it == host_->domains.end() ? power_state::missing : it->second.power;
+    }
+    result<std::vector<domain_status>> list_domains() override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        std::vector<domain_status> out;
+        for (const auto& [uuid, d] : host_->domains)
+            out.push_back({uuid, d.name, d.power});
+        return out;
+    }
+    bool alive() override {
+        std::lock_guard g(mutex_);
+        return link_->open;
+    }
+
+private:
+    result<void> check_open() const {
+        if (!link_->open)
+            return make_error(errc::host_unreachable, "connection closed");
+        return {};
+    }
+    // Like libvirt: an action from the wrong state is "operation invalid" (conflict).
+    result<void> change(const std::string& uuid, const char* what, std::initializer_list<power_state> from,
+                        power_state to) {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, std::string(what) + ": domain not found");
+        for (power_state p : from)
+            if (it->second.power == p) {
+                it->second.power = to;
+                return {};
+            }
+        return make_error(errc::conflict, std::string(what) + ": requested operation is not valid");
+    }
+
+    std::mutex& mutex_;
+    std::shared_ptr<fake_driver::host_state> host_;
+    std::shared_ptr<link> link_;
+};
+
+void fake_driver::add_host(const std::string& uri, int cpus, std::int64_t memory_mb) {
+    std::lock_guard g(mutex_);
+    auto h = std::make_shared<host_state>();
+    h->inventory = host_inventory{"fake-cpu", cpus, memory_mb, "x86_64", "FAKE", "1.0.0", "1.0.0", "fake"};
+    hosts_[uri] = h;
+}
+
+void fake_driver::set_reachable(const std::string& uri, bool reachable) {
+    std::lock_guard g(mutex_);
+    hosts_.at(uri)->reachable = reachable;
+}
+
+void fake_driver::drop_connections(const std::string& uri) {
+    std::vector<std::shared_ptr<link>> closed;
+    {
+        std::lock_guard g(mutex_);
+        for (auto& w : hosts_.at(uri)->links)
+            if (auto l = w.lock(); l && l->open) {
+                l->open = false;
+                closed.push_back(l);
+            }
+    }
+    for (auto& l : closed)
+        if (l->callbacks.on_closed)
+            l->callbacks.on_closed("connection dropped by the test");
+}
+
+int fake_driver::connects(const std::string& uri) {
+    std::lock_guard g(mutex_);
+    return hosts_.at(uri)->connects;
+}
+
+result<std::unique_ptr<hypervisor_connection>> fake_driver::connect(const std::string& uri,
+                                                                    connection_callbacks callbacks) {
+    std::lock_guard g(mutex_);
+    auto it = hosts_.find(uri);
+    if (it == hosts_.end() || !it->second->reachable)
+        return make_error(errc::host_unreachable, "cannot connect to " + uri);
+    auto l = std::make_shared<link>();
+    l->callbacks = std::move(callbacks);
+    it->second->links.push_back(l);
+    ++it->second->connects;
+    return std::unique_ptr<hypervisor_connection>(new fake_connection(mutex_, it->second, l));
+}
+
+}  // namespace kumo::test

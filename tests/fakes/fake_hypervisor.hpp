@@ -1,0 +1,46 @@
+#pragma once
+// An in-memory hypervisor for service-tier tests: hosts can be made unreachable and their connections
+// dropped on demand. The contract suite (tests/integration/hypervisor_contract_test.cpp) runs against
+// both this fake and the libvirt adapter, so the fake cannot drift from the real thing.
+#include "kumo/ports/hypervisor.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace kumo::test {
+
+struct link;  // one connection's open flag and callbacks
+
+class fake_driver final : public hypervisor_driver {
+public:
+    // Adds a host reachable at `uri` ("fake:///<name>") with the given size.
+    void add_host(const std::string& uri, int cpus, std::int64_t memory_mb);
+    // Unreachable hosts refuse new connections with host_unreachable.
+    void set_reachable(const std::string& uri, bool reachable);
+    // Closes every open connection to the host, as a crashed libvirtd or a cut network would.
+    void drop_connections(const std::string& uri);
+    int connects(const std::string& uri);  // successful connections so far
+
+    result<std::unique_ptr<hypervisor_connection>> connect(const std::string& uri,
+                                                           connection_callbacks callbacks) override;
+
+    struct domain {
+        std::string name;
+        power_state power = power_state::shutoff;
+    };
+    struct host_state {
+        host_inventory inventory;
+        bool reachable = true;
+        int connects = 0;
+        std::map<std::string, domain> domains;  // by uuid
+        std::vector<std::weak_ptr<link>> links;
+    };
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<host_state>> hosts_;
+    friend class fake_connection;
+};
+
+}  // namespace kumo::test

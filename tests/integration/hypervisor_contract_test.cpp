@@ -1,0 +1,135 @@
+// The hypervisor port's contract, run against the libvirt adapter (on a private test-driver host) and
+// against the fake used by service tests, so the fake behaves like the real thing. The real-QEMU tests
+// run the same libvirt adapter against qemu:///system.
+#include "fake_hypervisor.hpp"
+#include "kumo/domain/domain_xml.hpp"
+#include "kumo/ports/libvirt_driver.hpp"
+#include "kumo_catch.hpp"
+
+#include <unistd.h>
+#include <fstream>
+#include <functional>
+
+using namespace kumo;
+
+namespace {
+
+struct target {
+    const char* name;
+    std::function<std::pair<hypervisor_driver*, std::string>()> fresh_host;  // a 4-CPU, 8 GiB host
+};
+
+hypervisor_driver& libvirt() {
+    static auto d = make_libvirt_driver();
+    return *d;
+}
+
+std::vector<target> targets() {
+    static test::fake_driver fake;
+    static int n = 0;
+    return {
+        {"libvirt test driver",
+         [] {
+             const std::string path =
+                 "/tmp/kumo-contract-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".xml";
+             std::ofstream(path) << "<node><cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes>"
+                                    "<sockets>1</sockets><cores>4</cores><threads>1</threads></cpu>"
+                                    "<memory>8388608</memory></node>";
+             return std::pair<hypervisor_driver*, std::string>{&libvirt(), "test://" + path};
+         }},
+        {"fake",
+         [] {
+             const std::string uri = "fake:///host-" + std::to_string(++n);
+             fake.add_host(uri, 4, 8192);
+             return std::pair<hypervisor_driver*, std::string>{&fake, uri};
+         }},
+    };
+}
+
+std::string domain_for(const std::string& uuid) {
+    domain_spec s;
+    s.uuid = uuid;
+    s.title = "contract";
+    s.kind = guest_kind::test;
+    s.memory_mb = 64;
+    s.vnc_password = "abcd";
+    return render_domain_xml(s);
+}
+
+std::unique_ptr<hypervisor_connection> open(const target& t) {
+    auto [driver, uri] = t.fresh_host();
+    auto conn = driver->connect(uri, {});
+    REQUIRE(conn);
+    return std::move(*conn);
+}
+
+}  // namespace
+
+TEST_CASE("hypervisor contract: inventory", "[contract]") {
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        auto inv = c->inventory();
+        REQUIRE(inv);
+        CHECK(inv->cpus == 4);
+        CHECK(inv->memory_mb == 8192);
+        CHECK_FALSE(inv->hypervisor.empty());
+        CHECK(c->alive());
+    }
+}
+
+TEST_CASE("hypervisor contract: a domain's lifecycle", "[contract]") {
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        const std::string id = "3b0e8a4c-1d2e-4f5a-8b6c-7d8e9f0a1b2c";
+        CHECK(c->state(id).value() == power_state::missing);
+        REQUIRE(c->define(domain_for(id)));
+        CHECK(c->state(id).value() == power_state::shutoff);
+        REQUIRE(c->start(id));
+        CHECK(c->state(id).value() == power_state::running);
+        auto twice = c->start(id);  // compute's start_idempotent relies on this being a conflict
+        REQUIRE_FALSE(twice);
+        CHECK(twice.error().code == errc::conflict);
+        REQUIRE(c->suspend(id));
+        CHECK(c->state(id).value() == power_state::paused);
+        REQUIRE(c->resume(id));
+        REQUIRE(c->reboot(id, false));
+        REQUIRE(c->shutdown(id));
+        CHECK(c->state(id).value() == power_state::shutoff);
+        REQUIRE(c->start(id));
+        REQUIRE(c->destroy(id));
+        CHECK(c->state(id).value() == power_state::shutoff);
+        auto listed = c->list_domains();
+        REQUIRE(listed);
+        REQUIRE(listed->size() == 1);
+        CHECK((*listed)[0].uuid == id);
+        CHECK((*listed)[0].name == "kumo-" + id);
+        REQUIRE(c->undefine(id));
+        auto again = c->undefine(id);
+        REQUIRE_FALSE(again);
+        CHECK(again.error().code == errc::not_found);
+    }
+}
+
+TEST_CASE("hypervisor contract: failures map to error codes", "[contract]") {
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        auto start = c->start("00000000-0000-4000-8000-000000000000");
+        REQUIRE_FALSE(start);
+        CHECK(start.error().code == errc::not_found);
+        auto garbage = c->define("<domain type='test'><name>x</name>");
+        REQUIRE_FALSE(garbage);
+        CHECK(garbage.error().code == errc::bad_request);
+    }
+}
+
+TEST_CASE("libvirt adapter refuses unreachable hosts and foreign schemes", "[contract]") {
+    auto bad = libvirt().connect("test:///no/such/host.xml", {});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == errc::host_unreachable);
+    auto scheme = libvirt().connect("vbox:///session", {});
+    REQUIRE_FALSE(scheme);
+    CHECK(scheme.error().code == errc::validation_failed);
+}
