@@ -61,10 +61,8 @@ awaitable<response> router::dispatch(request_ctx& r) const {
             if (rt.who == access::admin && !r.who->is_admin())
                 co_return problem(make_error(errc::forbidden, "this needs the admin role"), r.request_id);
         }
-        {
-            auto awaited = co_await rt.fn(r);
-            co_return awaited;
-        }
+        auto handled = co_await rt.fn(r);
+        co_return handled;
     }
     if (path_known) {
         response resp = problem(make_error(errc::bad_request, "method not allowed on this resource"), r.request_id);

@@ -113,11 +113,9 @@ awaitable<result<std::vector<vm>>> compute::list(const principal& who, repo::lis
         q.project_id = who.project_id;
     if (who.is_admin() && q.project_id == "*")
         q.project_id.clear();
-    {
-        auto job = [q](sql::database& db) -> result<std::vector<vm>> { return repo::list_vms(db, q); };
-        auto awaited = co_await store_.read(std::move(job));
-        co_return awaited;
-    }
+    auto job = [q](sql::database& db) -> result<std::vector<vm>> { return repo::list_vms(db, q); };
+    auto awaited = co_await store_.read(std::move(job));
+    co_return awaited;
 }
 
 awaitable<void> compute::save_vm(vm v) {

@@ -5,6 +5,8 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <optional>
 
 namespace kumo {
 namespace {
@@ -25,14 +27,51 @@ result<void> start_idempotent(hypervisor_connection& c, const std::string& id) {
     return started;
 }
 
+using host_step = std::function<result<void>(hypervisor_connection&, const std::string&)>;
+
+// What an action does on the host, given the power state found there; nothing when the VM is already
+// where the action leads (so a task resumed after a crash does not repeat itself). A graceful stop
+// is not a single call and is handled by graceful_stop().
+std::optional<host_step> host_step_for(vm_action a, power_state state, action_options opts) {
+    switch (a) {
+        case vm_action::start:
+            if (state == power_state::running)
+                return std::nullopt;
+            return host_step(start_idempotent);
+        case vm_action::stop:
+            if (!is_on(state))
+                return std::nullopt;
+            return host_step([](hypervisor_connection& c, const std::string& id) { return c.destroy(id); });
+        case vm_action::reboot:
+            return host_step(
+                [hard = opts.hard](hypervisor_connection& c, const std::string& id) { return c.reboot(id, hard); });
+        case vm_action::suspend:
+            if (state == power_state::paused)
+                return std::nullopt;
+            return host_step([](hypervisor_connection& c, const std::string& id) { return c.suspend(id); });
+        case vm_action::resume:
+            if (state == power_state::running)
+                return std::nullopt;
+            return host_step([](hypervisor_connection& c, const std::string& id) { return c.resume(id); });
+        case vm_action::del:
+            return host_step([state](hypervisor_connection& c, const std::string& id) -> result<void> {
+                if (is_on(state))
+                    KUMO_TRY_VOID(c.destroy(id));
+                auto gone = c.undefine(id);
+                if (!gone && gone.error().code != errc::not_found)
+                    return gone.error();
+                return {};
+            });
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 awaitable<result<power_state>> compute::power_of(const vm& v) {
-    {
-        auto job = [id = v.id](hypervisor_connection& c) { return c.state(id); };
-        auto awaited = co_await hosts_.call(v.host_id, std::move(job));
-        co_return awaited;
-    }
+    auto job = [id = v.id](hypervisor_connection& c) { return c.state(id); };
+    auto awaited = co_await hosts_.call(v.host_id, std::move(job));
+    co_return awaited;
 }
 
 op_task compute::create_task(vm v) {
@@ -87,76 +126,23 @@ awaitable<result<void>> compute::graceful_stop(op_context& ctx, const vm& v) {
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     log::info("compute", "vm {} did not shut down within {} s; powering it off", v.id, cfg_.stop_timeout_s);
-    {
-        auto job = [id = v.id](hypervisor_connection& c) { return c.destroy(id); };
-        auto awaited = co_await hosts_.call(v.host_id, std::move(job));
-        co_return awaited;
-    }
+    auto power_off = [id = v.id](hypervisor_connection& c) { return c.destroy(id); };
+    auto forced = co_await hosts_.call(v.host_id, std::move(power_off));
+    co_return forced;
 }
 
 awaitable<result<void>> compute::run_action(op_context& ctx, const vm& v, vm_action a, action_options opts) {
     KUMO_CO_TRY(auto state, co_await power_of(v));
-    auto on_host = [&](auto f) {
-        return hosts_.call(v.host_id, [id = v.id, f](hypervisor_connection& c) { return f(c, id); });
-    };
-    switch (a) {
-        case vm_action::start:
-            if (state == power_state::running)
-                co_return result<void>{};
-            {
-                auto awaited = co_await on_host(
-                    [](hypervisor_connection& c, const std::string& id) { return start_idempotent(c, id); });
-                co_return awaited;
-            }
-        case vm_action::stop:
-            if (!is_on(state))
-                co_return result<void>{};
-            if (opts.force) {
-                auto awaited =
-                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.destroy(id); });
-                co_return awaited;
-            }
-            {
-                auto awaited = co_await graceful_stop(ctx, v);
-                co_return awaited;
-            }
-        case vm_action::reboot: {
-            auto job = [hard = opts.hard](hypervisor_connection& c, const std::string& id) {
-                return c.reboot(id, hard);
-            };
-            auto awaited = co_await on_host(std::move(job));
-            co_return awaited;
-        }
-        case vm_action::suspend:
-            if (state == power_state::paused)
-                co_return result<void>{};
-            {
-                auto awaited =
-                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.suspend(id); });
-                co_return awaited;
-            }
-        case vm_action::resume:
-            if (state == power_state::running)
-                co_return result<void>{};
-            {
-                auto awaited =
-                    co_await on_host([](hypervisor_connection& c, const std::string& id) { return c.resume(id); });
-                co_return awaited;
-            }
-        case vm_action::del: {
-            auto job = [state](hypervisor_connection& c, const std::string& id) -> result<void> {
-                if (is_on(state))
-                    KUMO_TRY_VOID(c.destroy(id));
-                auto gone = c.undefine(id);
-                if (!gone && gone.error().code != errc::not_found)
-                    return gone.error();
-                return {};
-            };
-            auto awaited = co_await on_host(std::move(job));
-            co_return awaited;
-        }
+    if (a == vm_action::stop && !opts.force && is_on(state)) {
+        auto stopped = co_await graceful_stop(ctx, v);
+        co_return stopped;
     }
-    co_return make_error(errc::internal, "unknown action");
+    auto step = host_step_for(a, state, opts);
+    if (!step)
+        co_return result<void>{};  // already where the action leads
+    auto job = [id = v.id, run = std::move(*step)](hypervisor_connection& c) { return run(c, id); };
+    auto done = co_await hosts_.call(v.host_id, std::move(job));
+    co_return done;
 }
 
 op_task compute::action_task(vm v, vm_action a, action_options opts) {

@@ -61,15 +61,13 @@ awaitable<void> host_registry::start() {
 
 awaitable<result<host_registry::opened_host>> host_registry::open(entry& e, const std::string& uri,
                                                                   connection_callbacks cb) {
-    {
-        auto job = [this, uri, cb]() -> result<opened_host> {
-            KUMO_TRY(auto conn, driver_.connect(uri, cb));
-            KUMO_TRY(auto inv, conn->inventory());
-            return opened_host{std::shared_ptr<hypervisor_connection>(std::move(conn)), inv};
-        };
-        auto awaited = co_await run_on(e.strand, std::move(job));
-        co_return awaited;
-    }
+    auto job = [this, uri, cb]() -> result<opened_host> {
+        KUMO_TRY(auto conn, driver_.connect(uri, cb));
+        KUMO_TRY(auto inv, conn->inventory());
+        return opened_host{std::shared_ptr<hypervisor_connection>(std::move(conn)), inv};
+    };
+    auto awaited = co_await run_on(e.strand, std::move(job));
+    co_return awaited;
 }
 
 awaitable<void> host_registry::connect(std::string host_id) {

@@ -145,14 +145,12 @@ awaitable<result<void>> identity::revoke(std::string_view token) {
     const std::string id = p.at("id");
     const std::int64_t exp = p.at("exp");
     revoked_.insert(id);
-    {
-        auto job = [id, exp](sql::database& db) -> result<void> {
-            repo::insert_revoked_token(db, id, exp);
-            return {};
-        };
-        auto awaited = co_await store_.write(std::move(job));
-        co_return awaited;
-    }
+    auto job = [id, exp](sql::database& db) -> result<void> {
+        repo::insert_revoked_token(db, id, exp);
+        return {};
+    };
+    auto awaited = co_await store_.write(std::move(job));
+    co_return awaited;
 }
 
 }  // namespace kumo

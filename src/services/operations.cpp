@@ -122,10 +122,8 @@ awaitable<result<operation>> operations::wait(const std::string& id, std::chrono
                 break;
             }
     }
-    {
-        auto awaited = co_await load();
-        co_return awaited;
-    }
+    auto awaited = co_await load();
+    co_return awaited;
 }
 
 awaitable<result<operation>> operations::cancel(const std::string& id) {
@@ -139,10 +137,8 @@ awaitable<result<operation>> operations::cancel(const std::string& id) {
     if (!it->second.cancellable)
         co_return make_error(errc::conflict, "this operation cannot be cancelled");
     it->second.ctx->request_cancel();
-    {
-        auto awaited = co_await wait(id, std::chrono::seconds(0));
-        co_return awaited;
-    }
+    auto awaited = co_await wait(id, std::chrono::seconds(0));
+    co_return awaited;
 }
 
 awaitable<void> operations::drain(std::chrono::steady_clock::time_point deadline) {
