@@ -61,6 +61,8 @@ response problem(const error& e, const std::string& request_id) {
             body["errors"].push_back({{"field", f.field}, {"message", f.message}});
     }
     response out{r.status, std::move(body), {}, "application/problem+json", std::nullopt};
+    if (e.code == errc::rate_limited && e.retry_after_s > 0)
+        out.headers.emplace_back("Retry-After", std::to_string(e.retry_after_s));
     if (e.code == errc::unauthenticated)
         out.headers.emplace_back("WWW-Authenticate", "Bearer");
     return out;

@@ -14,7 +14,7 @@ void add_auth_routes(router& r) {
         std::string project = f.text("project", false, 255);
         if (auto v = f.done(); !v)
             co_return problem(v.error(), q.request_id);
-        auto t = co_await q.ctx.ids.login(username, std::move(password), project);
+        auto t = co_await q.ctx.ids.login(username, std::move(password), project, q.remote);
         log::info("auth", "login {} for user '{}' from {} ({})", t ? "succeeded" : "failed", username, q.remote,
                   q.request_id);
         if (!t)

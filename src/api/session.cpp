@@ -145,7 +145,7 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
         http::request_parser<http::string_body> parser;
         parser.body_limit(static_cast<std::uint64_t>(ctx.cfg.max_body_bytes));
         parser.header_limit(16 * 1024);
-        tcp->expires_after(std::chrono::seconds(60));  // slow clients are cut off, others unaffected
+        tcp->expires_after(std::chrono::seconds(ctx.cfg.request_timeout_s));  // slow clients are cut off
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
         if (ec == http::error::body_limit || ec == http::error::header_limit) {
             co_await refuse_oversized(stream, *tcp, parser.get());
@@ -186,6 +186,9 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
         // The query string is not logged: it may carry an access token.
         log::debug("http", "{} {} {} {} {}ms {}", remote, std::string(req.method_string()), rc.path,
                    static_cast<int>(r.status), ms.count(), rc.request_id);
+        // Writes get their own deadline rather than whatever the read left behind (a long poll may have
+        // outlived it).
+        tcp->expires_after(std::chrono::seconds(30));
         auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
         if (wec || !res.keep_alive())
             break;

@@ -55,6 +55,8 @@ result<reply> exchange(Stream& stream, http::request<http::string_body>& req) {
         r.location = std::string(it->value());
     if (auto it = res.find("X-Request-Id"); it != res.end())
         r.request_id = std::string(it->value());
+    if (auto it = res.find(http::field::retry_after); it != res.end())
+        r.retry_after = std::string(it->value());
     if (auto it = res.find(http::field::content_type); it != res.end())
         r.content_type = std::string(it->value());
     if (!res.body().empty())

@@ -49,7 +49,10 @@ const std::vector<key_spec>& key_table() {
              return one_of(v, {"debug", "info", "warn", "error"});
          }},
         {"token_ttl_s", int_key{&config::token_ttl_s, 60, 365LL * 86400}, {}},
+        {"login_max_failures", int_key{&config::login_max_failures, 1, 1000}, {}},
+        {"login_lockout_s", int_key{&config::login_lockout_s, 1, 86400}, {}},
         {"max_body_bytes", int_key{&config::max_body_bytes, 1024, 64LL << 20}, {}},
+        {"request_timeout_s", int_key{&config::request_timeout_s, 1, 3600}, {}},
         {"stop_timeout_s", int_key{&config::stop_timeout_s, 0, 3600}, {}},
         {"shutdown_grace_s", int_key{&config::shutdown_grace_s, 0, 600}, {}},
         {"reconcile_interval_s", int_key{&config::reconcile_interval_s, 1, 86400}, {}},

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <fstream>
 
 namespace kumo {
@@ -70,7 +71,19 @@ void identity::load_revocations(sql::database& db) {
         revoked_.insert(id);
 }
 
-awaitable<result<issued_token>> identity::login(std::string username, std::string password, std::string project) {
+awaitable<result<issued_token>> identity::login(std::string username, std::string password, std::string project,
+                                                std::string remote) {
+    const std::string user_key = "user:" + username;
+    const std::string addr_key = "addr:" + remote;
+    const sys_time started = system_clock().now();
+    if (throttle_.tracked() > 10000)
+        throttle_.prune(started);
+    const auto wait = std::max(throttle_.retry_after(user_key, started), throttle_.retry_after(addr_key, started));
+    if (wait.count() > 0) {
+        error e = make_error(errc::rate_limited, "too many failed logins; try again later");
+        e.retry_after_s = static_cast<int>(wait.count());
+        co_return e;
+    }
     struct lookup {
         std::optional<user> u;
         std::optional<kumo::project> p;
@@ -92,8 +105,13 @@ awaitable<result<issued_token>> identity::login(std::string username, std::strin
     const std::string stored = found->u ? found->u->password_hash : decoy;
     auto verify = [password, stored] { return crypto::verify_password(password, stored); };
     const bool ok = co_await run_on(blocking_.get_executor(), std::move(verify));
-    if (!ok || !found->u || !found->u->enabled || !found->p || !found->role)
+    if (!ok || !found->u || !found->u->enabled || !found->p || !found->role) {
+        const sys_time now = system_clock().now();
+        throttle_.failed(user_key, now);
+        throttle_.failed(addr_key, now);
         co_return bad_credentials();
+    }
+    throttle_.succeeded(user_key);
 
     principal who{found->u->id, found->u->name, found->p->id, found->p->name, *found->role};
     const std::int64_t exp = unix_now() + cfg_.token_ttl_s;

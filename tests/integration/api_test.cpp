@@ -4,6 +4,7 @@
 
 #include <future>
 #include <set>
+#include <thread>
 #include "kumo_catch.hpp"
 
 using namespace kumo;
@@ -119,6 +120,37 @@ TEST_CASE("login rejects wrong passwords and malformed bodies", "[api]") {
                     "unauthenticated");
     require_problem(send(c, "POST", "/api/v1/auth/tokens", json{{"username", "admin"}}), 422, "validation_failed",
                     "password");
+}
+
+TEST_CASE("failed logins are rate limited, and the right password works after the lockout", "[api]") {
+    daemon_process d(test::make_temp_dir("kumo-throttle"), {"--simulate", "1"},
+                     {{"KUMO_LOGIN_MAX_FAILURES", "5"}, {"KUMO_LOGIN_LOCKOUT_S", "2"}});
+    auto c = d.anonymous();
+    const json wrong{{"username", "admin"}, {"password", "not-it"}};
+    const json right{{"username", "admin"}, {"password", test::kTestAdminPassword}};
+    int refused = 0, limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 100; ++i) {
+        auto r = send(c, "POST", "/api/v1/auth/tokens", wrong);
+        refused += r.status == 401;
+        limited += r.status == 429;
+        if (r.status == 429) {
+            retry_after = r.retry_after;
+            CHECK(r.body["code"] == "rate_limited");
+        }
+    }
+    CHECK(refused == 5);
+    CHECK(limited == 95);
+    CHECK((retry_after == "1" || retry_after == "2"));
+    CHECK(send(c, "POST", "/api/v1/auth/tokens", right).status == 429);  // locked, whatever the password
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    CHECK(send(c, "POST", "/api/v1/auth/tokens", right).status == 201);
+    // Unknown users meet the same counter as real ones, so the answers do not reveal who exists.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    const json ghost{{"username", "ghost"}, {"password", "x"}};
+    for (int i = 0; i < 5; ++i)
+        CHECK(send(c, "POST", "/api/v1/auth/tokens", ghost).status == 401);
+    CHECK(send(c, "POST", "/api/v1/auth/tokens", ghost).status == 429);
 }
 
 TEST_CASE("a revoked token stops working", "[api]") {

@@ -24,7 +24,9 @@ std::string make_temp_dir(const std::string& prefix) {
     return made;
 }
 
-daemon_process::daemon_process(std::string data_dir, std::vector<std::string> extra) : dir_(std::move(data_dir)) {
+daemon_process::daemon_process(std::string data_dir, std::vector<std::string> extra,
+                               std::vector<std::pair<std::string, std::string>> env)
+    : dir_(std::move(data_dir)) {
     std::filesystem::remove(dir_ + "/kumo.url");
     std::vector<std::string> args{KUMO_BINARY, "serve", "--data-dir", dir_, "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -34,6 +36,8 @@ daemon_process::daemon_process(std::string data_dir, std::vector<std::string> ex
         prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test binary must not leave daemons behind
         setenv("KUMO_ADMIN_PASSWORD", kTestAdminPassword, 1);
         setenv("KUMO_RECONCILE_INTERVAL_S", "2", 0);
+        for (const auto& [k, v] : env)
+            setenv(k.c_str(), v.c_str(), 1);
         const std::string log = dir_ + "/daemon.log";
         int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         dup2(fd, 1);

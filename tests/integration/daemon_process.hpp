@@ -13,7 +13,8 @@ class daemon_process {
 public:
     // Starts `kumo serve --data-dir <dir> --listen 127.0.0.1:0 <extra>`; an existing dir is reused
     // (restart). Waits until it answers /api/v1/health.
-    daemon_process(std::string data_dir, std::vector<std::string> extra_args);
+    daemon_process(std::string data_dir, std::vector<std::string> extra_args,
+                   std::vector<std::pair<std::string, std::string>> env = {});
     ~daemon_process();
     daemon_process(const daemon_process&) = delete;
 

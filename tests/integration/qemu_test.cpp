@@ -37,8 +37,9 @@ std::string api_status(const cli::api_client& c, const std::string& vm) {
 
 TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]") {
     setenv("KUMO_STOP_TIMEOUT_S", "3", 1);  // firmware ignores ACPI: the graceful stop times out, then forces
-    test::daemon_process d(test::make_temp_dir("kumo-qemu"), {});
-    auto c = d.admin();
+    const std::string dir = test::make_temp_dir("kumo-qemu");
+    auto d = std::make_unique<test::daemon_process>(dir, std::vector<std::string>{});
+    auto c = d->admin();
     auto hosts = send(c, "GET", "/api/v1/hosts");
     REQUIRE(hosts.body["items"].size() == 1);
     const json host = hosts.body["items"][0];
@@ -88,6 +89,17 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     CHECK(api_status(c, vm) == "active");
     CHECK(test::virsh_domstate(vm) == "running");
 
+    // SIGTERM while a graceful stop runs: the daemon lets it finish, exits 0, and the next start finds it
+    // recorded (shutdown_grace_s, 20 s, is longer than the 3 s stop).
+    const std::string last_stop = start_action(c, vm, "stop");
+    CHECK(d->stop() == 0);
+    d = std::make_unique<test::daemon_process>(dir, std::vector<std::string>{});
+    c = d->admin();
+    CHECK(send(c, "GET", "/api/v1/operations/" + last_stop).body["status"] == "succeeded");
+    CHECK(api_status(c, vm) == "stopped");
+    CHECK(test::virsh_domstate(vm) == "shut off");
+    CHECK(test::wait_op(c, start_action(c, vm, "start"))["status"] == "succeeded");
+
     // A domain powered off behind Kumo's back is noticed through libvirt's lifecycle events.
     REQUIRE(std::system(("virsh -c qemu:///system destroy kumo-" + vm + " >/dev/null").c_str()) == 0);
     std::string seen;
@@ -102,7 +114,7 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     // and a domain Kumo does not own is reported on the host.
     REQUIRE(std::system(("virsh -c qemu:///system undefine kumo-" + vm + " >/dev/null").c_str()) == 0);
     const std::string foreign = "foreign-" + std::to_string(getpid());
-    const std::string foreign_xml = d.data_dir() + "/foreign.xml";
+    const std::string foreign_xml = d->data_dir() + "/foreign.xml";
     std::ofstream(foreign_xml) << "<domain type='qemu'><name>" << foreign
                                << "</name><memory unit='MiB'>32</memory><os><type>hvm</type></os></domain>";
     REQUIRE(std::system(("virsh -c qemu:///system define " + foreign_xml + " >/dev/null").c_str()) == 0);
@@ -128,5 +140,5 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     CHECK(test::wait_op(c, gone.body["operation"]["id"])["status"] == "succeeded");
     CHECK(test::virsh_domstate(vm).empty());
     CHECK(send(c, "GET", "/api/v1/vms/" + vm).status == 404);
-    CHECK(d.stop() == 0);
+    CHECK(d->stop() == 0);
 }

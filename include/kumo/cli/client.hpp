@@ -15,6 +15,7 @@ struct reply {
     std::string location;
     std::string request_id;  // X-Request-Id of the reply
     std::string content_type;
+    std::string retry_after;  // Retry-After of a 429
 };
 
 class api_client {

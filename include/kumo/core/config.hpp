@@ -19,9 +19,12 @@ struct config {
     int simulate = 0;  // > 0: that many simulated hosts on libvirt's test driver
     std::string log_level = "info";
     std::int64_t token_ttl_s = 86400;
+    std::int64_t login_max_failures = 10;  // consecutive failed logins per user or address before a lockout
+    std::int64_t login_lockout_s = 60;
     std::int64_t max_body_bytes = 1 << 20;
-    std::int64_t stop_timeout_s = 60;    // graceful (ACPI) VM stop before it is forced
-    std::int64_t shutdown_grace_s = 20;  // SIGTERM: how long in-flight operations may run on
+    std::int64_t request_timeout_s = 60;  // a client must send a whole request within this
+    std::int64_t stop_timeout_s = 60;     // graceful (ACPI) VM stop before it is forced
+    std::int64_t shutdown_grace_s = 20;   // SIGTERM: how long in-flight operations may run on
     std::int64_t reconcile_interval_s = 30;
     std::string virt_type = "auto";    // local host: auto (kvm if /dev/kvm), kvm or qemu
     std::string cpu_model = "qemu64";  // named model: host-passthrough is not portable

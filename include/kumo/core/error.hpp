@@ -46,6 +46,7 @@ struct error {
     errc code = errc::internal;
     std::string detail;
     std::vector<field_error> fields;  // set for validation_failed
+    int retry_after_s = 0;            // set for rate_limited: sent as Retry-After
 };
 
 template <class T>
