@@ -64,16 +64,4 @@ json operation_view(const operation& op) {
                 {"user_id", op.user_id}};
 }
 
-json user_view(const user& u) {
-    return json{{"id", u.id},
-                {"name", u.name},
-                {"enabled", u.enabled},
-                {"created_at", u.created_at},
-                {"updated_at", u.updated_at}};
-}
-
-json project_view(const project& p) {
-    return json{{"id", p.id}, {"name", p.name}, {"created_at", p.created_at}, {"updated_at", p.updated_at}};
-}
-
 }  // namespace kumo

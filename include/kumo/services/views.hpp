@@ -4,7 +4,6 @@
 #include "kumo/core/json.hpp"
 #include "kumo/model/flavor.hpp"
 #include "kumo/model/host.hpp"
-#include "kumo/model/identity.hpp"
 #include "kumo/model/operation.hpp"
 #include "kumo/model/vm.hpp"
 
@@ -16,7 +15,5 @@ json host_view(const host& h, const std::vector<std::string>& unknown_domains);
 json flavor_view(const flavor& f);
 json vm_view(const vm& v);
 json operation_view(const operation& op);
-json user_view(const user& u);
-json project_view(const project& p);
 
 }  // namespace kumo

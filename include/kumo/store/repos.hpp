@@ -25,7 +25,6 @@ void insert_project(sql::database& db, const project& p);
 std::optional<project> find_project(sql::database& db, std::string_view id_or_name);
 void insert_user(sql::database& db, const user& u);
 std::optional<user> find_user_by_name(sql::database& db, std::string_view name);
-std::optional<user> find_user(sql::database& db, std::string_view id);
 void add_membership(sql::database& db, std::string_view user_id, std::string_view project_id, std::string_view role);
 // The project a user logs into when the request names none: the first one they were added to.
 std::optional<project> default_project_of(sql::database& db, std::string_view user_id);

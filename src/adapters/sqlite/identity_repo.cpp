@@ -37,14 +37,6 @@ std::optional<user> find_user_by_name(sql::database& db, std::string_view name) 
     return read_user(*st);
 }
 
-std::optional<user> find_user(sql::database& db, std::string_view id) {
-    auto st = db.prepare(std::string(user_columns) + "WHERE id = ?");
-    st->bind(1, id);
-    if (!st->step())
-        return std::nullopt;
-    return read_user(*st);
-}
-
 void add_membership(sql::database& db, std::string_view user_id, std::string_view project_id, std::string_view role) {
     db.prepare("INSERT INTO memberships (user_id, project_id, role) VALUES (?, ?, ?)")
         ->bind_all(user_id, project_id, role)
