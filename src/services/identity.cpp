@@ -100,10 +100,13 @@ awaitable<result<issued_token>> identity::login(std::string username, std::strin
     auto found = co_await store_.read(std::move(job));
     if (!found)
         co_return found.error();
-    // Hash even for unknown users, so timing does not reveal which usernames exist.
-    static const std::string decoy = crypto::hash_password("decoy");
-    const std::string stored = found->u ? found->u->password_hash : decoy;
-    auto verify = [password, stored] { return crypto::verify_password(password, stored); };
+    // Hash even for unknown users, so timing does not reveal which usernames exist. The decoy is made on
+    // the blocking pool too (first use): 600,000 PBKDF2 rounds must never run on the core thread.
+    std::string stored = found->u ? found->u->password_hash : std::string();
+    auto verify = [password, stored] {
+        static const std::string decoy = crypto::hash_password("decoy");
+        return crypto::verify_password(password, stored.empty() ? decoy : stored);
+    };
     const bool ok = co_await run_on(blocking_.get_executor(), std::move(verify));
     if (!ok || !found->u || !found->u->enabled || !found->p || !found->role) {
         const sys_time now = system_clock().now();
