@@ -15,10 +15,6 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
-bool may_see(const principal& who, const event& e) {
-    return who.is_admin() || (!e.project_id.empty() && e.project_id == who.project_id);
-}
-
 // Events waiting to be written to one subscriber; a slow subscriber loses the oldest, never blocks others.
 struct outbox {
     explicit outbox(asio::any_io_executor ex) : wake(ex, std::chrono::steady_clock::time_point::max()) {}
@@ -32,7 +28,7 @@ template <class Stream>
 awaitable<void> stream_events(Stream& ws, api_context& ctx, const principal& who) {
     auto box = std::make_shared<outbox>(co_await asio::this_coro::executor);
     const int handle = ctx.bus.subscribe([box, who](const event& e) {
-        if (!may_see(who, e))
+        if (!who.can_see(e.project_id))
             return;
         if (box->queue.size() >= 1000)
             box->queue.pop_front();

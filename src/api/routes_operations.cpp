@@ -7,11 +7,6 @@
 namespace kumo::api {
 namespace {
 
-// Another project's operation answers 404, like any project-owned resource.
-bool visible(const request_ctx& q, const operation& op) {
-    return q.who->is_admin() || op.project_id == q.who->project_id;
-}
-
 awaitable<response> get_operation(request_ctx& q) {
     int wait = 0;
     if (auto it = q.query.find("wait"); it != q.query.end()) {
@@ -21,9 +16,9 @@ awaitable<response> get_operation(request_ctx& q) {
     }
     // Check visibility before waiting, so nobody can park on another project's operation.
     auto op = co_await q.ctx.ops.wait(q.params["id"], std::chrono::seconds(0));
-    if (op && visible(q, *op) && wait > 0)
+    if (op && q.who->can_see(op->project_id) && wait > 0)
         op = co_await q.ctx.ops.wait(q.params["id"], std::chrono::seconds(wait));
-    if (!op || !visible(q, *op))
+    if (!op || !q.who->can_see(op->project_id))
         co_return problem(op ? make_error(errc::not_found, "operation not found") : op.error(), q.request_id);
     co_return ok(operation_view(*op));
 }
@@ -51,7 +46,7 @@ void add_operation_routes(router& r) {
     r.add(http::verb::delete_, "/api/v1/operations/{id}", access::authenticated,
           [](request_ctx& q) -> awaitable<response> {
               auto op = co_await q.ctx.ops.wait(q.params["id"], std::chrono::seconds(0));
-              if (!op || !visible(q, *op))
+              if (!op || !q.who->can_see(op->project_id))
                   co_return problem(make_error(errc::not_found, "operation not found"), q.request_id);
               auto cancelled = co_await q.ctx.ops.cancel(op->id);
               if (!cancelled)

@@ -15,11 +15,6 @@ std::string vm_resource(const std::string& id) {
     return "/api/v1/vms/" + id;
 }
 
-// Another project's VM is reported as missing so ids do not leak (API.md).
-bool visible_to(const principal& who, const vm& v) {
-    return who.is_admin() || v.project_id == who.project_id;
-}
-
 }  // namespace
 
 awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
@@ -78,7 +73,7 @@ awaitable<result<vm_with_operation>> compute::act(const principal& who, const st
                                     json{{"force", opts.force}, {"hard", opts.hard}});
     auto claimed = co_await store_.write([&](sql::database& db) -> result<void> {
         auto found = repo::find_vm(db, id);
-        if (!found || !visible_to(who, *found))
+        if (!found || !who.can_see(found->project_id))
             return make_error(errc::not_found, "vm not found");
         KUMO_TRY_VOID(check_action_allowed(*found, a));
         const std::string now = to_rfc3339(system_clock().now());
@@ -103,7 +98,7 @@ awaitable<result<vm>> compute::get(const principal& who, const std::string& id) 
     auto found = co_await store_.read(std::move(job));
     if (!found)
         co_return found.error();
-    if (!*found || !visible_to(who, **found))
+    if (!*found || !who.can_see((*found)->project_id))
         co_return make_error(errc::not_found, "vm not found");
     co_return **found;
 }
@@ -129,10 +124,8 @@ awaitable<void> compute::save_vm(vm v) {
 }
 
 std::string compute::virt_type_of(const std::string& host_id) const {
-    for (const auto& h : hosts_.hosts())
-        if (h.id == host_id)
-            return h.virt_type;
-    return "kvm";
+    auto h = hosts_.find(host_id);
+    return h ? h->virt_type : "kvm";
 }
 
 std::string compute::domain_xml(const vm& v, const std::string& virt_type) const {

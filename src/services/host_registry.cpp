@@ -202,6 +202,11 @@ std::vector<host> host_registry::hosts() const {
     return out;
 }
 
+std::optional<host> host_registry::find(const std::string& host_id) const {
+    auto it = entries_.find(host_id);
+    return it == entries_.end() ? std::nullopt : std::optional<host>(it->second->h);
+}
+
 bool host_registry::is_up(const std::string& host_id) const {
     auto it = entries_.find(host_id);
     return it != entries_.end() && it->second->conn != nullptr;

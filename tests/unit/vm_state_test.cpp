@@ -1,4 +1,5 @@
 #include "kumo/domain/vm_state.hpp"
+#include "kumo/model/identity.hpp"
 
 #include "kumo_catch.hpp"
 
@@ -57,4 +58,14 @@ TEST_CASE("action names parse, delete is not an action route", "[vm_state]") {
     CHECK_FALSE(parse_vm_action("explode"));
     CHECK(operation_kind(vm_action::stop) == "vm.stop");
     CHECK(task_for(vm_action::reboot) == vm_task::rebooting);
+}
+
+TEST_CASE("principals see their own project's resources; admins see all", "[policy]") {
+    principal member{"u", "alice", "p1", "demo", "member"};
+    principal admin{"a", "admin", "p0", "admin", "admin"};
+    CHECK(member.can_see("p1"));
+    CHECK_FALSE(member.can_see("p2"));
+    CHECK_FALSE(member.can_see(""));  // ownerless (host) resources are admin-only
+    CHECK(admin.can_see("p2"));
+    CHECK(admin.can_see(""));
 }

@@ -25,6 +25,11 @@ struct principal {
     std::string project_name;
     std::string role;  // admin or member until the identity issue adds the full role model
     bool is_admin() const { return role == "admin"; }
+    // Whether resources of `owner_project` are visible: admins see all, others their own project only
+    // (an empty owner, e.g. a host event, is admin-only). Invisible resources answer 404, never 403.
+    bool can_see(const std::string& owner_project) const {
+        return is_admin() || (!owner_project.empty() && owner_project == project_id);
+    }
 };
 
 }  // namespace kumo

@@ -55,6 +55,7 @@ public:
     }
 
     std::vector<host> hosts() const;  // sorted by name
+    std::optional<host> find(const std::string& host_id) const;
     bool is_up(const std::string& host_id) const;
     std::vector<std::string> unknown_domains(const std::string& host_id) const;
     void set_unknown_domains(const std::string& host_id, std::vector<std::string> names);
