@@ -66,6 +66,36 @@ result<reply> exchange(Stream& stream, http::request<http::string_body>& req) {
     return r;
 }
 
+result<tcp::resolver::results_type> resolve(asio::io_context& io, const std::string& host, const std::string& port) {
+    tcp::resolver resolver(io);
+    beast::error_code ec;
+    auto found = resolver.resolve(host, port, tcp::resolver::numeric_host | tcp::resolver::numeric_service, ec);
+    if (ec)
+        found = resolver.resolve(host, port, ec);
+    if (ec)
+        return make_error(errc::host_unreachable, fmt::format("cannot resolve {}: {}", host, ec.message()));
+    return found;
+}
+
+// Connects and completes the TLS handshake; returns the SHA-256 fingerprint of the server's certificate.
+// The certificate is self-signed, so the caller decides trust by comparing that fingerprint with a pin.
+result<std::string> open_tls(beast::ssl_stream<beast::tcp_stream>& stream, const tcp::resolver::results_type& at,
+                             const std::string& where) {
+    beast::error_code ec;
+    beast::get_lowest_layer(stream).connect(at, ec);
+    if (ec)
+        return make_error(errc::host_unreachable, fmt::format("cannot connect to {}: {}", where, ec.message()));
+    stream.handshake(asio::ssl::stream_base::client, ec);
+    if (ec)
+        return make_error(errc::host_unreachable, "TLS handshake failed: " + ec.message());
+    X509* cert = SSL_get1_peer_certificate(stream.native_handle());
+    if (!cert)
+        return make_error(errc::host_unreachable, "the server sent no certificate");
+    std::string fp = fingerprint_of(cert);
+    X509_free(cert);
+    return fp;
+}
+
 }  // namespace
 
 api_client::api_client(std::string url, std::string fingerprint, std::string token)
@@ -92,13 +122,7 @@ api_client::api_client(std::string url, std::string fingerprint, std::string tok
 result<reply> api_client::send(const std::string& method, const std::string& path, const std::optional<json>& body,
                                const std::string& raw_body, const std::string& content_type) const {
     asio::io_context io;
-    tcp::resolver resolver(io);
-    beast::error_code ec;
-    auto endpoints = resolver.resolve(host_, port_, tcp::resolver::numeric_host | tcp::resolver::numeric_service, ec);
-    if (ec)
-        endpoints = resolver.resolve(host_, port_, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, fmt::format("cannot resolve {}: {}", host_, ec.message()));
+    KUMO_TRY(auto endpoints, resolve(io, host_, port_));
 
     http::request<http::string_body> req{http::string_to_verb(method), path, 11};
     req.set(http::field::host, host_);
@@ -117,6 +141,7 @@ result<reply> api_client::send(const std::string& method, const std::string& pat
 
     if (scheme_ == "http") {
         beast::tcp_stream stream(io);
+        beast::error_code ec;
         stream.connect(endpoints, ec);
         if (ec)
             return make_error(errc::host_unreachable,
@@ -124,21 +149,9 @@ result<reply> api_client::send(const std::string& method, const std::string& pat
         return exchange(stream, req);
     }
     asio::ssl::context ctx(asio::ssl::context::tls_client);
-    // The certificate is self-signed: trust comes from the pinned fingerprint, checked below.
-    ctx.set_verify_mode(asio::ssl::verify_none);
+    ctx.set_verify_mode(asio::ssl::verify_none);  // trust comes from the pinned fingerprint below
     beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-    beast::get_lowest_layer(stream).connect(endpoints, ec);
-    if (ec)
-        return make_error(errc::host_unreachable,
-                          fmt::format("cannot connect to {}:{}: {}", host_, port_, ec.message()));
-    stream.handshake(asio::ssl::stream_base::client, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, "TLS handshake failed: " + ec.message());
-    X509* cert = SSL_get1_peer_certificate(stream.native_handle());
-    if (!cert)
-        return make_error(errc::host_unreachable, "the server sent no certificate");
-    const std::string seen = fingerprint_of(cert);
-    X509_free(cert);
+    KUMO_TRY(auto seen, open_tls(stream, endpoints, host_ + ":" + port_));
     if (normalize(seen) != fingerprint_)
         return make_error(errc::host_unreachable,
                           fmt::format("the server's certificate fingerprint {} is not the pinned one", seen));
@@ -147,25 +160,11 @@ result<reply> api_client::send(const std::string& method, const std::string& pat
 
 result<std::string> api_client::server_fingerprint() const {
     asio::io_context io;
-    tcp::resolver resolver(io);
-    beast::error_code ec;
-    auto endpoints = resolver.resolve(host_, port_, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, ec.message());
+    KUMO_TRY(auto endpoints, resolve(io, host_, port_));
     asio::ssl::context ctx(asio::ssl::context::tls_client);
-    ctx.set_verify_mode(asio::ssl::verify_none);
+    ctx.set_verify_mode(asio::ssl::verify_none);  // we only read the certificate, nothing is sent
     beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-    beast::get_lowest_layer(stream).connect(endpoints, ec);
-    if (!ec)
-        stream.handshake(asio::ssl::stream_base::client, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, ec.message());
-    X509* cert = SSL_get1_peer_certificate(stream.native_handle());
-    if (!cert)
-        return make_error(errc::host_unreachable, "the server sent no certificate");
-    std::string fp = fingerprint_of(cert);
-    X509_free(cert);
-    return fp;
+    return open_tls(stream, endpoints, host_ + ":" + port_);
 }
 
 std::string describe_problem(const reply& r) {

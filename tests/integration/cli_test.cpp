@@ -56,6 +56,10 @@ TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
     auto wrong = kumo_cli(cfg, "login --url " + d.url() + " --fingerprint " + d.fingerprint() + " --password nope");
     CHECK(wrong.code == 1);
     CHECK(wrong.out.find("unauthenticated") != std::string::npos);
+    // First contact with no pin and no local certificate: refuse, and show what the server presents.
+    auto unpinned = kumo_cli(cfg, "login --url " + d.url() + " --data-dir /nonexistent --password x");
+    CHECK(unpinned.code == 1);
+    CHECK(unpinned.out.find(d.fingerprint()) != std::string::npos);
     auto pinned =
         kumo_cli(cfg, "login --url " + d.url() + " --fingerprint AA:BB --password " + test::kTestAdminPassword);
     CHECK(pinned.code == 1);
