@@ -93,6 +93,31 @@ std::map<std::string, std::string> body_fields::string_map(const char* field) {
     return out;
 }
 
+bool body_fields::present(const char* field) const {
+    auto it = obj_.find(field);
+    return it != obj_.end() && !it->is_null();
+}
+
+std::vector<std::string> body_fields::string_list(const char* field, std::size_t max_items) {
+    const json* v = get(field, false);
+    std::vector<std::string> out;
+    if (!v)
+        return out;
+    if (!v->is_array() || v->size() > max_items) {
+        errors_.push_back({field, fmt::format("must be an array of at most {} strings", max_items)});
+        return out;
+    }
+    for (const auto& item : *v) {
+        if (!item.is_string() || item.get<std::string>().empty() || item.get<std::string>().size() > 255 ||
+            !is_printable_utf8(item.get<std::string>())) {
+            errors_.push_back({field, "must contain only non-empty printable strings"});
+            return {};
+        }
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
 result<void> body_fields::done() {
     for (auto& [k, v] : obj_.items())
         if (std::find(seen_.begin(), seen_.end(), k) == seen_.end())

@@ -26,6 +26,8 @@ struct request_ctx {
     std::string bearer;  // the raw token, when one was sent
     std::optional<principal> who;
     api_context& ctx;
+    std::string audit_user;    // who a login claimed to be, for the audit log
+    std::string audit_target;  // the id a create made, for the audit log
 };
 
 struct response {
@@ -55,6 +57,8 @@ public:
     std::int64_t integer(const char* field, bool required, std::int64_t lo, std::int64_t hi, std::int64_t def);
     bool boolean(const char* field, bool def);
     std::map<std::string, std::string> string_map(const char* field);
+    std::vector<std::string> string_list(const char* field, std::size_t max_items);
+    bool present(const char* field) const;  // set and not null
     // Errors: validation_failed listing unknown fields and every failed check.
     result<void> done();
 
@@ -64,6 +68,26 @@ private:
     std::vector<std::string> seen_;
     std::vector<field_error> errors_;
 };
+
+// Answers for the common cases: one object (200 or `s`), a page of objects, 204.
+template <class T, class View>
+response answer(const request_ctx& q, const result<T>& r, View view, http::status s = http::status::ok) {
+    if (!r)
+        return problem(r.error(), q.request_id);
+    return ok(view(*r), s);
+}
+template <class T, class View>
+response answer_page(const request_ctx& q, const result<std::vector<T>>& r, View view, int limit) {
+    if (!r)
+        return problem(r.error(), q.request_id);
+    json items = json::array();
+    for (const auto& x : *r)
+        items.push_back(view(x));
+    return page(std::move(items), limit);
+}
+response no_content(const request_ctx& q, const result<void>& r);
+// 201 with the object and its Location; the new id goes to the audit log.
+response created(request_ctx& q, json view, const std::string& collection);
 
 // The request body as a JSON object ({} when empty). Errors: bad_request for malformed JSON or a
 // wrong content type; validation_failed when it is not an object.

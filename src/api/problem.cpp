@@ -85,4 +85,18 @@ response page(json items, int limit) {
     return ok(json{{"items", std::move(items)}, {"next", std::move(next)}});
 }
 
+response no_content(const request_ctx& q, const result<void>& r) {
+    if (!r)
+        return problem(r.error(), q.request_id);
+    return response{http::status::no_content, nullptr, {}, "application/json", std::string()};
+}
+
+response created(request_ctx& q, json view, const std::string& collection) {
+    const std::string id = view.value("id", "");
+    q.audit_target = "id=" + id;
+    response resp = ok(std::move(view), http::status::created);
+    resp.headers.emplace_back("Location", collection + "/" + id);
+    return resp;
+}
+
 }  // namespace kumo::api

@@ -1,5 +1,9 @@
 #include "router.hpp"
 
+#include "kumo/core/clock.hpp"
+
+#include <stdexcept>
+
 namespace kumo::api {
 namespace {
 
@@ -35,10 +39,59 @@ bool match(std::string_view pattern, std::string_view path, std::map<std::string
     return true;
 }
 
+bool mutating(http::verb m) {
+    return m != http::verb::get && m != http::verb::head;
+}
+
+audit_entry audit_of(const request_ctx& r, const route& rt, const response& resp) {
+    audit_entry e;
+    e.time = to_rfc3339(system_clock().now());
+    if (r.who) {
+        e.user_id = r.who->user_id;
+        e.user_name = r.who->user_name;
+        e.project_id = r.who->project_id;
+        e.domain_id = r.who->domain_id;
+    } else {
+        e.user_name = r.audit_user;
+    }
+    e.remote = r.remote;
+    e.request_id = r.request_id;
+    e.method = std::string(http::to_string(r.method));
+    e.path = r.path;
+    e.action = std::string(rt.permission);
+    for (const auto& [name, value] : r.params)
+        e.target += (e.target.empty() ? "" : " ") + name + "=" + value;
+    if (!r.audit_target.empty())
+        e.target += (e.target.empty() ? "" : " ") + r.audit_target;
+    e.status = static_cast<int>(resp.status);
+    e.outcome = e.status < 400 ? "success" : "failure";
+    return e;
+}
+
 }  // namespace
 
-void router::add(http::verb m, std::string pattern, access who, handler fn) {
-    routes_.push_back(route{m, std::move(pattern), who, std::move(fn)});
+void router::add(http::verb m, std::string pattern, std::string_view permission, handler fn) {
+    if (!find_permission(permission))
+        throw std::logic_error("route " + pattern +
+                               " names a permission missing from the policy table: " + std::string(permission));
+    routes_.push_back(route{m, std::move(pattern), permission, std::move(fn)});
+}
+
+awaitable<response> router::authorize_and_run(const route& rt, request_ctx& r) const {
+    const permission_rule& rule = *find_permission(rt.permission);
+    if (rule.who != audience::anyone) {
+        if (r.bearer.empty())
+            co_return problem(make_error(errc::unauthenticated, "a bearer token is required"), r.request_id);
+        auto who = r.ctx.ids.validate(r.bearer);
+        if (!who)
+            co_return problem(who.error(), r.request_id);
+        r.who = *who;
+        if (!r.who->allows(rt.permission))
+            co_return problem(make_error(errc::forbidden, "your roles do not grant " + std::string(rt.permission)),
+                              r.request_id);
+    }
+    auto handled = co_await rt.fn(r);
+    co_return handled;
 }
 
 awaitable<response> router::dispatch(request_ctx& r) const {
@@ -51,18 +104,12 @@ awaitable<response> router::dispatch(request_ctx& r) const {
         if (rt.method != r.method)
             continue;
         r.params = std::move(params);
-        if (rt.who != access::anyone) {
-            if (r.bearer.empty())
-                co_return problem(make_error(errc::unauthenticated, "a bearer token is required"), r.request_id);
-            auto who = r.ctx.ids.validate(r.bearer);
-            if (!who)
-                co_return problem(who.error(), r.request_id);
-            r.who = *who;
-            if (rt.who == access::admin && !r.who->is_admin())
-                co_return problem(make_error(errc::forbidden, "this needs the admin role"), r.request_id);
+        response resp = co_await authorize_and_run(rt, r);
+        if (mutating(r.method)) {
+            audit_entry e = audit_of(r, rt, resp);
+            co_await r.ctx.dir.record(std::move(e));
         }
-        auto handled = co_await rt.fn(r);
-        co_return handled;
+        co_return resp;
     }
     if (path_known) {
         response resp = problem(make_error(errc::bad_request, "method not allowed on this resource"), r.request_id);
@@ -81,6 +128,13 @@ router build_router() {
     add_flavor_routes(r);
     add_vm_routes(r);
     add_operation_routes(r);
+    add_domain_routes(r);
+    add_project_routes(r);
+    add_user_routes(r);
+    add_group_routes(r);
+    add_role_routes(r);
+    add_app_credential_routes(r);
+    add_audit_routes(r);
     return r;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// The route table: method + path pattern + who may call it + handler. Every route declares its access
-// level next to its handler, and dispatch() enforces it before the handler runs.
+// The route table: method + path pattern + permission + handler. Every route names its permission from
+// the policy table (kumo/domain/policy.hpp) next to its handler; dispatch() authenticates, refuses
+// tokens that do not grant the permission (403), runs the handler, and records every mutating request
+// and every login in the audit log.
 #include "http_types.hpp"
 #include "kumo/services/async.hpp"
 
@@ -8,25 +10,25 @@
 
 namespace kumo::api {
 
-enum class access { anyone, authenticated, admin };
-
 using handler = std::function<awaitable<response>(request_ctx&)>;
 
 struct route {
     http::verb method;
-    std::string pattern;  // "/api/v1/vms/{id}/actions/{action}"
-    access who;
+    std::string pattern;          // "/api/v1/vms/{id}/actions/{action}"
+    std::string_view permission;  // a name from policy_table()
     handler fn;
 };
 
 class router {
 public:
-    void add(http::verb m, std::string pattern, access who, handler fn);
+    // Throws std::logic_error for a permission missing from the policy table (a bug, caught at start-up).
+    void add(http::verb m, std::string pattern, std::string_view permission, handler fn);
     // Authenticates (when the route needs it), authorizes and runs the matching handler.
     awaitable<response> dispatch(request_ctx& r) const;
     const std::vector<route>& routes() const { return routes_; }
 
 private:
+    awaitable<response> authorize_and_run(const route& rt, request_ctx& r) const;
     std::vector<route> routes_;
 };
 
@@ -37,6 +39,13 @@ void add_host_routes(router& r);
 void add_flavor_routes(router& r);
 void add_vm_routes(router& r);
 void add_operation_routes(router& r);
+void add_domain_routes(router& r);
+void add_project_routes(router& r);
+void add_user_routes(router& r);
+void add_group_routes(router& r);
+void add_role_routes(router& r);
+void add_app_credential_routes(router& r);
+void add_audit_routes(router& r);
 router build_router();
 
 }  // namespace kumo::api

@@ -1,44 +1,79 @@
 #include "kumo/core/log.hpp"
+#include "kumo/services/views.hpp"
 #include "router.hpp"
 
 namespace kumo::api {
+namespace {
+
+awaitable<result<issued_token>> login_with(request_ctx& q, const json& body) {
+    if (body.contains("application_credential")) {
+        const json& ac = body.at("application_credential");
+        if (body.size() != 1 || !ac.is_object() || ac.size() != 2 || !ac.contains("id") || !ac.contains("secret") ||
+            !ac["id"].is_string() || !ac["secret"].is_string())
+            co_return validation_error("application_credential",
+                                       "must be the only field, as {\"id\": \"...\", \"secret\": \"...\"}");
+        q.audit_user = "application_credential:" + ac["id"].get<std::string>().substr(0, 64);
+        std::string id = ac["id"], secret = ac["secret"];
+        auto t = co_await q.ctx.ids.login_app_credential(std::move(id), std::move(secret), q.remote);
+        co_return t;
+    }
+    body_fields f(body);
+    login_request req;
+    req.username = f.text("username", true, 255);
+    req.password = f.text("password", true, 1024);
+    req.project = f.text("project", false, 255);
+    req.domain = f.text("domain", false, 255);
+    const std::string scope = f.text("scope", false, 16);
+    KUMO_CO_TRY_VOID(f.done());
+    if (!scope.empty() && scope != "cloud" && scope != "project" && scope != "domain")
+        co_return validation_error("scope", "must be project, domain or cloud");
+    const int scopes = (req.project.empty() ? 0 : 1) + (req.domain.empty() ? 0 : 1) + (scope == "cloud" ? 1 : 0);
+    if (scopes > 1)
+        co_return validation_error("project", "give at most one of project, domain and scope=cloud");
+    req.cloud_scope = scope == "cloud";
+    req.remote = q.remote;
+    q.audit_user = req.username;
+    auto t = co_await q.ctx.ids.login(std::move(req));
+    co_return t;
+}
+
+awaitable<response> login(request_ctx& q) {
+    auto body = json_body(q);
+    if (!body)
+        co_return problem(body.error(), q.request_id);
+    auto t = co_await login_with(q, *body);
+    log::info("auth", "login {} for '{}' from {} ({})", t ? "succeeded" : "failed", q.audit_user, q.remote,
+              q.request_id);
+    if (!t)
+        co_return problem(t.error(), q.request_id);
+    q.who = t->who;  // for the audit entry
+    json view = principal_view(t->who);
+    view["token"] = t->token;
+    view["expires_at"] = t->expires_at;
+    co_return ok(std::move(view), http::status::created);
+}
+
+}  // namespace
 
 void add_auth_routes(router& r) {
-    r.add(http::verb::post, "/api/v1/auth/tokens", access::anyone, [](request_ctx& q) -> awaitable<response> {
-        auto body = json_body(q);
-        if (!body)
-            co_return problem(body.error(), q.request_id);
-        body_fields f(*body);
-        std::string username = f.text("username", true, 255);
-        std::string password = f.text("password", true, 1024);
-        std::string project = f.text("project", false, 255);
-        if (auto v = f.done(); !v)
-            co_return problem(v.error(), q.request_id);
-        auto t = co_await q.ctx.ids.login(username, std::move(password), project, q.remote);
-        log::info("auth", "login {} for user '{}' from {} ({})", t ? "succeeded" : "failed", username, q.remote,
-                  q.request_id);
-        if (!t)
-            co_return problem(t.error(), q.request_id);
-        co_return ok(json{{"token", t->token},
-                          {"expires_at", t->expires_at},
-                          {"user", {{"id", t->who.user_id}, {"name", t->who.user_name}}},
-                          {"project", {{"id", t->who.project_id}, {"name", t->who.project_name}}},
-                          {"roles", json::array({t->who.role})}},
-                     http::status::created);
+    r.add(http::verb::post, "/api/v1/auth/tokens", "auth:login", login);
+    r.add(http::verb::delete_, "/api/v1/auth/tokens/current", "auth:self", [](request_ctx& q) -> awaitable<response> {
+        auto done = co_await q.ctx.ids.revoke(q.bearer);
+        co_return no_content(q, done);
     });
-    r.add(http::verb::delete_, "/api/v1/auth/tokens/current", access::authenticated,
+    r.add(http::verb::get, "/api/v1/auth/me", "auth:self", [](request_ctx& q) -> awaitable<response> {
+        json view = principal_view(*q.who);
+        view["permissions"] = json::array();
+        for (const auto& p : policy_table())
+            if (p.who == audience::role_holders && q.who->allows(p.name))
+                view["permissions"].push_back(p.name);
+        co_return ok(std::move(view));
+    });
+    r.add(http::verb::post, "/api/v1/auth/signing-keys/rotate", "auth:rotate_keys",
           [](request_ctx& q) -> awaitable<response> {
-              auto done = co_await q.ctx.ids.revoke(q.bearer);
-              if (!done)
-                  co_return problem(done.error(), q.request_id);
-              co_return response{http::status::no_content, nullptr, {}, "application/json", std::string()};
+              auto done = co_await q.ctx.ids.rotate_keys();
+              co_return no_content(q, done);
           });
-    r.add(http::verb::get, "/api/v1/auth/me", access::authenticated, [](request_ctx& q) -> awaitable<response> {
-        const auto& w = *q.who;
-        co_return ok(json{{"user", {{"id", w.user_id}, {"name", w.user_name}}},
-                          {"project", {{"id", w.project_id}, {"name", w.project_name}}},
-                          {"roles", json::array({w.role})}});
-    });
 }
 
 }  // namespace kumo::api

@@ -38,8 +38,8 @@ awaitable<response> create_flavor(request_ctx& q) {
 }  // namespace
 
 void add_flavor_routes(router& r) {
-    r.add(http::verb::post, "/api/v1/flavors", access::admin, create_flavor);
-    r.add(http::verb::get, "/api/v1/flavors", access::authenticated, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::post, "/api/v1/flavors", "flavor:create", create_flavor);
+    r.add(http::verb::get, "/api/v1/flavors", "flavor:read", [](request_ctx& q) -> awaitable<response> {
         auto limit = parse_limit(q);
         if (!limit)
             co_return problem(limit.error(), q.request_id);
@@ -53,7 +53,7 @@ void add_flavor_routes(router& r) {
             items.push_back(flavor_view(f));
         co_return page(std::move(items), *limit);
     });
-    r.add(http::verb::get, "/api/v1/flavors/{id}", access::authenticated, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/flavors/{id}", "flavor:read", [](request_ctx& q) -> awaitable<response> {
         auto job = [id = q.params["id"]](sql::database& db) -> result<std::optional<flavor>> {
             return repo::find_flavor(db, id);
         };
@@ -64,7 +64,7 @@ void add_flavor_routes(router& r) {
             co_return problem(make_error(errc::not_found, "flavor not found"), q.request_id);
         co_return ok(flavor_view(**found));
     });
-    r.add(http::verb::delete_, "/api/v1/flavors/{id}", access::admin, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::delete_, "/api/v1/flavors/{id}", "flavor:delete", [](request_ctx& q) -> awaitable<response> {
         auto job = [id = q.params["id"]](sql::database& db) -> result<void> {
             if (repo::flavor_in_use(db, id))
                 return make_error(errc::conflict, "the flavor is used by VMs");

@@ -5,7 +5,7 @@
 namespace kumo::api {
 
 void add_host_routes(router& r) {
-    r.add(http::verb::post, "/api/v1/hosts", access::admin, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::post, "/api/v1/hosts", "host:create", [](request_ctx& q) -> awaitable<response> {
         auto body = json_body(q);
         if (!body)
             co_return problem(body.error(), q.request_id);
@@ -21,7 +21,7 @@ void add_host_routes(router& r) {
         resp.headers.emplace_back("Location", "/api/v1/hosts/" + added->id);
         co_return resp;
     });
-    r.add(http::verb::get, "/api/v1/hosts", access::admin, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/hosts", "host:read", [](request_ctx& q) -> awaitable<response> {
         auto limit = parse_limit(q);
         if (!limit)
             co_return problem(limit.error(), q.request_id);
@@ -35,7 +35,7 @@ void add_host_routes(router& r) {
             items.push_back(host_view(h, q.ctx.hosts.unknown_domains(h.id)));
         co_return page(std::move(items), *limit);
     });
-    r.add(http::verb::get, "/api/v1/hosts/{id}", access::admin, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/hosts/{id}", "host:read", [](request_ctx& q) -> awaitable<response> {
         auto job = [id = q.params["id"]](sql::database& db) -> result<std::optional<host>> {
             return repo::find_host(db, id);
         };

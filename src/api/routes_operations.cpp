@@ -26,7 +26,7 @@ awaitable<response> get_operation(request_ctx& q) {
 }  // namespace
 
 void add_operation_routes(router& r) {
-    r.add(http::verb::get, "/api/v1/operations", access::authenticated, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/operations", "operation:read", [](request_ctx& q) -> awaitable<response> {
         auto limit = parse_limit(q);
         if (!limit)
             co_return problem(limit.error(), q.request_id);
@@ -42,8 +42,8 @@ void add_operation_routes(router& r) {
             items.push_back(operation_view(op));
         co_return page(std::move(items), *limit);
     });
-    r.add(http::verb::get, "/api/v1/operations/{id}", access::authenticated, get_operation);
-    r.add(http::verb::delete_, "/api/v1/operations/{id}", access::authenticated,
+    r.add(http::verb::get, "/api/v1/operations/{id}", "operation:read", get_operation);
+    r.add(http::verb::delete_, "/api/v1/operations/{id}", "operation:cancel",
           [](request_ctx& q) -> awaitable<response> {
               auto op = co_await q.ctx.ops.wait(q.params["id"], std::chrono::seconds(0));
               if (!op || !q.who->can_see(op->project_id))

@@ -6,7 +6,7 @@
 namespace kumo::api {
 
 void add_system_routes(router& r) {
-    r.add(http::verb::get, "/api/v1/health", access::anyone, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/health", "system:read", [](request_ctx& q) -> awaitable<response> {
         int up = 0, total = 0;
         for (const auto& h : q.ctx.hosts.hosts()) {
             ++total;
@@ -14,10 +14,10 @@ void add_system_routes(router& r) {
         }
         co_return ok(json{{"status", "ok"}, {"hosts_up", up}, {"hosts_total", total}});
     });
-    r.add(http::verb::get, "/api/v1/version", access::anyone, [](request_ctx&) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/version", "system:read", [](request_ctx&) -> awaitable<response> {
         co_return ok(json{{"name", "kumo"}, {"version", kumo_version}, {"api", "v1"}});
     });
-    r.add(http::verb::get, "/api/v1/openapi.json", access::anyone, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::get, "/api/v1/openapi.json", "system:read", [](request_ctx& q) -> awaitable<response> {
         std::ifstream in(q.ctx.web_dir + "/openapi.json");
         json doc = json::parse(in, nullptr, false);
         if (doc.is_discarded())

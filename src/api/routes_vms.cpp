@@ -68,21 +68,21 @@ awaitable<response> vm_action(request_ctx& q) {
 }  // namespace
 
 void add_vm_routes(router& r) {
-    r.add(http::verb::post, "/api/v1/vms", access::authenticated, create_vm);
-    r.add(http::verb::get, "/api/v1/vms", access::authenticated, list_vms);
-    r.add(http::verb::get, "/api/v1/vms/{id}", access::authenticated, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::post, "/api/v1/vms", "vm:create", create_vm);
+    r.add(http::verb::get, "/api/v1/vms", "vm:read", list_vms);
+    r.add(http::verb::get, "/api/v1/vms/{id}", "vm:read", [](request_ctx& q) -> awaitable<response> {
         auto found = co_await q.ctx.vms.get(*q.who, q.params["id"]);
         if (!found)
             co_return problem(found.error(), q.request_id);
         co_return ok(vm_view(*found));
     });
-    r.add(http::verb::delete_, "/api/v1/vms/{id}", access::authenticated, [](request_ctx& q) -> awaitable<response> {
+    r.add(http::verb::delete_, "/api/v1/vms/{id}", "vm:delete", [](request_ctx& q) -> awaitable<response> {
         auto done = co_await q.ctx.vms.act(*q.who, q.params["id"], vm_action::del, {});
         if (!done)
             co_return problem(done.error(), q.request_id);
         co_return vm_accepted(*done);
     });
-    r.add(http::verb::post, "/api/v1/vms/{id}/actions/{action}", access::authenticated, vm_action);
+    r.add(http::verb::post, "/api/v1/vms/{id}/actions/{action}", "vm:action", vm_action);
 }
 
 }  // namespace kumo::api

@@ -161,6 +161,8 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             rc.content_type = std::string(ct->value());
         if (websocket::is_upgrade(req) && rc.path == "/api/v1/events") {
             auto who = ctx.ids.validate(rc.bearer);
+            if (who && !who->allows("event:read"))
+                who = make_error(errc::forbidden, "your roles do not grant event:read");
             if (!who) {
                 auto res = to_http(problem(who.error(), rc.request_id), req, rc.request_id);
                 co_await http::async_write(stream, res, as_tuple(use_awaitable));

@@ -8,6 +8,7 @@
 #include "kumo/core/version.hpp"
 #include "kumo/ports/libvirt_driver.hpp"
 #include "kumo/services/compute.hpp"
+#include "kumo/services/directory.hpp"
 #include "kumo/services/identity.hpp"
 #include "kumo/store/repos.hpp"
 
@@ -68,13 +69,14 @@ std::string default_web_dir() {
 // Everything the daemon runs, in construction order (destruction runs in reverse: server first,
 // libvirt driver and its event thread after the host connections are closed).
 struct runtime {
-    runtime(const config& c, std::unique_ptr<sql::database> db, std::string key)
+    runtime(const config& c, std::unique_ptr<sql::database> db, token_keys keys, std::string audit_key)
         : cfg(c),
           st(std::move(db)),
           ops(core, st, bus),
           driver(make_libvirt_driver()),
           hosts(core, st, bus, *driver, cfg),
-          ids(st, blocking, cfg, std::move(key)),
+          ids(st, blocking, cfg, std::move(keys)),
+          dir(st, ids, cfg, std::move(audit_key)),
           vms(core, st, bus, hosts, ops, cfg) {}
     const config& cfg;
     asio::io_context core{1};
@@ -85,6 +87,7 @@ struct runtime {
     std::unique_ptr<hypervisor_driver> driver;
     host_registry hosts;
     identity ids;
+    directory dir;
     compute vms;
     asio::steady_timer reconcile_timer{core};
     bool stopping = false;
@@ -169,9 +172,12 @@ int run_daemon(const config& cfg) {
     auto db = sql::database::open(cfg.data_dir + "/kumo.db");
     if (!db)
         return fail(db.error());
-    auto key = load_or_create_signing_key(cfg.data_dir + "/token-key");
-    if (!key)
-        return fail(key.error());
+    auto keys = token_keys::load_or_create(cfg.data_dir);
+    if (!keys)
+        return fail(keys.error());
+    auto audit_key = load_or_create_audit_key(cfg.data_dir);
+    if (!audit_key)
+        return fail(audit_key.error());
     if (cfg.simulate > 0)
         if (auto r = register_simulated_hosts(**db, cfg); !r)
             return fail(r.error());
@@ -194,7 +200,7 @@ int run_daemon(const config& cfg) {
         tls = *ctx;
     }
 
-    runtime rt(cfg, std::move(*db), std::move(*key));
+    runtime rt(cfg, std::move(*db), std::move(*keys), std::move(*audit_key));
     const char* given = std::getenv("KUMO_ADMIN_PASSWORD");
     auto generated = rt.ids.bootstrap(rt.st.unsafe_direct(), given ? given : "");
     if (!generated)
@@ -202,10 +208,11 @@ int run_daemon(const config& cfg) {
     if (*generated)
         if (auto r = write_private_file(cfg.data_dir + "/initial-admin-password", **generated + "\n"); !r)
             return fail(r.error());
-    rt.ids.load_revocations(rt.st.unsafe_direct());
+    rt.ids.load(rt.st.unsafe_direct());
 
-    api_context actx{cfg,      rt.st,  rt.bus, rt.ids,
-                     rt.hosts, rt.vms, rt.ops, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
+    api_context actx{cfg,    rt.st,  rt.bus,
+                     rt.ids, rt.dir, rt.hosts,
+                     rt.vms, rt.ops, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
     http_server server(rt.core, actx, tls);
     auto listen = parse_listen(cfg.listen, "listen");
     auto ep = server.listen(listen->host, listen->port);

@@ -36,8 +36,25 @@ bool one_of(const std::string& v, std::initializer_list<const char*> options) {
     return false;
 }
 
+// Config key -> member, for the quota defaults (key = "quota_" + resource name).
+const std::vector<std::pair<const char*, std::int64_t config::*>>& quota_members() {
+    static const std::vector<std::pair<const char*, std::int64_t config::*>> m = {
+        {"quota_instances", &config::quota_instances},
+        {"quota_vcpus", &config::quota_vcpus},
+        {"quota_ram_mb", &config::quota_ram_mb},
+        {"quota_disk_gb", &config::quota_disk_gb},
+        {"quota_volumes", &config::quota_volumes},
+        {"quota_volume_gb", &config::quota_volume_gb},
+        {"quota_images", &config::quota_images},
+        {"quota_networks", &config::quota_networks},
+        {"quota_floating_ips", &config::quota_floating_ips},
+        {"quota_security_groups", &config::quota_security_groups},
+    };
+    return m;
+}
+
 const std::vector<key_spec>& key_table() {
-    static const std::vector<key_spec> table = {
+    static std::vector<key_spec> table = {
         {"listen", &config::listen, {}},
         {"data_dir", &config::data_dir, [](const std::string& v) { return !v.empty() && v[0] == '/'; }},
         {"tls", &config::tls, {}},
@@ -65,7 +82,14 @@ const std::vector<key_spec>& key_table() {
         {"register_local_host", &config::register_local_host, {}},
         {"cpu_allocation_ratio", ratio_key{&config::cpu_allocation_ratio}, {}},
         {"ram_allocation_ratio", ratio_key{&config::ram_allocation_ratio}, {}},
+        {"password_min_length", int_key{&config::password_min_length, 8, 1024}, {}},
     };
+    static const bool quotas_added = [] {
+        for (const auto& [name, member] : quota_members())
+            table.push_back({name, int_key{member, -1, 1LL << 40}, {}});
+        return true;
+    }();
+    (void)quotas_added;
     return table;
 }
 
@@ -174,6 +198,13 @@ result<void> apply_file(config& c, const config_layers& layers) {
 }
 
 }  // namespace
+
+std::int64_t default_quota(const config& c, std::string_view resource) {
+    for (const auto& [name, member] : quota_members())
+        if (std::string_view(name).substr(6) == resource)
+            return c.*member;
+    return -1;
+}
 
 result<config> build_config(const config_layers& layers) {
     config c;

@@ -2,15 +2,17 @@
 
 #include "kumo/core/ids.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <unistd.h>
 #include <charconv>
+#include <fstream>
 #include <stdexcept>
 
 namespace kumo::crypto {
-namespace {
 
 std::string to_hex(std::string_view raw) {
     std::string out;
@@ -18,6 +20,8 @@ std::string to_hex(std::string_view raw) {
         out += fmt::format("{:02x}", c);
     return out;
 }
+
+namespace {
 
 bool from_hex(std::string_view hex, std::string& out) {
     if (hex.size() % 2)
@@ -124,6 +128,26 @@ bool base64url_decode(std::string_view text, std::string& out) {
         }
     }
     return true;
+}
+
+result<void> write_secret_file(const std::string& path, std::string_view content) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || ::write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+        if (fd >= 0)
+            ::close(fd);
+        return make_error(errc::internal, "cannot write " + path);
+    }
+    ::fsync(fd);
+    ::close(fd);
+    return {};
+}
+
+result<std::string> load_or_create_secret(const std::string& path) {
+    if (std::ifstream in(path, std::ios::binary); in)
+        return std::string((std::istreambuf_iterator<char>(in)), {});
+    const std::string key = random_hex(32);
+    KUMO_TRY_VOID(write_secret_file(path, key));
+    return key;
 }
 
 }  // namespace kumo::crypto

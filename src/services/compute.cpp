@@ -4,6 +4,7 @@
 #include "kumo/core/ids.hpp"
 #include "kumo/domain/domain_xml.hpp"
 #include "kumo/domain/placement.hpp"
+#include "kumo/services/directory.hpp"
 #include "kumo/services/views.hpp"
 
 #include <fmt/format.h>
@@ -20,6 +21,8 @@ std::string vm_resource(const std::string& id) {
 awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
     if (!req.host_id.empty() && !who.is_admin())
         co_return make_error(errc::forbidden, "only administrators may choose the host");
+    if (who.scope != "project")
+        co_return make_error(errc::forbidden, "VMs are created with a project-scoped token");
     std::vector<host_capacity> capacity;
     for (const auto& h : hosts_.hosts())
         capacity.push_back({h.id, h.name, hosts_.is_up(h.id), h.inventory.cpus, h.inventory.memory_mb, 0, 0});
@@ -37,10 +40,14 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
 
     const std::pair<double, double> ratios{cfg_.cpu_allocation_ratio, cfg_.ram_allocation_ratio};
-    auto job = [&v, &op, capacity, req, ratios](sql::database& db) mutable -> result<void> {
+    auto job = [&v, &op, capacity, req, ratios, &cfg = cfg_](sql::database& db) mutable -> result<void> {
         auto f = repo::find_flavor(db, req.flavor_id);
         if (!f)
             return validation_error("flavor_id", "no flavor with this id");
+        // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
+        KUMO_TRY_VOID(check_project_quota(
+            cfg, db, v.project_id,
+            {{"instances", 1}, {"vcpus", f->vcpus}, {"ram_mb", f->ram_mb}, {"disk_gb", f->disk_gb}}));
         v.vcpus = f->vcpus;
         v.ram_mb = f->ram_mb;
         auto usage = repo::usage_by_host(db);
@@ -71,7 +78,7 @@ awaitable<result<vm_with_operation>> compute::act(const principal& who, const st
     vm v;
     operation op = operations::make(operation_kind(a), vm_resource(id), id, who.project_id, who.user_id,
                                     json{{"force", opts.force}, {"hard", opts.hard}});
-    auto claimed = co_await store_.write([&](sql::database& db) -> result<void> {
+    auto job = [&](sql::database& db) -> result<void> {
         auto found = repo::find_vm(db, id);
         if (!found || !who.can_see(found->project_id))
             return make_error(errc::not_found, "vm not found");
@@ -85,7 +92,8 @@ awaitable<result<vm_with_operation>> compute::act(const principal& who, const st
         op.project_id = v.project_id;  // an admin acting on a project's VM: the op belongs to that project
         repo::insert_operation(db, op);
         return {};
-    });
+    };
+    auto claimed = co_await store_.write(std::move(job));
     if (!claimed)
         co_return claimed.error();
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});

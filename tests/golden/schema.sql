@@ -1,6 +1,51 @@
+CREATE INDEX audit_domain ON audit_log(domain_id);
+CREATE INDEX audit_project ON audit_log(project_id);
+CREATE INDEX group_members_user ON group_members(user_id);
 CREATE INDEX operations_status ON operations(status);
+CREATE INDEX projects_domain ON projects(domain_id);
+CREATE INDEX role_assignments_actor ON role_assignments(actor_id);
+CREATE INDEX role_assignments_scope ON role_assignments(scope_id);
+CREATE INDEX users_domain ON users(domain_id);
 CREATE INDEX vms_host ON vms(host_id);
 CREATE INDEX vms_project ON vms(project_id);
+CREATE TABLE app_credentials (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    secret_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    domain_id TEXT NOT NULL,
+    remote TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+    status INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE domains (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 CREATE TABLE flavors (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -10,6 +55,20 @@ CREATE TABLE flavors (
     extra_specs TEXT NOT NULL DEFAULT '{}',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
+);
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL REFERENCES domains(id),
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (domain_id, name)
 );
 CREATE TABLE hosts (
     id TEXT PRIMARY KEY,
@@ -28,12 +87,6 @@ CREATE TABLE hosts (
     last_error TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
-CREATE TABLE memberships (
-    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
-    PRIMARY KEY (user_id, project_id)
 );
 CREATE TABLE operations (
     id TEXT PRIMARY KEY,
@@ -54,10 +107,39 @@ CREATE TABLE projects (
     name TEXT NOT NULL UNIQUE,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
+, domain_id TEXT NOT NULL DEFAULT 'default', description TEXT NOT NULL DEFAULT '', enabled INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE quotas (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL CHECK (hard_limit >= -1),
+    PRIMARY KEY (project_id, resource)
 );
 CREATE TABLE revoked_tokens (
     token_id TEXT PRIMARY KEY,
     expires_at INTEGER NOT NULL
+);
+CREATE TABLE role_assignments (
+    id TEXT PRIMARY KEY,
+    actor_type TEXT NOT NULL CHECK (actor_type IN ('user', 'group')),
+    actor_id TEXT NOT NULL,
+    scope_type TEXT NOT NULL CHECK (scope_type IN ('project', 'domain', 'cloud')),
+    scope_id TEXT NOT NULL,
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    UNIQUE (actor_type, actor_id, scope_type, scope_id, role_id)
+);
+CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    builtin INTEGER NOT NULL DEFAULT 0,
+    permissions TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE token_cutoffs (
+    subject TEXT PRIMARY KEY,
+    not_before_ms INTEGER NOT NULL
 );
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -66,7 +148,7 @@ CREATE TABLE users (
     enabled INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, domain_id TEXT NOT NULL DEFAULT 'default', email TEXT NOT NULL DEFAULT '');
 CREATE TABLE vms (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,

@@ -13,7 +13,9 @@ using kumo::test::daemon_process;
 namespace {
 
 daemon_process& sim() {
-    static daemon_process d(test::make_temp_dir("kumo-api"), {"--simulate", "3"});
+    // Unlimited quotas: these tests fill the simulated hosts to their capacity from the admin project.
+    static daemon_process d(test::make_temp_dir("kumo-api"), {"--simulate", "3"},
+                            {{"KUMO_QUOTA_INSTANCES", "-1"}, {"KUMO_QUOTA_VCPUS", "-1"}, {"KUMO_QUOTA_RAM_MB", "-1"}});
     return d;
 }
 

@@ -19,6 +19,8 @@ TEST_CASE("every route is in the OpenAPI document", "[openapi]") {
         std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
         INFO(method << " " << path);
         REQUIRE(doc["paths"].contains(path));
-        CHECK(doc["paths"][path].contains(method));
+        REQUIRE(doc["paths"][path].contains(method));
+        // The document states each route's permission, and it is the one the router enforces.
+        CHECK(doc["paths"][path][method].value("x-kumo-permission", "") == std::string(r.permission));
     }
 }

@@ -27,8 +27,8 @@ std::string schema_of(sql::database& db) {
 
 struct seeded {
     std::unique_ptr<sql::database> db = fresh();
-    project p{new_uuid(), "demo", "t", "t"};
-    user u{new_uuid(), "alice", "hash", true, "t", "t"};
+    project p{new_uuid(), "demo", kDefaultDomainId, "", true, "t", "t"};
+    user u{new_uuid(), "alice", kDefaultDomainId, "", "hash", true, "t", "t"};
     flavor f{new_uuid(), "small", 1, 512, 0, {{"ssd", "true"}}, "t", "t"};
     host h;
     seeded() {

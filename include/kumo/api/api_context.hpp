@@ -2,6 +2,7 @@
 // What the API layer may use: the services, nothing below them.
 #include "kumo/core/config.hpp"
 #include "kumo/services/compute.hpp"
+#include "kumo/services/directory.hpp"
 #include "kumo/services/event_bus.hpp"
 #include "kumo/services/host_registry.hpp"
 #include "kumo/services/identity.hpp"
@@ -15,6 +16,7 @@ struct api_context {
     store& db;
     event_bus& bus;
     identity& ids;
+    directory& dir;
     host_registry& hosts;
     compute& vms;
     operations& ops;

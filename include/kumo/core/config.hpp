@@ -32,7 +32,22 @@ struct config {
     bool register_local_host = true;
     double cpu_allocation_ratio = 4.0;  // vCPUs placed per host CPU
     double ram_allocation_ratio = 1.0;  // RAM placed per MiB of host RAM
+    std::int64_t password_min_length = 10;
+    // Default project quotas (-1: unlimited); admins override them per project.
+    std::int64_t quota_instances = 20;
+    std::int64_t quota_vcpus = 40;
+    std::int64_t quota_ram_mb = 81920;
+    std::int64_t quota_disk_gb = 1000;
+    std::int64_t quota_volumes = 20;
+    std::int64_t quota_volume_gb = 1000;
+    std::int64_t quota_images = 20;
+    std::int64_t quota_networks = 10;
+    std::int64_t quota_floating_ips = 10;
+    std::int64_t quota_security_groups = 20;
 };
+
+// The configured default limit of a quota resource (see quota_resources()); -1 for unknown names.
+std::int64_t default_quota(const config& c, std::string_view resource);
 
 // The split-out inputs of each layer, so the merge is pure and testable.
 struct config_layers {

@@ -1,5 +1,7 @@
 #pragma once
 // Small OpenSSL wrappers. Hashing is CPU-heavy: call it off the core thread.
+#include "kumo/core/error.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -12,7 +14,13 @@ bool verify_password(std::string_view password, std::string_view stored);
 
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
 std::string sha256_hex(std::string_view data);
+std::string to_hex(std::string_view raw);
 bool equal_constant_time(std::string_view a, std::string_view b);
+
+// Secret files in the data directory (keys): written mode 0600 and fsynced; read whole, or created
+// with 32 random bytes (hex) when absent. Errors: internal naming the path.
+result<void> write_secret_file(const std::string& path, std::string_view content);
+result<std::string> load_or_create_secret(const std::string& path);
 
 std::string base64url_encode(std::string_view raw);
 // Returns false on characters outside the URL-safe alphabet.

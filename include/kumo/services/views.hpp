@@ -2,8 +2,10 @@
 // The API's JSON form of each resource, shared by responses and events so they cannot disagree.
 // Secrets (password hashes, VNC passwords) are never part of a view.
 #include "kumo/core/json.hpp"
+#include "kumo/model/audit.hpp"
 #include "kumo/model/flavor.hpp"
 #include "kumo/model/host.hpp"
+#include "kumo/model/identity.hpp"
 #include "kumo/model/operation.hpp"
 #include "kumo/model/vm.hpp"
 
@@ -15,5 +17,14 @@ json host_view(const host& h, const std::vector<std::string>& unknown_domains);
 json flavor_view(const flavor& f);
 json vm_view(const vm& v);
 json operation_view(const operation& op);
+json domain_view(const domain& d);
+json project_view(const project& p);
+json user_view(const user& u);
+json group_view(const group& g);
+json role_view(const role& r);
+json assignment_view(const role_assignment& a);
+json app_credential_view(const app_credential& c);
+json audit_view(const audit_entry& e);
+json principal_view(const principal& w);
 
 }  // namespace kumo

@@ -7,6 +7,7 @@
 #include "kumo/model/operation.hpp"
 #include "kumo/model/vm.hpp"
 #include "kumo/store/database.hpp"
+#include "kumo/store/identity_repos.hpp"
 
 #include <optional>
 #include <vector>
@@ -18,19 +19,8 @@ struct list_query {
     int limit = 100;
     std::string marker;  // id of the last item of the previous page
     std::string name, status, host_id, project_id;
+    std::string domain_id, id;  // identity lists: filter by domain; by one id (a caller sees only that one)
 };
-
-// identity
-void insert_project(sql::database& db, const project& p);
-std::optional<project> find_project(sql::database& db, std::string_view id_or_name);
-void insert_user(sql::database& db, const user& u);
-std::optional<user> find_user_by_name(sql::database& db, std::string_view name);
-void add_membership(sql::database& db, std::string_view user_id, std::string_view project_id, std::string_view role);
-// The project a user logs into when the request names none: the first one they were added to.
-std::optional<project> default_project_of(sql::database& db, std::string_view user_id);
-std::optional<std::string> find_role(sql::database& db, std::string_view user_id, std::string_view project_id);
-void insert_revoked_token(sql::database& db, std::string_view token_id, std::int64_t expires_at);
-std::vector<std::string> live_revoked_tokens(sql::database& db, std::int64_t now);
 
 // hosts
 void insert_host(sql::database& db, const host& h);

@@ -94,6 +94,122 @@ CREATE TABLE operations (
 );
 CREATE INDEX operations_status ON operations(status);
 )sql",
+        // 2: domains, groups, roles and role assignments (replacing memberships), application credentials,
+        // token cutoffs, quotas, the audit log. Foreign keys cannot be added to existing tables by ALTER, so
+        // projects.domain_id and users.domain_id are checked by the repositories instead.
+        R"sql(
+CREATE TABLE domains (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO domains (id, name, description, created_at, updated_at)
+    VALUES ('default', 'Default', 'The domain every installation starts with',
+            strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+ALTER TABLE projects ADD COLUMN domain_id TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE projects ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE projects ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX projects_domain ON projects(domain_id);
+ALTER TABLE users ADD COLUMN domain_id TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_domain ON users(domain_id);
+CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL REFERENCES domains(id),
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (domain_id, name)
+);
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX group_members_user ON group_members(user_id);
+CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    builtin INTEGER NOT NULL DEFAULT 0,
+    permissions TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+INSERT INTO roles (id, name, description, builtin, created_at, updated_at)
+    SELECT column1, column1, column2, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM (VALUES ('admin', 'Cloud administrator: everything'),
+                 ('domain_admin', 'Administers the projects, users and groups of a domain'),
+                 ('project_admin', 'Administers the members of a project'),
+                 ('member', 'Creates and manages the resources of a project'),
+                 ('reader', 'Sees the resources of a project'));
+CREATE TABLE role_assignments (
+    id TEXT PRIMARY KEY,
+    actor_type TEXT NOT NULL CHECK (actor_type IN ('user', 'group')),
+    actor_id TEXT NOT NULL,
+    scope_type TEXT NOT NULL CHECK (scope_type IN ('project', 'domain', 'cloud')),
+    scope_id TEXT NOT NULL,
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    UNIQUE (actor_type, actor_id, scope_type, scope_id, role_id)
+);
+CREATE INDEX role_assignments_actor ON role_assignments(actor_id);
+CREATE INDEX role_assignments_scope ON role_assignments(scope_id);
+INSERT INTO role_assignments (id, actor_type, actor_id, scope_type, scope_id, role_id, created_at)
+    SELECT lower(hex(randomblob(16))), 'user', user_id, 'project', project_id,
+           CASE role WHEN 'admin' THEN 'project_admin' ELSE 'member' END, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM memberships;
+INSERT INTO role_assignments (id, actor_type, actor_id, scope_type, scope_id, role_id, created_at)
+    SELECT lower(hex(randomblob(16))), 'user', user_id, 'cloud', '', 'admin', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM memberships WHERE role = 'admin' GROUP BY user_id;
+DROP TABLE memberships;
+CREATE TABLE app_credentials (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    secret_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+CREATE TABLE token_cutoffs (
+    subject TEXT PRIMARY KEY,
+    not_before_ms INTEGER NOT NULL
+);
+CREATE TABLE quotas (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL CHECK (hard_limit >= -1),
+    PRIMARY KEY (project_id, resource)
+);
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    domain_id TEXT NOT NULL,
+    remote TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+    status INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX audit_project ON audit_log(project_id);
+CREATE INDEX audit_domain ON audit_log(domain_id);
+)sql",
     };
     return steps;
 }

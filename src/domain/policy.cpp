@@ -1,0 +1,147 @@
+#include "kumo/domain/policy.hpp"
+
+#include <array>
+#include <utility>
+
+namespace kumo {
+namespace {
+
+using br = builtin_role;
+using tk = target_kind;
+
+constexpr std::array<std::pair<builtin_role, const char*>, 5> role_names{{
+    {br::reader, "reader"},
+    {br::member, "member"},
+    {br::project_admin, "project_admin"},
+    {br::domain_admin, "domain_admin"},
+    {br::admin, "admin"},
+}};
+
+permission_rule open(std::string_view name, std::string_view summary) {
+    return {name, audience::anyone, br::reader, tk::none, summary};
+}
+permission_rule token(std::string_view name, std::string_view summary) {
+    return {name, audience::any_token, br::reader, tk::self, summary};
+}
+permission_rule role(std::string_view name, br min, tk target, std::string_view summary) {
+    return {name, audience::role_holders, min, target, summary};
+}
+
+}  // namespace
+
+std::optional<builtin_role> parse_builtin_role(std::string_view name) {
+    for (const auto& [r, n] : role_names)
+        if (name == n)
+            return r;
+    return std::nullopt;
+}
+
+const char* to_string(builtin_role r) {
+    for (const auto& [x, n] : role_names)
+        if (x == r)
+            return n;
+    return "unknown";
+}
+
+const std::vector<builtin_role>& builtin_roles() {
+    static const std::vector<builtin_role> all = {br::reader, br::member, br::project_admin, br::domain_admin,
+                                                  br::admin};
+    return all;
+}
+
+const std::vector<permission_rule>& policy_table() {
+    static const std::vector<permission_rule> table = {
+        open("system:read", "health, version and the OpenAPI document"),
+        open("auth:login", "exchange a password or an application credential for a token"),
+        token("auth:self", "who am I, revoke my token, change my password"),
+        role("auth:rotate_keys", br::admin, tk::cloud, "rotate the token signing key"),
+
+        role("domain:read", br::domain_admin, tk::domain, "see a domain (department)"),
+        role("domain:create", br::admin, tk::cloud, "create a domain"),
+        role("domain:update", br::admin, tk::cloud, "rename, describe, enable or disable a domain"),
+        role("domain:delete", br::admin, tk::cloud, "delete an empty domain"),
+        role("project:read", br::reader, tk::project, "see a project"),
+        role("project:create", br::domain_admin, tk::domain, "create a project in a domain"),
+        role("project:update", br::domain_admin, tk::domain, "rename, describe, enable or disable a project"),
+        role("project:delete", br::domain_admin, tk::domain, "delete a project that owns nothing"),
+        role("quota:read", br::reader, tk::project, "see a project's quota and usage"),
+        role("quota:update", br::admin, tk::cloud, "change a project's quota"),
+        role("user:read", br::project_admin, tk::domain, "see the users of a domain"),
+        role("user:create", br::domain_admin, tk::domain, "create a user in a domain"),
+        role("user:update", br::domain_admin, tk::domain, "change, disable or reset the password of a user"),
+        role("user:delete", br::domain_admin, tk::domain, "delete a user"),
+        role("group:read", br::project_admin, tk::domain, "see groups and their members"),
+        role("group:create", br::domain_admin, tk::domain, "create a group"),
+        role("group:update", br::domain_admin, tk::domain, "change a group and its members"),
+        role("group:delete", br::domain_admin, tk::domain, "delete a group"),
+        role("role:read", br::reader, tk::none, "see role definitions"),
+        role("role:create", br::admin, tk::cloud, "define a custom role"),
+        role("role:update", br::admin, tk::cloud, "change a custom role"),
+        role("role:delete", br::admin, tk::cloud, "delete a custom role"),
+        role("role_assignment:read", br::project_admin, tk::project, "see who holds which role where"),
+        role("role_assignment:create", br::project_admin, tk::project, "grant a role (no more than one holds)"),
+        role("role_assignment:delete", br::project_admin, tk::project, "revoke a role"),
+        role("app_credential:read", br::reader, tk::self, "see my application credentials"),
+        role("app_credential:create", br::reader, tk::self, "create an application credential"),
+        role("app_credential:delete", br::reader, tk::self, "delete an application credential"),
+        role("audit:read", br::project_admin, tk::project, "read the audit log of what one administers"),
+        role("audit:verify", br::admin, tk::cloud, "check the audit log's hash chain"),
+
+        role("host:read", br::admin, tk::cloud, "see hosts"),
+        role("host:create", br::admin, tk::cloud, "enroll a host"),
+        role("flavor:read", br::reader, tk::none, "see flavors"),
+        role("flavor:create", br::admin, tk::cloud, "create a flavor"),
+        role("flavor:delete", br::admin, tk::cloud, "delete an unused flavor"),
+        role("vm:read", br::reader, tk::project, "see VMs"),
+        role("vm:create", br::member, tk::project, "create a VM"),
+        role("vm:action", br::member, tk::project, "start, stop, reboot, suspend, resume a VM"),
+        role("vm:delete", br::member, tk::project, "delete a VM"),
+        role("operation:read", br::reader, tk::project, "see operations"),
+        role("operation:cancel", br::member, tk::project, "cancel an operation"),
+        role("event:read", br::reader, tk::project, "stream events"),
+    };
+    return table;
+}
+
+const permission_rule* find_permission(std::string_view name) {
+    for (const auto& p : policy_table())
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+std::set<std::string> builtin_permissions(builtin_role r) {
+    std::set<std::string> out;
+    for (const auto& p : policy_table())
+        if (p.who == audience::role_holders && p.min_role <= r)
+            out.emplace(p.name);
+    return out;
+}
+
+bool grants::allows(std::string_view permission) const {
+    const permission_rule* p = find_permission(permission);
+    if (!p)
+        return false;
+    if (p->who != audience::role_holders)
+        return true;
+    return (rank && *rank >= p->min_role) || custom.count(std::string(permission)) > 0;
+}
+
+bool grants::covers(const grants& other) const {
+    if (other.rank && !at_least(*other.rank))
+        return false;
+    for (const auto& p : other.custom)
+        if (!allows(p))
+            return false;
+    return true;
+}
+
+bool assignable_at(builtin_role r, std::string_view scope_type) {
+    if (r == br::admin)
+        return scope_type == "cloud";
+    if (r == br::domain_admin)
+        return scope_type == "domain" || scope_type == "cloud";
+    return scope_type == "project" || scope_type == "domain" || scope_type == "cloud";
+}
+
+}  // namespace kumo

@@ -1,0 +1,50 @@
+#pragma once
+// Shared by the directory_*.cpp files: the visibility rules and the cutting write.
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/services/directory.hpp"
+
+#include <memory>
+
+namespace kumo {
+
+inline std::string now_text() {
+    return to_rfc3339(system_clock().now());
+}
+
+inline error not_found(const char* what) {
+    return make_error(errc::not_found, std::string(what) + " not found");
+}
+
+inline bool can_see_project(const principal& who, const project& p) {
+    return who.manages_domain(p.domain_id) || (who.scope == "project" && who.project_id == p.id);
+}
+
+// Users and groups of a domain: its admins, and project admins working in it.
+inline bool can_see_in_domain(const principal& who, const std::string& domain_id) {
+    return who.manages_domain(domain_id) ||
+           (who.granted.at_least(builtin_role::project_admin) && domain_id == who.domain_id);
+}
+
+// Whether the caller administers the assignments of a scope. `project_domain` is the domain of a
+// project scope.
+inline bool manages_scope(const principal& who, const std::string& type, const std::string& id,
+                          const std::string& project_domain) {
+    if (type == "cloud")
+        return who.is_admin();
+    if (type == "domain")
+        return who.manages_domain(id);
+    return who.manages_project(id, project_domain);
+}
+
+template <class T, class F>
+awaitable<result<T>> directory::write_cutting(F job) {
+    auto cuts = std::make_shared<identity::cutoff_map>();
+    auto wrapped = [job = std::move(job), cuts](sql::database& db) mutable -> result<T> { return job(db, *cuts); };
+    auto done = co_await store_.write(std::move(wrapped));
+    if (done)
+        ids_.apply_cutoffs(*cuts);
+    co_return done;
+}
+
+}  // namespace kumo
