@@ -1,6 +1,7 @@
 #include "kumo/cli/commands.hpp"
 
 #include "args.hpp"
+#include "command_env.hpp"
 #include "kumo/api/tls.hpp"
 #include "kumo/cli/client.hpp"
 #include "kumo/core/ids.hpp"
@@ -14,13 +15,6 @@
 #include <map>
 
 namespace kumo::cli {
-namespace {
-
-struct cmd_env {
-    parsed_args args;
-    api_client client;
-    bool as_json = false;
-};
 
 int usage(const std::string& msg) {
     fmt::print(stderr, "kumo: {}\nRun `kumo help` for the commands.\n", msg);
@@ -32,9 +26,8 @@ int api_fail(const std::string& msg) {
     return 1;
 }
 
-// Sends a request; on transport failure or an HTTP error prints the reason and returns nullopt.
 std::optional<json> call(cmd_env& e, const std::string& method, const std::string& path,
-                         const std::optional<json>& body = {}) {
+                         const std::optional<json>& body) {
     auto r = e.client.send(method, path, body);
     if (!r) {
         api_fail(r.error().detail);
@@ -47,7 +40,6 @@ std::optional<json> call(cmd_env& e, const std::string& method, const std::strin
     return r->body;
 }
 
-// Accepts an id or a unique name.
 std::optional<std::string> resolve(cmd_env& e, const std::string& collection, const std::string& ref) {
     if (is_uuid(ref))
         return ref;
@@ -61,6 +53,8 @@ std::optional<std::string> resolve(cmd_env& e, const std::string& collection, co
     }
     return items[0]["id"].get<std::string>();
 }
+
+namespace {
 
 // Follows an operation to its end. Returns the exit code.
 int wait_operation(cmd_env& e, const std::string& op_id, int timeout_s) {
@@ -268,6 +262,10 @@ int login_cmd(const parsed_args& a) {
     json body{{"username", a.get("username").value_or("admin")}, {"password", read_password(a)}};
     if (auto p = a.get("project"))
         body["project"] = *p;
+    if (auto d = a.get("domain"))
+        body["domain"] = *d;
+    if (a.flag("cloud"))
+        body["scope"] = "cloud";
     auto r = client.send("POST", "/api/v1/auth/tokens", body);
     if (!r)
         return api_fail(r.error().detail);
@@ -276,8 +274,9 @@ int login_cmd(const parsed_args& a) {
     s.token = (*r).body["token"];
     if (auto saved = save_session(s); !saved)
         return api_fail(saved.error().detail);
-    fmt::print("logged in to {} as {} (project {}), token expires {}\n", s.url,
-               r->body["user"]["name"].get<std::string>(), r->body["project"]["name"].get<std::string>(),
+    const json& scoped = r->body["project"].is_object() ? r->body["project"] : r->body["domain"];
+    fmt::print("logged in to {} as {} ({} {}), token expires {}\n", s.url, r->body["user"]["name"].get<std::string>(),
+               r->body["scope"].get<std::string>(), scoped.is_object() ? scoped.value("name", "") : "cloud",
                r->body["expires_at"].get<std::string>());
     return 0;
 }
@@ -285,10 +284,11 @@ int login_cmd(const parsed_args& a) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& words) {
-    static const std::set<std::string> valued{"url",      "username", "password", "project", "fingerprint",
-                                              "data-dir", "vcpus",    "ram-mb",   "disk-gb", "flavor",
-                                              "host",     "timeout",  "output"};
-    static const std::set<std::string> flags{"wait", "force", "hard", "all-projects", "password-stdin"};
+    static const std::set<std::string> valued{
+        "url",    "username", "password", "project", "fingerprint", "data-dir", "vcpus",
+        "ram-mb", "disk-gb",  "flavor",   "host",    "timeout",     "output",   "domain",
+        "email",  "role",     "user",     "group",   "permissions", "action",   "limit"};
+    static const std::set<std::string> flags{"wait", "force", "hard", "all-projects", "password-stdin", "cloud"};
     parsed_args a = parse_args(words, valued, flags);
     if (!a.error.empty())
         return usage(a.error);
@@ -307,7 +307,9 @@ int run_command(const std::vector<std::string>& words) {
         return usage("-o takes table or json");
     cmd_env e{a, api_client(s.url, s.fingerprint, s.token), output == "json"};
     static const std::map<std::string, std::function<int(cmd_env&, const std::string&)>> nouns{
-        {"host", host_cmd}, {"flavor", flavor_cmd}, {"vm", vm_cmd}, {"op", op_cmd}};
+        {"host", host_cmd},     {"flavor", flavor_cmd},   {"vm", vm_cmd},     {"op", op_cmd},
+        {"domain", domain_cmd}, {"project", project_cmd}, {"user", user_cmd}, {"role", role_cmd},
+        {"quota", quota_cmd},   {"audit", audit_cmd}};
     auto it = nouns.find(noun);
     if (it == nouns.end())
         return usage("unknown command " + noun);

@@ -1,5 +1,6 @@
 // The kumo CLI against `kumo serve --simulate 3`: the create / start / stop / delete loop.
 #include "daemon_process.hpp"
+#include "kumo/store/database.hpp"
 
 #include <sys/wait.h>
 #include <array>
@@ -108,4 +109,56 @@ TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
     CHECK(missing.code == 1);
     CHECK(kumo_cli(cfg, "vm frobnicate x").code == 2);
     CHECK(kumo_cli(cfg, "version").out.find("kumo ") == 0);
+}
+
+TEST_CASE("the CLI sets up a department, a project and its users; audit verify catches an edited row",
+          "[cli][identity]") {
+    test::daemon_process d(test::make_temp_dir("kumo-cli-id"), {"--simulate", "1"});
+    const std::string cfg = test::make_temp_dir("kumo-cli-id-config");
+    const std::string pin = " --url " + d.url() + " --fingerprint " + d.fingerprint();
+    REQUIRE(kumo_cli(cfg, "login" + pin + " --password " + test::kTestAdminPassword).code == 0);
+
+    auto run = [&](const std::string& args, int want = 0) {
+        auto r = kumo_cli(cfg, args);
+        INFO(args << "\n" << r.out);
+        CHECK(r.code == want);
+        return r.out;
+    };
+    run("domain create sales");
+    run("project create sales-web --domain sales");
+    run("user create sam --domain sales --password sam-long-password");
+    run("user create ann --domain sales --password ann-long-password");
+    run("role assign domain_admin --user ann --domain sales");
+    run("role assign member --user sam --project sales-web");
+    CHECK(run("user list").find("sam") != std::string::npos);
+    CHECK(run("role list").find("project_admin") != std::string::npos);
+    run("quota set sales-web instances=3 vcpus=6");
+    CHECK(run("quota show sales-web -o json").find("\"limit\": 3") != std::string::npos);
+    run("quota set sales-web instances=many", 2);
+
+    // sam logs in to the project by name; the domain admin ann sees the department's users only.
+    auto sam = kumo_cli(cfg, "login" + pin + " --username sam --project sales-web --password sam-long-password");
+    INFO(sam.out);
+    CHECK(sam.code == 0);
+    CHECK(sam.out.find("project sales-web") != std::string::npos);
+    run("user list", 1);  // 403: a member does not see users
+    REQUIRE(kumo_cli(cfg, "login" + pin + " --username ann --domain sales --password ann-long-password").code == 0);
+    auto users = run("user list");
+    CHECK(users.find("sam") != std::string::npos);
+    CHECK(users.find("admin") == std::string::npos);
+
+    REQUIRE(kumo_cli(cfg, "login" + pin + " --password " + test::kTestAdminPassword).code == 0);
+    CHECK(run("audit list --action role_assignment:create").find("role_assignment:create") != std::string::npos);
+    CHECK(run("audit verify").find("intact") != std::string::npos);
+
+    // Someone with the database file rewrites one entry: verify names it.
+    {
+        auto db = sql::database::open(d.data_dir() + "/kumo.db");
+        REQUIRE(db);
+        (*db)->prepare("UPDATE audit_log SET user_name = 'nobody' WHERE seq = 4")->exec();
+    }
+    auto broken = kumo_cli(cfg, "audit verify");
+    INFO(broken.out);
+    CHECK(broken.code == 1);
+    CHECK(broken.out.find("BROKEN at entry 4") != std::string::npos);
 }

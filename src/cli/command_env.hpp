@@ -1,0 +1,36 @@
+#pragma once
+// What every CLI command gets, and the helpers they share (commands.cpp, identity_commands.cpp).
+#include "args.hpp"
+#include "kumo/cli/client.hpp"
+
+#include <optional>
+#include <string>
+
+namespace kumo::cli {
+
+struct cmd_env {
+    parsed_args args;
+    api_client client;
+    bool as_json = false;
+};
+
+// Prints the message and returns the exit code for usage errors (2) or API failures (1).
+int usage(const std::string& msg);
+int api_fail(const std::string& msg);
+
+// Sends a request; on transport failure or an HTTP error prints the reason and returns nullopt.
+std::optional<json> call(cmd_env& e, const std::string& method, const std::string& path,
+                         const std::optional<json>& body = {});
+
+// Accepts an id or a unique name.
+std::optional<std::string> resolve(cmd_env& e, const std::string& collection, const std::string& ref);
+
+// The identity commands (identity_commands.cpp).
+int domain_cmd(cmd_env& e, const std::string& verb);
+int project_cmd(cmd_env& e, const std::string& verb);
+int user_cmd(cmd_env& e, const std::string& verb);
+int role_cmd(cmd_env& e, const std::string& verb);
+int quota_cmd(cmd_env& e, const std::string& verb);
+int audit_cmd(cmd_env& e, const std::string& verb);
+
+}  // namespace kumo::cli
