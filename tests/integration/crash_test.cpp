@@ -14,6 +14,8 @@ using namespace kumo;
 TEST_CASE("a daemon killed during 50 creates recovers with nothing lost", "[qemu][crash]") {
     const std::string dir = test::make_temp_dir("kumo-crash");
     setenv("KUMO_CPU_ALLOCATION_RATIO", "32", 1);  // 50 one-vCPU VMs on a 2-CPU test machine
+    setenv("KUMO_QUOTA_INSTANCES", "-1", 1);       // and more than the admin project's default quota
+    setenv("KUMO_QUOTA_VCPUS", "-1", 1);
     std::set<std::string> acknowledged;
     const std::set<std::string> before = test::virsh_kumo_domains();  // other tests' leftovers are not ours
     {
