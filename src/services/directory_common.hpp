@@ -37,6 +37,22 @@ inline bool manages_scope(const principal& who, const std::string& type, const s
     return who.manages_project(id, project_domain);
 }
 
+// The domain a create asks for (id or name): the one named in the body, else the caller's.
+inline std::string requested_domain(const principal& who, const identity_fields& f) {
+    return f.domain_id.value_or(who.domain_id.empty() ? kDefaultDomainId : who.domain_id);
+}
+
+// Inserts a project, user or group into the domain it names, which the caller must administer.
+template <class T>
+result<T> insert_in_domain(sql::database& db, const principal& who, T obj, void (*insert)(sql::database&, const T&)) {
+    auto d = repo::find_domain(db, obj.domain_id);
+    if (!d || !who.manages_domain(d->id))
+        return validation_error("domain_id", "no domain with this id that you administer");
+    obj.domain_id = d->id;
+    insert(db, obj);
+    return obj;
+}
+
 template <class T, class F>
 awaitable<result<T>> directory::write_cutting(F job) {
     auto cuts = std::make_shared<identity::cutoff_map>();

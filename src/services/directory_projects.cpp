@@ -94,21 +94,10 @@ awaitable<result<project>> directory::get_project(principal who, std::string id)
 
 awaitable<result<project>> directory::create_project(principal who, identity_fields f) {
     const std::string now = now_text();
-    project p{new_uuid(),
-              *f.name,
-              f.domain_id.value_or(who.domain_id.empty() ? kDefaultDomainId : who.domain_id),
-              f.description.value_or(""),
-              f.enabled.value_or(true),
-              now,
-              now};
+    project p{new_uuid(), *f.name, requested_domain(who, f), f.description.value_or(""), f.enabled.value_or(true),
+              now,        now};
     auto job = [who, p](sql::database& db) -> result<project> {
-        auto d = repo::find_domain(db, p.domain_id);
-        if (!d || !who.manages_domain(d->id))
-            return validation_error("domain_id", "no domain with this id that you administer");
-        project made = p;
-        made.domain_id = d->id;
-        repo::insert_project(db, made);
-        return made;
+        return insert_in_domain(db, who, p, repo::insert_project);
     };
     auto made = co_await store_.write(std::move(job));
     co_return made;

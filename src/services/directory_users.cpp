@@ -51,24 +51,9 @@ awaitable<result<user>> directory::get_user(principal who, std::string id) {
 awaitable<result<user>> directory::create_user(principal who, identity_fields f) {
     KUMO_CO_TRY_VOID(ids_.check_password_policy(*f.password, *f.name, "password"));
     const std::string now = now_text();
-    user u{new_uuid(),
-           *f.name,
-           f.domain_id.value_or(who.domain_id.empty() ? kDefaultDomainId : who.domain_id),
-           f.email.value_or(""),
-           "",
-           f.enabled.value_or(true),
-           now,
-           now};
+    user u{new_uuid(), *f.name, requested_domain(who, f), f.email.value_or(""), "", f.enabled.value_or(true), now, now};
     u.password_hash = co_await ids_.hash_password(*f.password);
-    auto job = [who, u](sql::database& db) -> result<user> {
-        auto d = repo::find_domain(db, u.domain_id);
-        if (!d || !who.manages_domain(d->id))
-            return validation_error("domain_id", "no domain with this id that you administer");
-        user made = u;
-        made.domain_id = d->id;
-        repo::insert_user(db, made);
-        return made;
-    };
+    auto job = [who, u](sql::database& db) -> result<user> { return insert_in_domain(db, who, u, repo::insert_user); };
     auto made = co_await store_.write(std::move(job));
     co_return made;
 }
@@ -163,20 +148,9 @@ awaitable<result<group_with_members>> directory::get_group(principal who, std::s
 
 awaitable<result<group>> directory::create_group(principal who, identity_fields f) {
     const std::string now = now_text();
-    group g{new_uuid(),
-            *f.name,
-            f.domain_id.value_or(who.domain_id.empty() ? kDefaultDomainId : who.domain_id),
-            f.description.value_or(""),
-            now,
-            now};
+    group g{new_uuid(), *f.name, requested_domain(who, f), f.description.value_or(""), now, now};
     auto job = [who, g](sql::database& db) -> result<group> {
-        auto d = repo::find_domain(db, g.domain_id);
-        if (!d || !who.manages_domain(d->id))
-            return validation_error("domain_id", "no domain with this id that you administer");
-        group made = g;
-        made.domain_id = d->id;
-        repo::insert_group(db, made);
-        return made;
+        return insert_in_domain(db, who, g, repo::insert_group);
     };
     auto made = co_await store_.write(std::move(job));
     co_return made;
