@@ -62,6 +62,22 @@ std::int64_t body_fields::integer(const char* field, bool required, std::int64_t
     return v->get<std::int64_t>();
 }
 
+std::optional<double> body_fields::number(const char* field, double lo, double hi) {
+    const json* v = get(field, false);
+    if (!v)
+        return std::nullopt;
+    if (!v->is_number()) {
+        errors_.push_back({field, "must be a number"});
+        return std::nullopt;
+    }
+    const double d = v->get<double>();
+    if (!(d >= lo && d <= hi)) {
+        errors_.push_back({field, fmt::format("must be between {} and {}", lo, hi)});
+        return std::nullopt;
+    }
+    return d;
+}
+
 bool body_fields::boolean(const char* field, bool def) {
     const json* v = get(field, false);
     if (!v)

@@ -56,6 +56,7 @@ public:
     std::string text(const char* field, bool required, std::size_t max_len);
     std::int64_t integer(const char* field, bool required, std::int64_t lo, std::int64_t hi, std::int64_t def);
     bool boolean(const char* field, bool def);
+    std::optional<double> number(const char* field, double lo, double hi);  // nullopt when absent or null
     std::map<std::string, std::string> string_map(const char* field);
     std::vector<std::string> string_list(const char* field, std::size_t max_items);
     bool present(const char* field) const;  // set and not null

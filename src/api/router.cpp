@@ -127,6 +127,7 @@ router build_router() {
     add_host_routes(r);
     add_flavor_routes(r);
     add_vm_routes(r);
+    add_scheduling_routes(r);
     add_operation_routes(r);
     add_domain_routes(r);
     add_project_routes(r);

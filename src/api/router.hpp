@@ -38,6 +38,7 @@ void add_auth_routes(router& r);
 void add_host_routes(router& r);
 void add_flavor_routes(router& r);
 void add_vm_routes(router& r);
+void add_scheduling_routes(router& r);
 void add_operation_routes(router& r);
 void add_domain_routes(router& r);
 void add_project_routes(router& r);

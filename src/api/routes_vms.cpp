@@ -17,6 +17,8 @@ awaitable<response> create_vm(request_ctx& q) {
     req.name = f.name("name", true);
     req.flavor_id = f.text("flavor_id", true, 64);
     req.host_id = f.text("host_id", false, 64);
+    req.availability_zone = f.text("availability_zone", false, 255);
+    req.server_group_id = f.text("server_group_id", false, 64);
     if (auto v = f.done(); !v)
         co_return problem(v.error(), q.request_id);
     auto made = co_await q.ctx.vms.create(*q.who, std::move(req));

@@ -14,7 +14,10 @@ result<std::string> write_simulated_host(const std::string& dir, int index) {
     out << fmt::format(
         "<node>\n  <cpu>\n    <mhz>2400</mhz>\n    <model>x86_64</model>\n    <active>{}</active>\n"
         "    <nodes>1</nodes>\n    <sockets>1</sockets>\n    <cores>{}</cores>\n    <threads>1</threads>\n"
-        "  </cpu>\n  <memory>{}</memory>\n</node>\n",
+        "  </cpu>\n  <memory>{}</memory>\n"
+        // A storage pool named "default" gives the host a disk capacity (the test driver reports 100 GiB).
+        "  <pool type='dir'>\n    <name>default</name>\n    <target><path>/default-pool</path></target>\n"
+        "  </pool>\n</node>\n",
         cpus, cpus, memory_kib);
     if (!out)
         return make_error(errc::internal, "cannot write " + path);

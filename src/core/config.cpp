@@ -1,5 +1,7 @@
 #include "kumo/core/config.hpp"
 
+#include "kumo/core/text.hpp"
+
 #include "kumo/core/json.hpp"
 
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@ struct int_key {
 };
 struct ratio_key {
     double config::*member;
+    double min = 0.1, max = 1000.0;
 };
 struct key_spec {
     const char* name;
@@ -82,6 +85,26 @@ const std::vector<key_spec>& key_table() {
         {"register_local_host", &config::register_local_host, {}},
         {"cpu_allocation_ratio", ratio_key{&config::cpu_allocation_ratio}, {}},
         {"ram_allocation_ratio", ratio_key{&config::ram_allocation_ratio}, {}},
+        {"disk_allocation_ratio", ratio_key{&config::disk_allocation_ratio}, {}},
+        {"reserved_host_cpus", int_key{&config::reserved_host_cpus, 0, 4096}, {}},
+        {"reserved_host_ram_mb", int_key{&config::reserved_host_ram_mb, 0, 1LL << 30}, {}},
+        {"reserved_host_disk_gb", int_key{&config::reserved_host_disk_gb, 0, 1LL << 30}, {}},
+        {"max_instances_per_host", int_key{&config::max_instances_per_host, -1, 1LL << 20}, {}},
+        {"scheduler_placer", &config::scheduler_placer,
+         [](const std::string& v) {
+             return one_of(v, {"filter_weigher", "random"});
+         }},
+        {"scheduler_policy", &config::scheduler_policy,
+         [](const std::string& v) {
+             return one_of(v, {"spread", "pack"});
+         }},
+        {"weight_ram", ratio_key{&config::weight_ram, 0, 1000}, {}},
+        {"weight_vcpu", ratio_key{&config::weight_vcpu, 0, 1000}, {}},
+        {"weight_disk", ratio_key{&config::weight_disk, 0, 1000}, {}},
+        {"weight_instances", ratio_key{&config::weight_instances, 0, 1000}, {}},
+        {"weight_soft_affinity", ratio_key{&config::weight_soft_affinity, 0, 1000}, {}},
+        {"default_availability_zone", &config::default_availability_zone,
+         [](const std::string& v) { return !v.empty() && v.size() <= 64 && is_printable_utf8(v); }},
         {"password_min_length", int_key{&config::password_min_length, 8, 1024}, {}},
     };
     static const bool quotas_added = [] {
@@ -146,8 +169,8 @@ result<void> apply(config& c, const key_spec& k, const json* j, const std::strin
         }
         if (!v)
             return type_error("a number");
-        if (!(*v >= 0.1 && *v <= 1000.0))
-            return validation_error(field, "must be between 0.1 and 1000");
+        if (!(*v >= r->min && *v <= r->max))
+            return validation_error(field, fmt::format("must be between {} and {}", r->min, r->max));
         c.*(r->member) = *v;
     } else {
         const bool is_sim = std::holds_alternative<int config::*>(k.target);

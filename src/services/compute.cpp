@@ -3,11 +3,11 @@
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/domain/domain_xml.hpp"
-#include "kumo/domain/placement.hpp"
 #include "kumo/services/directory.hpp"
 #include "kumo/services/views.hpp"
 
 #include <fmt/format.h>
+#include <random>
 
 namespace kumo {
 namespace {
@@ -18,50 +18,78 @@ std::string vm_resource(const std::string& id) {
 
 }  // namespace
 
-awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
+result<placement_input> compute::placement_for(const principal& who, const create_vm_request& req) const {
     if (!req.host_id.empty() && !who.is_admin())
-        co_return make_error(errc::forbidden, "only administrators may choose the host");
+        return make_error(errc::forbidden, "only administrators may choose the host");
     if (who.scope != "project")
-        co_return make_error(errc::forbidden, "VMs are created with a project-scoped token");
-    std::vector<host_capacity> capacity;
-    for (const auto& h : hosts_.hosts())
-        capacity.push_back({h.id, h.name, hosts_.is_up(h.id), h.inventory.cpus, h.inventory.memory_mb, 0, 0});
+        return make_error(errc::forbidden, "VMs are created with a project-scoped token");
+    placement_input in;
+    in.project_id = who.project_id;
+    in.availability_zone = req.availability_zone;
+    in.server_group_id = req.server_group_id;
+    in.host_id = req.host_id;
+    in.random_seed = std::random_device{}();
+    return in;
+}
 
+std::set<std::string> compute::up_hosts() const {
+    std::set<std::string> up;
+    for (const auto& h : hosts_.hosts())
+        if (hosts_.is_up(h.id))
+            up.insert(h.id);
+    return up;
+}
+
+namespace {
+
+// The flavor's resources into the placement request. Errors: validation_failed (flavor_id).
+result<flavor> flavor_into(sql::database& db, const std::string& flavor_id, placement_input& in) {
+    auto f = repo::find_flavor(db, flavor_id);
+    if (!f)
+        return validation_error("flavor_id", "no flavor with this id");
+    in.vcpus = f->vcpus;
+    in.ram_mb = f->ram_mb;
+    in.disk_gb = f->disk_gb;
+    in.extra_specs = f->extra_specs;
+    return *f;
+}
+
+}  // namespace
+
+awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
+    auto input = placement_for(who, req);
+    if (!input)
+        co_return input.error();
     vm v;
     v.id = new_uuid();
     v.name = req.name;
     v.project_id = who.project_id;
     v.user_id = who.user_id;
     v.flavor_id = req.flavor_id;
+    v.availability_zone = req.availability_zone;
+    v.server_group_id = req.server_group_id;
     v.status = vm_status::building;
     v.task = vm_task::spawning;
     v.vnc_password = random_hex(4);  // VNC passwords are at most 8 characters
     v.created_at = v.updated_at = to_rfc3339(system_clock().now());
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
 
-    const std::pair<double, double> ratios{cfg_.cpu_allocation_ratio, cfg_.ram_allocation_ratio};
-    auto job = [&v, &op, capacity, req, ratios, &cfg = cfg_](sql::database& db) mutable -> result<void> {
-        auto f = repo::find_flavor(db, req.flavor_id);
-        if (!f)
-            return validation_error("flavor_id", "no flavor with this id");
+    auto job = [&v, &op, in = std::move(*input), up = up_hosts(),
+                &cfg = cfg_](sql::database& db) mutable -> result<void> {
+        KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
         // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
-        KUMO_TRY_VOID(check_project_quota(
-            cfg, db, v.project_id,
-            {{"instances", 1}, {"vcpus", f->vcpus}, {"ram_mb", f->ram_mb}, {"disk_gb", f->disk_gb}}));
-        v.vcpus = f->vcpus;
-        v.ram_mb = f->ram_mb;
-        auto usage = repo::usage_by_host(db);
-        for (auto& c : capacity) {
-            c.used_vcpus = usage[c.host_id].vcpus;
-            c.used_ram_mb = usage[c.host_id].ram_mb;
-        }
-        if (!req.host_id.empty()) {
-            std::erase_if(capacity, [&](const host_capacity& c) { return c.host_id != req.host_id; });
-            if (capacity.empty())
-                return validation_error("host_id", "no host with this id");
-        }
-        KUMO_TRY(v.host_id, place_first_fit({v.vcpus, v.ram_mb, ratios.first, ratios.second}, capacity));
+        KUMO_TRY_VOID(
+            check_project_quota(cfg, db, v.project_id,
+                                {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb}}));
+        KUMO_TRY(auto decision, decide_placement(db, cfg, up, in));
+        if (!decision.chosen)
+            return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
+        v.host_id = *decision.chosen;
+        v.vcpus = f.vcpus;
+        v.ram_mb = f.ram_mb;
+        v.disk_gb = f.disk_gb;
         repo::insert_vm(db, v);
+        repo::insert_claim(db, v.id, v.host_id, {v.vcpus, v.ram_mb, v.disk_gb, 1}, v.created_at);
         repo::insert_operation(db, op);
         return {};
     };
@@ -71,6 +99,30 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     bus_.publish({"vm", "created", v.id, v.project_id, vm_view(v)});
     ops_.start(op, create_task(v), false);
     co_return vm_with_operation{v, op};
+}
+
+awaitable<result<placement_decision>> compute::explain(const principal& who, create_vm_request req) {
+    auto input = placement_for(who, req);
+    if (!input)
+        co_return input.error();
+    auto job = [in = std::move(*input), flavor_id = req.flavor_id, up = up_hosts(),
+                &cfg = cfg_](sql::database& db) mutable -> result<placement_decision> {
+        KUMO_TRY_VOID(flavor_into(db, flavor_id, in));
+        return decide_placement(db, cfg, up, in);
+    };
+    auto decided = co_await store_.read(std::move(job));
+    co_return decided;
+}
+
+awaitable<void> compute::fail_build(vm v) {
+    v.updated_at = to_rfc3339(system_clock().now());
+    auto job = [v](sql::database& db) -> result<void> {
+        repo::update_vm(db, v);
+        repo::release_claims(db, v.id);
+        return {};
+    };
+    (void)co_await store_.write(std::move(job));
+    bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 
 awaitable<result<vm_with_operation>> compute::act(const principal& who, const std::string& id, vm_action a,

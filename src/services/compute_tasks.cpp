@@ -98,7 +98,7 @@ op_task compute::create_task(vm v) {
             v.task = vm_task::none;
             v.power = left ? *left : power_state::unknown;
             v.fault = started.error().detail;
-            co_await save_vm(v);
+            co_await fail_build(v);
             co_return started.error();
         }
         v.status = vm_status::active;

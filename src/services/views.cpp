@@ -1,6 +1,7 @@
 #include "kumo/services/views.hpp"
 
 #include "kumo/core/clock.hpp"
+#include "kumo/services/placement.hpp"
 
 namespace kumo {
 
@@ -19,10 +20,88 @@ json host_view(const host& h, const std::vector<std::string>& unknown_domains) {
                 {"hypervisor_version", i.hypervisor_version},
                 {"libvirt_version", i.libvirt_version},
                 {"hostname", i.hostname},
+                {"disk_gb", i.disk_gb},
+                {"cpu_features", i.cpu_features},
+                {"enabled", h.enabled},
+                {"maintenance", h.maintenance},
                 {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)},
                 {"unknown_domains", unknown_domains},
                 {"created_at", h.created_at},
                 {"updated_at", h.updated_at}};
+}
+
+namespace {
+
+json usage_json(const claim_usage& u) {
+    return json{{"vcpus", u.vcpus}, {"ram_mb", u.ram_mb}, {"disk_gb", u.disk_gb}, {"instances", u.instances}};
+}
+
+}  // namespace
+
+json host_scheduling_view(const host& h, const host_state& s) {
+    const auto& o = h.overrides;
+    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    json capacity = usage_json(host_capacity(s));
+    if (s.max_instances < 0)
+        capacity["instances"] = nullptr;  // unlimited
+    return json{{"overrides",
+                 {{"cpu_allocation_ratio", opt(o.cpu_allocation_ratio)},
+                  {"ram_allocation_ratio", opt(o.ram_allocation_ratio)},
+                  {"disk_allocation_ratio", opt(o.disk_allocation_ratio)},
+                  {"reserved_cpus", opt(o.reserved_cpus)},
+                  {"reserved_ram_mb", opt(o.reserved_ram_mb)},
+                  {"reserved_disk_gb", opt(o.reserved_disk_gb)},
+                  {"max_instances", opt(o.max_instances)}}},
+                {"effective",
+                 {{"cpu_allocation_ratio", s.cpu_ratio},
+                  {"ram_allocation_ratio", s.ram_ratio},
+                  {"disk_allocation_ratio", s.disk_ratio},
+                  {"reserved_cpus", s.reserved_cpus},
+                  {"reserved_ram_mb", s.reserved_ram_mb},
+                  {"reserved_disk_gb", s.reserved_disk_gb},
+                  {"max_instances", s.max_instances}}},
+                {"capacity", capacity},
+                {"used", usage_json({s.used_vcpus, s.used_ram_mb, s.used_disk_gb, s.instances})}};
+}
+
+json server_group_view(const server_group& g) {
+    return json{
+        {"id", g.id},         {"name", g.name},       {"project_id", g.project_id}, {"user_id", g.user_id},
+        {"policy", g.policy}, {"members", g.members}, {"created_at", g.created_at}, {"updated_at", g.updated_at}};
+}
+
+json aggregate_view(const aggregate& a) {
+    return json{{"id", a.id},
+                {"name", a.name},
+                {"availability_zone", a.availability_zone.empty() ? json(nullptr) : json(a.availability_zone)},
+                {"metadata", a.metadata},
+                {"hosts", a.hosts},
+                {"created_at", a.created_at},
+                {"updated_at", a.updated_at}};
+}
+
+json decision_view(const placement_decision& d, bool with_hosts) {
+    json out{{"eligible", d.chosen.has_value()},
+             {"chosen_host_id", d.chosen ? json(*d.chosen) : json(nullptr)},
+             {"summary", d.summary}};
+    if (!with_hosts)
+        return out;
+    auto verdict = [](const host_verdict& v) {
+        return json{{"host_id", v.host_id},
+                    {"host_name", v.host_name},
+                    {"eligible", v.eligible},
+                    {"filter", v.filter.empty() ? json(nullptr) : json(v.filter)},
+                    {"reason", v.reason.empty() ? json(nullptr) : json(v.reason)},
+                    {"weight", v.weight},
+                    {"weights", v.weights}};
+    };
+    json hosts = json::array();
+    for (const auto& v : d.ranked)
+        hosts.push_back(verdict(v));
+    for (const auto& v : d.rejected)
+        hosts.push_back(verdict(v));
+    out["hosts"] = std::move(hosts);
+    return out;
 }
 
 json flavor_view(const flavor& f) {
@@ -45,6 +124,9 @@ json vm_view(const vm& v) {
                 {"host_id", v.host_id.empty() ? json(nullptr) : json(v.host_id)},
                 {"vcpus", v.vcpus},
                 {"ram_mb", v.ram_mb},
+                {"disk_gb", v.disk_gb},
+                {"availability_zone", v.availability_zone.empty() ? json(nullptr) : json(v.availability_zone)},
+                {"server_group_id", v.server_group_id.empty() ? json(nullptr) : json(v.server_group_id)},
                 {"status", to_string(v.status)},
                 {"task_state", v.task == vm_task::none ? json(nullptr) : json(to_string(v.task))},
                 {"power_state", to_string(v.power)},

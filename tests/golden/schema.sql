@@ -1,13 +1,30 @@
+CREATE INDEX aggregate_hosts_host ON aggregate_hosts(host_id);
 CREATE INDEX audit_domain ON audit_log(domain_id);
 CREATE INDEX audit_project ON audit_log(project_id);
+CREATE INDEX claims_host ON claims(host_id);
 CREATE INDEX group_members_user ON group_members(user_id);
 CREATE INDEX operations_status ON operations(status);
 CREATE INDEX projects_domain ON projects(domain_id);
 CREATE INDEX role_assignments_actor ON role_assignments(actor_id);
 CREATE INDEX role_assignments_scope ON role_assignments(scope_id);
+CREATE INDEX server_groups_project ON server_groups(project_id);
 CREATE INDEX users_domain ON users(domain_id);
 CREATE INDEX vms_host ON vms(host_id);
 CREATE INDEX vms_project ON vms(project_id);
+CREATE INDEX vms_server_group ON vms(server_group_id);
+CREATE TABLE aggregate_hosts (
+    aggregate_id TEXT NOT NULL REFERENCES aggregates(id) ON DELETE CASCADE,
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    PRIMARY KEY (aggregate_id, host_id)
+);
+CREATE TABLE aggregates (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    availability_zone TEXT NOT NULL DEFAULT '',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 CREATE TABLE app_credentials (
     id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -37,6 +54,15 @@ CREATE TABLE audit_log (
     status INTEGER NOT NULL,
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
+);
+CREATE TABLE claims (
+    vm_id TEXT NOT NULL REFERENCES vms(id) ON DELETE CASCADE,
+    host_id TEXT NOT NULL REFERENCES hosts(id),
+    vcpus INTEGER NOT NULL,
+    ram_mb INTEGER NOT NULL,
+    disk_gb INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (vm_id, host_id)
 );
 CREATE TABLE domains (
     id TEXT PRIMARY KEY,
@@ -87,7 +113,7 @@ CREATE TABLE hosts (
     last_error TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, enabled INTEGER NOT NULL DEFAULT 1, maintenance INTEGER NOT NULL DEFAULT 0, disk_gb INTEGER NOT NULL DEFAULT 0, cpu_features TEXT NOT NULL DEFAULT '[]', overrides TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE operations (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -137,6 +163,15 @@ CREATE TABLE roles (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+CREATE TABLE server_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    user_id TEXT NOT NULL,
+    policy TEXT NOT NULL CHECK (policy IN ('affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 CREATE TABLE token_cutoffs (
     subject TEXT PRIMARY KEY,
     not_before_ms INTEGER NOT NULL
@@ -165,4 +200,4 @@ CREATE TABLE vms (
     fault TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id));

@@ -44,6 +44,7 @@ struct world {
     std::map<builtin_role, std::string> app_credential_of;
     std::string user_a, user_b, group_a, group_b, role_custom, vm_a, vm_b, op_a, op_b, admin_app_credential;
     std::string assignment_a, assignment_b;
+    std::string group_sg_a, group_sg_b, aggregate_id;
 
     std::string make(const cli::api_client& c, const std::string& path, json body) {
         auto r = call(c, "POST", path, body);
@@ -87,6 +88,10 @@ struct world {
         REQUIRE(r.status == 202);
         return r.body["vm"]["id"];
     }
+    std::string fresh_server_group(bool own) {
+        return make(own ? admin_a : admin_b, "/api/v1/server-groups", {{"name", unique("sg")}, {"policy", "affinity"}});
+    }
+    std::string fresh_aggregate() { return make(admin, "/api/v1/aggregates", {{"name", unique("agg")}}); }
     std::string app_credential(const cli::api_client& c) {
         return make(c, "/api/v1/application-credentials", {{"name", unique("key")}});
     }
@@ -128,6 +133,9 @@ struct world {
         assignment_a = fresh_assignment(true);
         assignment_b = fresh_assignment(false);
         admin_app_credential = app_credential(admin);
+        group_sg_a = fresh_server_group(true);
+        group_sg_b = fresh_server_group(false);
+        aggregate_id = fresh_aggregate();
         auto made_a = call(admin_a, "POST", "/api/v1/vms", {{"name", "vm-a"}, {"flavor_id", flavor}});
         auto made_b = call(admin_b, "POST", "/api/v1/vms", {{"name", "vm-b"}, {"flavor_id", flavor}});
         REQUIRE(made_a.status == 202);
@@ -176,6 +184,48 @@ std::vector<route_case> cases() {
         {"GET", v1 + "/hosts", fixed(v1 + "/hosts"), false},
         {"POST", v1 + "/hosts", fixed(v1 + "/hosts", {{"name", "x"}, {"uri", "bogus://"}}), false},
         {"GET", v1 + "/hosts/{id}", [](w& x, builtin_role, bool) { return at("/api/v1/hosts/" + x.host); }, false},
+        {"PATCH", v1 + "/hosts/{id}",
+         [](w& x, builtin_role, bool) {
+             return at("/api/v1/hosts/" + x.host, {{"enabled", true}});
+         },
+         false},
+        {"GET", v1 + "/hosts/{id}/domains",
+         [](w& x, builtin_role, bool) { return at("/api/v1/hosts/" + x.host + "/domains"); }, false},
+        {"GET", v1 + "/server-groups", fixed(v1 + "/server-groups"), false},
+        {"POST", v1 + "/server-groups", fixed(v1 + "/server-groups", {{"name", ""}, {"policy", "affinity"}}), false},
+        {"GET", v1 + "/server-groups/{id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/server-groups/" + (own ? x.group_sg_a : x.group_sg_b));
+         }},
+        {"DELETE", v1 + "/server-groups/{id}",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/server-groups/" + x.fresh_server_group(own)); }},
+        {"GET", v1 + "/aggregates", fixed(v1 + "/aggregates"), false},
+        {"POST", v1 + "/aggregates", fixed(v1 + "/aggregates", {{"name", ""}}), false},
+        {"GET", v1 + "/aggregates/{id}",
+         [](w& x, builtin_role, bool) { return at("/api/v1/aggregates/" + x.aggregate_id); }, false},
+        {"PATCH", v1 + "/aggregates/{id}",
+         [](w& x, builtin_role, bool) {
+             return at("/api/v1/aggregates/" + x.aggregate_id, {{"metadata", {{"ssd", "true"}}}});
+         },
+         false},
+        {"DELETE", v1 + "/aggregates/{id}",
+         [](w& x, builtin_role, bool) { return at("/api/v1/aggregates/" + x.fresh_aggregate()); }, false},
+        {"PUT", v1 + "/aggregates/{id}/hosts/{host_id}",
+         [](w& x, builtin_role, bool) { return at("/api/v1/aggregates/" + x.aggregate_id + "/hosts/" + x.host); },
+         false},
+        {"DELETE", v1 + "/aggregates/{id}/hosts/{host_id}",
+         [](w& x, builtin_role, bool) {
+             const std::string path = "/api/v1/aggregates/" + x.aggregate_id + "/hosts/" + x.host;
+             REQUIRE(call(x.admin, "PUT", path).status == 200);
+             return at(path);
+         },
+         false},
+        {"GET", v1 + "/availability-zones", fixed(v1 + "/availability-zones"), false},
+        {"POST", v1 + "/scheduler/explain",
+         [](w& x, builtin_role, bool) {
+             return at("/api/v1/scheduler/explain", {{"flavor_id", x.flavor}});
+         },
+         false},
         {"GET", v1 + "/flavors", fixed(v1 + "/flavors"), false},
         {"POST", v1 + "/flavors", fixed(v1 + "/flavors", {{"name", "m"}, {"vcpus", 0}, {"ram_mb", 64}}), false},
         {"GET", v1 + "/flavors/{id}", [](w& x, builtin_role, bool) { return at("/api/v1/flavors/" + x.flavor); },

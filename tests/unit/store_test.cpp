@@ -109,10 +109,25 @@ TEST_CASE("vm rows round-trip and the task claim is exclusive", "[store]") {
     CHECK(repo::claim_vm_task(*s.db, v.id, vm_task::stopping, "t2"));
     CHECK_FALSE(repo::claim_vm_task(*s.db, v.id, vm_task::starting, "t3"));
     CHECK(repo::find_vm(*s.db, v.id)->task == vm_task::stopping);
-    auto usage = repo::usage_by_host(*s.db);
-    CHECK(usage[s.h.id].vcpus == 1);
-    CHECK(usage[s.h.id].ram_mb == 512);
     CHECK(repo::flavor_in_use(*s.db, s.f.id));
+}
+
+TEST_CASE("claims sum per host and go away with their VM", "[store]") {
+    seeded s;
+    vm a = s.make_vm("a"), b = s.make_vm("b");
+    repo::insert_vm(*s.db, a);
+    repo::insert_vm(*s.db, b);
+    repo::insert_claim(*s.db, a.id, s.h.id, {1, 512, 10, 1}, "t");
+    repo::insert_claim(*s.db, b.id, s.h.id, {2, 1024, 5, 1}, "t");
+    auto usage = repo::claims_by_host(*s.db);
+    CHECK(usage[s.h.id].vcpus == 3);
+    CHECK(usage[s.h.id].ram_mb == 1536);
+    CHECK(usage[s.h.id].disk_gb == 15);
+    CHECK(usage[s.h.id].instances == 2);
+    repo::release_claims(*s.db, a.id);
+    CHECK(repo::claims_by_host(*s.db)[s.h.id].instances == 1);
+    repo::delete_vm(*s.db, b.id);  // ON DELETE CASCADE
+    CHECK(repo::claims_by_host(*s.db).empty());
 }
 
 TEST_CASE("lists filter by equality and page with markers", "[store]") {

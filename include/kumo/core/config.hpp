@@ -32,6 +32,21 @@ struct config {
     bool register_local_host = true;
     double cpu_allocation_ratio = 4.0;  // vCPUs placed per host CPU
     double ram_allocation_ratio = 1.0;  // RAM placed per MiB of host RAM
+    double disk_allocation_ratio = 1.0;
+    // Kept for the host itself; hosts may override these and the ratios (PATCH /hosts/{id}).
+    std::int64_t reserved_host_cpus = 0;
+    std::int64_t reserved_host_ram_mb = 512;
+    std::int64_t reserved_host_disk_gb = 0;
+    std::int64_t max_instances_per_host = -1;         // -1: unlimited
+    std::string scheduler_placer = "filter_weigher";  // or random: any eligible host
+    std::string scheduler_policy = "spread";          // or pack
+    // Weigher multipliers: each weigher's value is normalized to [0,1] first.
+    double weight_ram = 1.0;
+    double weight_vcpu = 1.0;
+    double weight_disk = 1.0;
+    double weight_instances = 1.0;
+    double weight_soft_affinity = 10.0;
+    std::string default_availability_zone = "kumo";  // of hosts in no zone aggregate
     std::int64_t password_min_length = 10;
     // Default project quotas (-1: unlimited); admins override them per project.
     std::int64_t quota_instances = 20;

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kumo {
 
@@ -14,6 +16,15 @@ struct host_inventory {
     std::string hypervisor_version;  // e.g. 7.2.22
     std::string libvirt_version;
     std::string hostname;
+    std::int64_t disk_gb = 0;  // capacity of the host's "default" storage pool; 0: none, disk untracked
+    std::vector<std::string> cpu_features;
+};
+
+// Per-host scheduling settings set by an administrator; unset ones follow the daemon's config.
+struct host_overrides {
+    std::optional<double> cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio;
+    std::optional<std::int64_t> reserved_cpus, reserved_ram_mb, reserved_disk_gb;
+    std::optional<std::int64_t> max_instances;  // -1: unlimited
 };
 
 enum class host_status { up, down };
@@ -25,6 +36,9 @@ struct host {
     host_status status = host_status::down;
     std::string virt_type;  // kvm, qemu, xen or test: the domain type Kumo writes for this host
     host_inventory inventory;
+    bool enabled = true;       // disabled: keeps its VMs, receives no new ones
+    bool maintenance = false;  // being emptied or empty for maintenance: receives no new ones
+    host_overrides overrides;
     std::string last_error;
     std::string created_at, updated_at;
 };

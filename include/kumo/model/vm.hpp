@@ -19,6 +19,9 @@ struct vm {
     std::string host_id;  // empty until placed
     int vcpus = 0;        // copied from the flavor at create: a flavor change never resizes a VM silently
     int ram_mb = 0;
+    int disk_gb = 0;
+    std::string availability_zone;  // as requested; empty: any
+    std::string server_group_id;    // empty: none
     vm_status status = vm_status::building;
     vm_task task = vm_task::none;
     power_state power = power_state::unknown;

@@ -6,6 +6,7 @@
 #include "kumo/model/identity.hpp"
 #include "kumo/services/host_registry.hpp"
 #include "kumo/services/operations.hpp"
+#include "kumo/services/placement.hpp"
 #include "kumo/store/repos.hpp"
 
 namespace kumo {
@@ -13,7 +14,9 @@ namespace kumo {
 struct create_vm_request {
     std::string name;
     std::string flavor_id;
-    std::string host_id;  // admin only; empty: first fit
+    std::string host_id;  // admin only; empty: the scheduler decides
+    std::string availability_zone;
+    std::string server_group_id;
 };
 
 struct action_options {
@@ -31,8 +34,13 @@ public:
     compute(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops, const config& cfg)
         : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), cfg_(cfg) {}
 
-    // Errors: validation_failed (flavor_id, host_id), forbidden (host_id by a non-admin), no_valid_host.
+    // Places the VM and records its claim, the VM row and the operation in one transaction.
+    // Errors: validation_failed (flavor_id, host_id, availability_zone, server_group_id), forbidden
+    // (host_id by a non-admin), quota_exceeded, no_valid_host (detail: the scheduler's summary).
     awaitable<result<vm_with_operation>> create(const principal& who, create_vm_request req);
+    // The scheduler's full verdict for such a request, creating nothing. Same errors, except
+    // no_valid_host and quota_exceeded: the decision is the answer.
+    awaitable<result<placement_decision>> explain(const principal& who, create_vm_request req);
     // Errors: not_found (also for another project's VM), operation_in_progress, conflict.
     awaitable<result<vm_with_operation>> act(const principal& who, const std::string& id, vm_action a,
                                              action_options opts);
@@ -49,6 +57,11 @@ public:
 
 private:
     op_task create_task(vm v);
+    // The inputs every placement of this request shares; checks who may ask for what.
+    result<placement_input> placement_for(const principal& who, const create_vm_request& req) const;
+    std::set<std::string> up_hosts() const;
+    // A build that failed: the VM stays (in error) for the user to inspect, its claim is released.
+    awaitable<void> fail_build(vm v);
     op_task action_task(vm v, vm_action a, action_options opts);
     awaitable<result<void>> graceful_stop(op_context& ctx, const vm& v);
     awaitable<result<void>> run_action(op_context& ctx, const vm& v, vm_action a, action_options opts);

@@ -8,6 +8,7 @@
 #include "kumo/model/vm.hpp"
 #include "kumo/store/database.hpp"
 #include "kumo/store/identity_repos.hpp"
+#include "kumo/store/scheduling_repos.hpp"
 
 #include <optional>
 #include <vector>
@@ -24,7 +25,10 @@ struct list_query {
 
 // hosts
 void insert_host(sql::database& db, const host& h);
+// What the host reports (status, inventory); never the administrator's settings.
 void update_host(sql::database& db, const host& h);
+// The administrator's settings: enabled, maintenance, overrides.
+void update_host_settings(sql::database& db, const host& h);
 std::optional<host> find_host(sql::database& db, std::string_view id);
 std::vector<host> list_hosts(sql::database& db, const list_query& q);
 std::vector<host> all_hosts(sql::database& db);
@@ -58,13 +62,4 @@ std::optional<operation> find_operation(sql::database& db, std::string_view id);
 std::vector<operation> list_operations(sql::database& db, const list_query& q);
 std::vector<operation> unfinished_operations(sql::database& db);
 
-}  // namespace kumo::repo
-
-namespace kumo::repo {
-struct host_usage {
-    int vcpus = 0;
-    std::int64_t ram_mb = 0;
-};
-// Resources claimed by the VMs placed on each host.
-std::map<std::string, host_usage> usage_by_host(sql::database& db);
 }  // namespace kumo::repo

@@ -41,6 +41,44 @@ std::string host_cpu_field(const std::string& caps, const std::string& tag) {
     return close == std::string::npos ? std::string() : caps.substr(open, close - open);
 }
 
+// The names of the <feature name='...'/> elements of the capabilities' <host><cpu> block.
+std::vector<std::string> host_cpu_features(const std::string& caps) {
+    std::vector<std::string> out;
+    auto host = caps.find("<host>");
+    if (host == std::string::npos)
+        return out;
+    auto pos = caps.find("<cpu>", host);
+    const auto end = caps.find("</cpu>", host);
+    if (pos == std::string::npos || end == std::string::npos)
+        return out;
+    static const std::string tag = "<feature name='";
+    while ((pos = caps.find(tag, pos)) != std::string::npos && pos < end) {
+        pos += tag.size();
+        auto close = caps.find('\'', pos);
+        if (close == std::string::npos || close > end)
+            break;
+        out.push_back(caps.substr(pos, close - pos));
+    }
+    return out;
+}
+
+// Capacity of the host's storage pool named "default" in GiB; 0 when there is none (disk untracked
+// until storage pools are managed).
+std::int64_t default_pool_gb(virConnectPtr conn) {
+    virStoragePoolPtr pool = virStoragePoolLookupByName(conn, "default");
+    if (!pool) {
+        virResetLastError();
+        return 0;
+    }
+    virStoragePoolInfo info{};
+    std::int64_t gb = 0;
+    if (virStoragePoolGetInfo(pool, &info) == 0)
+        gb = static_cast<std::int64_t>(info.capacity >> 30);
+    virStoragePoolFree(pool);
+    virResetLastError();
+    return gb;
+}
+
 power_state map_state(int s) {
     switch (s) {
         case VIR_DOMAIN_RUNNING:
@@ -125,6 +163,8 @@ public:
         inv.cpu_model = host_cpu_field(caps.get(), "model");
         if (inv.cpu_model.empty())
             inv.cpu_model = info.model;
+        inv.cpu_features = host_cpu_features(caps.get());
+        inv.disk_gb = default_pool_gb(conn_);
         const char* type = virConnectGetType(conn_);
         inv.hypervisor = type ? type : "";
         unsigned long v = 0;

@@ -1,3 +1,4 @@
+#include "kumo/core/json.hpp"
 #include "kumo/store/repos.hpp"
 
 namespace kumo::repo {
@@ -5,7 +6,45 @@ namespace {
 
 #define KUMO_HOST_COLUMNS                                                                                         \
     "SELECT id, name, uri, status, virt_type, cpu_model, cpus, memory_mb, arch, hypervisor, hypervisor_version, " \
-    "libvirt_version, hostname, last_error, created_at, updated_at FROM hosts "
+    "libvirt_version, hostname, last_error, created_at, updated_at, enabled, maintenance, disk_gb, "              \
+    "cpu_features, overrides FROM hosts "
+
+template <class T>
+void read_optional(const json& j, const char* key, std::optional<T>& out) {
+    if (j.contains(key) && !j[key].is_null())
+        out = j[key].get<T>();
+}
+
+host_overrides parse_overrides(const std::string& text) {
+    const json j = json::parse(text);
+    host_overrides o;
+    read_optional(j, "cpu_allocation_ratio", o.cpu_allocation_ratio);
+    read_optional(j, "ram_allocation_ratio", o.ram_allocation_ratio);
+    read_optional(j, "disk_allocation_ratio", o.disk_allocation_ratio);
+    read_optional(j, "reserved_cpus", o.reserved_cpus);
+    read_optional(j, "reserved_ram_mb", o.reserved_ram_mb);
+    read_optional(j, "reserved_disk_gb", o.reserved_disk_gb);
+    read_optional(j, "max_instances", o.max_instances);
+    return o;
+}
+
+template <class T>
+void write_optional(json& j, const char* key, const std::optional<T>& v) {
+    if (v)
+        j[key] = *v;
+}
+
+std::string dump_overrides(const host_overrides& o) {
+    json j = json::object();
+    write_optional(j, "cpu_allocation_ratio", o.cpu_allocation_ratio);
+    write_optional(j, "ram_allocation_ratio", o.ram_allocation_ratio);
+    write_optional(j, "disk_allocation_ratio", o.disk_allocation_ratio);
+    write_optional(j, "reserved_cpus", o.reserved_cpus);
+    write_optional(j, "reserved_ram_mb", o.reserved_ram_mb);
+    write_optional(j, "reserved_disk_gb", o.reserved_disk_gb);
+    write_optional(j, "max_instances", o.max_instances);
+    return j.dump();
+}
 
 host read_host(sql::statement& st) {
     host h;
@@ -19,6 +58,11 @@ host read_host(sql::statement& st) {
     h.last_error = st.text(13);
     h.created_at = st.text(14);
     h.updated_at = st.text(15);
+    h.enabled = st.integer(16) != 0;
+    h.maintenance = st.integer(17) != 0;
+    h.inventory.disk_gb = st.int64(18);
+    h.inventory.cpu_features = json::parse(st.text(19)).get<std::vector<std::string>>();
+    h.overrides = parse_overrides(st.text(20));
     return h;
 }
 
@@ -28,11 +72,12 @@ void insert_host(sql::database& db, const host& h) {
     const auto& i = h.inventory;
     db.prepare(
           "INSERT INTO hosts (id, name, uri, status, virt_type, cpu_model, cpus, memory_mb, arch, hypervisor, "
-          "hypervisor_version, libvirt_version, hostname, last_error, created_at, updated_at) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+          "hypervisor_version, libvirt_version, hostname, last_error, created_at, updated_at, enabled, "
+          "maintenance, disk_gb, cpu_features, overrides) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         ->bind_all(h.id, h.name, h.uri, to_string(h.status), h.virt_type, i.cpu_model, i.cpus, i.memory_mb, i.arch,
                    i.hypervisor, i.hypervisor_version, i.libvirt_version, i.hostname, h.last_error, h.created_at,
-                   h.updated_at)
+                   h.updated_at, h.enabled, h.maintenance, i.disk_gb, json(i.cpu_features).dump(),
+                   dump_overrides(h.overrides))
         .exec();
 }
 
@@ -40,9 +85,17 @@ void update_host(sql::database& db, const host& h) {
     const auto& i = h.inventory;
     db.prepare(
           "UPDATE hosts SET status=?, cpu_model=?, cpus=?, memory_mb=?, arch=?, hypervisor=?, "
-          "hypervisor_version=?, libvirt_version=?, hostname=?, last_error=?, updated_at=? WHERE id=?")
+          "hypervisor_version=?, libvirt_version=?, hostname=?, last_error=?, updated_at=?, disk_gb=?, "
+          "cpu_features=? WHERE id=?")
         ->bind_all(to_string(h.status), i.cpu_model, i.cpus, i.memory_mb, i.arch, i.hypervisor, i.hypervisor_version,
-                   i.libvirt_version, i.hostname, h.last_error, h.updated_at, h.id)
+                   i.libvirt_version, i.hostname, h.last_error, h.updated_at, i.disk_gb, json(i.cpu_features).dump(),
+                   h.id)
+        .exec();
+}
+
+void update_host_settings(sql::database& db, const host& h) {
+    db.prepare("UPDATE hosts SET enabled=?, maintenance=?, overrides=?, updated_at=? WHERE id=?")
+        ->bind_all(h.enabled, h.maintenance, dump_overrides(h.overrides), h.updated_at, h.id)
         .exec();
 }
 

@@ -210,6 +210,56 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_project ON audit_log(project_id);
 CREATE INDEX audit_domain ON audit_log(domain_id);
 )sql",
+        // 3: scheduling: host state and per-host settings, claims, server groups, aggregates. Existing VMs
+        // keep their placement as claims (their disk was not recorded before: 0).
+        R"sql(
+ALTER TABLE hosts ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE hosts ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hosts ADD COLUMN disk_gb INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hosts ADD COLUMN cpu_features TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE hosts ADD COLUMN overrides TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE server_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    user_id TEXT NOT NULL,
+    policy TEXT NOT NULL CHECK (policy IN ('affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX server_groups_project ON server_groups(project_id);
+ALTER TABLE vms ADD COLUMN disk_gb INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE vms ADD COLUMN availability_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE vms ADD COLUMN server_group_id TEXT REFERENCES server_groups(id);
+CREATE INDEX vms_server_group ON vms(server_group_id);
+CREATE TABLE claims (
+    vm_id TEXT NOT NULL REFERENCES vms(id) ON DELETE CASCADE,
+    host_id TEXT NOT NULL REFERENCES hosts(id),
+    vcpus INTEGER NOT NULL,
+    ram_mb INTEGER NOT NULL,
+    disk_gb INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (vm_id, host_id)
+);
+CREATE INDEX claims_host ON claims(host_id);
+INSERT INTO claims (vm_id, host_id, vcpus, ram_mb, disk_gb, created_at)
+    SELECT id, host_id, vcpus, ram_mb, 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM vms WHERE host_id IS NOT NULL AND status != 'error';
+CREATE TABLE aggregates (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    availability_zone TEXT NOT NULL DEFAULT '',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE aggregate_hosts (
+    aggregate_id TEXT NOT NULL REFERENCES aggregates(id) ON DELETE CASCADE,
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    PRIMARY KEY (aggregate_id, host_id)
+);
+CREATE INDEX aggregate_hosts_host ON aggregate_hosts(host_id);
+)sql",
     };
     return steps;
 }

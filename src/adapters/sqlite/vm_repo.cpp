@@ -5,7 +5,8 @@ namespace {
 
 #define KUMO_VM_COLUMNS                                                                                           \
     "SELECT id, name, project_id, user_id, flavor_id, COALESCE(host_id, ''), vcpus, ram_mb, status, task_state, " \
-    "power_state, vnc_password, fault, created_at, updated_at FROM vms "
+    "power_state, vnc_password, fault, created_at, updated_at, disk_gb, availability_zone, "                      \
+    "COALESCE(server_group_id, '') FROM vms "
 
 vm read_vm(sql::statement& st) {
     vm v;
@@ -24,14 +25,18 @@ vm read_vm(sql::statement& st) {
     v.fault = st.text(12);
     v.created_at = st.text(13);
     v.updated_at = st.text(14);
+    v.disk_gb = st.integer(15);
+    v.availability_zone = st.text(16);
+    v.server_group_id = st.text(17);
     return v;
 }
 
-void bind_host(sql::statement& st, int index, const std::string& host_id) {
-    if (host_id.empty())
+// Optional references are NULL in the database, empty in the model.
+void bind_reference(sql::statement& st, int index, const std::string& id) {
+    if (id.empty())
         st.bind_null(index);
     else
-        st.bind(index, host_id);
+        st.bind(index, id);
 }
 
 }  // namespace
@@ -39,11 +44,13 @@ void bind_host(sql::statement& st, int index, const std::string& host_id) {
 void insert_vm(sql::database& db, const vm& v) {
     auto st = db.prepare(
         "INSERT INTO vms (id, name, project_id, user_id, flavor_id, host_id, vcpus, ram_mb, status, "
-        "task_state, power_state, vnc_password, fault, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "task_state, power_state, vnc_password, fault, created_at, updated_at, disk_gb, availability_zone, "
+        "server_group_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st->bind_all(v.id, v.name, v.project_id, v.user_id, v.flavor_id, v.host_id, v.vcpus, v.ram_mb, to_string(v.status),
-                 to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at);
-    bind_host(*st, 6, v.host_id);
+                 to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at, v.disk_gb,
+                 v.availability_zone, v.server_group_id);
+    bind_reference(*st, 6, v.host_id);
+    bind_reference(*st, 18, v.server_group_id);
     st->exec();
 }
 
@@ -52,7 +59,7 @@ void update_vm(sql::database& db, const vm& v) {
         "UPDATE vms SET host_id=?, status=?, task_state=?, power_state=?, fault=?, updated_at=? "
         "WHERE id=?");
     st->bind_all(v.host_id, to_string(v.status), to_string(v.task), to_string(v.power), v.fault, v.updated_at, v.id);
-    bind_host(*st, 1, v.host_id);
+    bind_reference(*st, 1, v.host_id);
     st->exec();
 }
 
@@ -107,18 +114,6 @@ bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::st
         ->bind_all(to_string(task), now, id)
         .exec();
     return db.changes() > 0;
-}
-
-}  // namespace kumo::repo
-
-namespace kumo::repo {
-
-std::map<std::string, host_usage> usage_by_host(sql::database& db) {
-    auto st = db.prepare("SELECT host_id, SUM(vcpus), SUM(ram_mb) FROM vms WHERE host_id IS NOT NULL GROUP BY host_id");
-    std::map<std::string, host_usage> out;
-    while (st->step())
-        out[st->text(0)] = host_usage{st->integer(1), st->int64(2)};
-    return out;
 }
 
 }  // namespace kumo::repo

@@ -1,0 +1,38 @@
+#pragma once
+// Builds the scheduler's snapshot from the database and runs the pure engine. Runs on the store thread
+// inside the caller's transaction, so the decision and the claim that records it cannot be separated
+// by a concurrent placement (the store executes one job at a time).
+#include "kumo/core/config.hpp"
+#include "kumo/core/error.hpp"
+#include "kumo/domain/scheduler.hpp"
+#include "kumo/model/host.hpp"
+#include "kumo/model/scheduling.hpp"
+#include "kumo/store/database.hpp"
+
+#include <set>
+
+namespace kumo {
+
+struct placement_input {
+    std::string project_id;  // the server group must belong to it
+    int vcpus = 1;
+    std::int64_t ram_mb = 0, disk_gb = 0;
+    std::map<std::string, std::string> extra_specs;
+    std::string availability_zone, server_group_id, host_id;
+    std::uint64_t random_seed = 0;
+};
+
+scheduler_settings scheduler_settings_from(const config& cfg);
+
+// A host with the daemon's defaults applied where it has no override. `usage` may be empty.
+host_state host_state_of(const host& h, const config& cfg, bool up, const claim_usage& usage);
+
+// What a host can hold: (total - reserved) x ratio per resource, and its instance limit.
+claim_usage host_capacity(const host_state& s);
+
+// Errors: validation_failed (host_id, availability_zone, server_group_id) for references that do not
+// exist; the decision itself may have no chosen host (the caller answers no_valid_host).
+result<placement_decision> decide_placement(sql::database& db, const config& cfg, const std::set<std::string>& up_hosts,
+                                            const placement_input& in);
+
+}  // namespace kumo
