@@ -33,4 +33,13 @@ int role_cmd(cmd_env& e, const std::string& verb);
 int quota_cmd(cmd_env& e, const std::string& verb);
 int audit_cmd(cmd_env& e, const std::string& verb);
 
+// The scheduling commands (scheduling_commands.cpp).
+int server_group_cmd(cmd_env& e, const std::string& verb);
+int aggregate_cmd(cmd_env& e, const std::string& verb);
+int host_enable_cmd(cmd_env& e, const std::string& host_ref, bool enable);
+// Prints the scheduler's verdict for a VM create body; exit code 1 when no host would take it.
+int explain_cmd(cmd_env& e, const json& create_body);
+// --extra-specs K=V,...; nullopt when malformed.
+std::optional<json> extra_specs_option(cmd_env& e);
+
 }  // namespace kumo::cli

@@ -125,7 +125,9 @@ int host_cmd(cmd_env& e, const std::string& verb) {
         print_object(*h, e.as_json);
         return 0;
     }
-    return usage("host add NAME URI | host list | host show HOST");
+    if ((verb == "enable" || verb == "disable") && p.size() == 3)
+        return host_enable_cmd(e, p[2], verb == "enable");
+    return usage("host add NAME URI | host list | host show|enable|disable HOST");
 }
 
 int flavor_cmd(cmd_env& e, const std::string& verb) {
@@ -140,6 +142,10 @@ int flavor_cmd(cmd_env& e, const std::string& verb) {
         } catch (const std::exception&) {
             return usage("--vcpus, --ram-mb and --disk-gb take integers");
         }
+        auto specs = extra_specs_option(e);
+        if (!specs)
+            return usage("--extra-specs takes KEY=VALUE[,KEY=VALUE...]");
+        body["extra_specs"] = *specs;
         auto f = call(e, "POST", "/api/v1/flavors", body);
         if (!f)
             return 1;
@@ -153,7 +159,7 @@ int flavor_cmd(cmd_env& e, const std::string& verb) {
         print_rows((*l)["items"], flavor_cols, e.as_json);
         return 0;
     }
-    return usage("flavor create NAME --vcpus N --ram-mb N [--disk-gb N] | flavor list");
+    return usage("flavor create NAME --vcpus N --ram-mb N [--disk-gb N] [--extra-specs K=V,...] | flavor list");
 }
 
 int vm_cmd(cmd_env& e, const std::string& verb) {
@@ -169,6 +175,16 @@ int vm_cmd(cmd_env& e, const std::string& verb) {
                 return 1;
             body["host_id"] = *host;
         }
+        if (auto z = e.args.get("availability-zone"))
+            body["availability_zone"] = *z;
+        if (auto g = e.args.get("server-group")) {
+            auto group = resolve(e, "server-groups", *g);
+            if (!group)
+                return 1;
+            body["server_group_id"] = *group;
+        }
+        if (e.args.flag("dry-run"))
+            return explain_cmd(e, body);
         auto r = call(e, "POST", "/api/v1/vms", body);
         return r ? accepted_reply(e, *r, "vm") : 1;
     }
@@ -184,7 +200,8 @@ int vm_cmd(cmd_env& e, const std::string& verb) {
     static const std::set<std::string> verbs{"show", "delete", "start", "stop", "reboot", "suspend", "resume"};
     if (p.size() != 3 || !verbs.count(verb))
         return usage(
-            "vm create NAME --flavor F [--host H] [--wait] | vm list | vm show|start|stop|reboot|suspend|"
+            "vm create NAME --flavor F [--host H] [--availability-zone Z] [--server-group G] [--dry-run] [--wait] | "
+            "vm list | vm show|start|stop|reboot|suspend|"
             "resume|delete VM");
     auto id = resolve(e, "vms", p[2]);
     if (!id)
@@ -284,11 +301,22 @@ int login_cmd(const parsed_args& a) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& words) {
-    static const std::set<std::string> valued{
-        "url",    "username", "password", "project", "fingerprint", "data-dir", "vcpus",
-        "ram-mb", "disk-gb",  "flavor",   "host",    "timeout",     "output",   "domain",
-        "email",  "role",     "user",     "group",   "permissions", "action",   "limit"};
-    static const std::set<std::string> flags{"wait", "force", "hard", "all-projects", "password-stdin", "cloud"};
+    static const std::set<std::string> valued{"url",          "username",
+                                              "password",     "project",
+                                              "fingerprint",  "data-dir",
+                                              "vcpus",        "ram-mb",
+                                              "disk-gb",      "flavor",
+                                              "host",         "timeout",
+                                              "output",       "domain",
+                                              "email",        "role",
+                                              "user",         "group",
+                                              "permissions",  "action",
+                                              "limit",        "availability-zone",
+                                              "server-group", "policy",
+                                              "zone",         "metadata",
+                                              "extra-specs"};
+    static const std::set<std::string> flags{"wait",           "force", "hard",   "all-projects",
+                                             "password-stdin", "cloud", "dry-run"};
     parsed_args a = parse_args(words, valued, flags);
     if (!a.error.empty())
         return usage(a.error);
@@ -307,9 +335,18 @@ int run_command(const std::vector<std::string>& words) {
         return usage("-o takes table or json");
     cmd_env e{a, api_client(s.url, s.fingerprint, s.token), output == "json"};
     static const std::map<std::string, std::function<int(cmd_env&, const std::string&)>> nouns{
-        {"host", host_cmd},     {"flavor", flavor_cmd},   {"vm", vm_cmd},     {"op", op_cmd},
-        {"domain", domain_cmd}, {"project", project_cmd}, {"user", user_cmd}, {"role", role_cmd},
-        {"quota", quota_cmd},   {"audit", audit_cmd}};
+        {"host", host_cmd},
+        {"flavor", flavor_cmd},
+        {"vm", vm_cmd},
+        {"op", op_cmd},
+        {"domain", domain_cmd},
+        {"project", project_cmd},
+        {"user", user_cmd},
+        {"role", role_cmd},
+        {"quota", quota_cmd},
+        {"audit", audit_cmd},
+        {"server-group", server_group_cmd},
+        {"aggregate", aggregate_cmd}};
     auto it = nouns.find(noun);
     if (it == nouns.end())
         return usage("unknown command " + noun);

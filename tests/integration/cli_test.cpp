@@ -162,3 +162,44 @@ TEST_CASE("the CLI sets up a department, a project and its users; audit verify c
     CHECK(broken.code == 1);
     CHECK(broken.out.find("BROKEN at entry 4") != std::string::npos);
 }
+
+TEST_CASE("the CLI manages aggregates and server groups and explains placement", "[cli]") {
+    test::daemon_process d(test::make_temp_dir("kumo-cli-sched"), {"--simulate", "3"});
+    const std::string cfg = test::make_temp_dir("kumo-cli-sched-config");
+    REQUIRE(kumo_cli(cfg, "login --url " + d.url() + " --fingerprint " + d.fingerprint() + " --password " +
+                              test::kTestAdminPassword)
+                .code == 0);
+    REQUIRE(kumo_cli(cfg, "flavor create fast --vcpus 1 --ram-mb 64 --extra-specs ssd=true").code == 0);
+    CHECK(kumo_cli(cfg, "flavor create broken --vcpus 1 --ram-mb 64 --extra-specs ssd").code == 2);
+    REQUIRE(kumo_cli(cfg, "aggregate create ssd-hosts --zone az-ssd --metadata ssd=true").code == 0);
+    auto added = kumo_cli(cfg, "aggregate add-host ssd-hosts sim-2 -o json");
+    INFO(added.out);
+    REQUIRE(added.code == 0);
+    CHECK(json::parse(added.out)["hosts"].size() == 1);
+    auto listed = kumo_cli(cfg, "aggregate list");
+    CHECK(listed.out.find("az-ssd") != std::string::npos);
+
+    // Dry run: the verdict per host, nothing created.
+    auto dry = kumo_cli(cfg, "vm create probe --flavor fast --dry-run");
+    INFO(dry.out);
+    CHECK(dry.code == 0);
+    CHECK(dry.out.find("1 of 3 hosts eligible; rejected by 2 aggregate_metadata") != std::string::npos);
+    CHECK(dry.out.find("sim-2") != std::string::npos);
+    CHECK(kumo_cli(cfg, "vm list -o json").out == "[]\n");
+    auto nowhere = kumo_cli(cfg, "vm create probe --flavor fast --availability-zone kumo --dry-run");
+    CHECK(nowhere.code == 1);
+    CHECK(nowhere.out.find("0 of 3 hosts eligible") != std::string::npos);
+
+    REQUIRE(kumo_cli(cfg, "server-group create web --policy anti-affinity").code == 0);
+    CHECK(kumo_cli(cfg, "server-group create bad --policy sideways").code == 1);
+    REQUIRE(kumo_cli(cfg, "flavor create plain --vcpus 1 --ram-mb 64").code == 0);
+    for (const char* name : {"web-1", "web-2"})
+        REQUIRE(kumo_cli(cfg, std::string("vm create ") + name + " --flavor plain --server-group web --wait").code ==
+                0);
+    auto group = json::parse(kumo_cli(cfg, "server-group show web -o json").out);
+    CHECK(group["members"].size() == 2);
+    auto disabled = kumo_cli(cfg, "host disable sim-1 -o json");
+    REQUIRE(disabled.code == 0);
+    CHECK(json::parse(disabled.out)["enabled"] == false);
+    CHECK(kumo_cli(cfg, "host enable sim-1").code == 0);
+}
