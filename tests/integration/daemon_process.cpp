@@ -1,6 +1,7 @@
 #include "daemon_process.hpp"
 
 #include "kumo/api/tls.hpp"
+#include "spawn.hpp"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -30,25 +31,12 @@ daemon_process::daemon_process(std::string data_dir, std::vector<std::string> ex
     std::filesystem::remove(dir_ + "/kumo.url");
     std::vector<std::string> args{KUMO_BINARY, "serve", "--data-dir", dir_, "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = fork();
+    std::vector<std::pair<std::string, std::string>> vars{{"KUMO_ADMIN_PASSWORD", kTestAdminPassword}};
+    if (!std::getenv("KUMO_RECONCILE_INTERVAL_S"))
+        vars.emplace_back("KUMO_RECONCILE_INTERVAL_S", "2");
+    vars.insert(vars.end(), env.begin(), env.end());
+    pid_ = spawn_logged(args, vars, dir_ + "/daemon.log");
     REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test binary must not leave daemons behind
-        setenv("KUMO_ADMIN_PASSWORD", kTestAdminPassword, 1);
-        setenv("KUMO_RECONCILE_INTERVAL_S", "2", 0);
-        for (const auto& [k, v] : env)
-            setenv(k.c_str(), v.c_str(), 1);
-        const std::string log = dir_ + "/daemon.log";
-        int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
         std::ifstream in(dir_ + "/kumo.url");

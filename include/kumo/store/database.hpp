@@ -97,6 +97,33 @@ public:
         }
     }
 
+    // Group commit (see store): one transaction around many jobs, each job in its own savepoint, so a
+    // failing job undoes only itself. begin_batch / commit_batch bracket the jobs.
+    void begin_batch() { begin(); }
+    void commit_batch() { commit(); }
+    void abort_batch() { rollback(); }
+    bool in_transaction() const;
+    // Runs f() inside SAVEPOINT ... RELEASE; an error result or a throw rolls back to the savepoint.
+    template <class F>
+    auto savepoint(F&& f) -> decltype(f()) {
+        using R = decltype(f());
+        exec_script("SAVEPOINT job");
+        try {
+            R r = f();
+            if (!r)
+                undo_savepoint();
+            else
+                exec_script("RELEASE job");
+            return r;
+        } catch (const sql_error& e) {
+            undo_savepoint();
+            return translate(e);
+        } catch (...) {
+            undo_savepoint();
+            throw;
+        }
+    }
+
     // A read-only unit: sql_error becomes kumo::error, no transaction needed for a single statement.
     template <class F>
     auto read(F&& f) -> decltype(f()) {
@@ -112,6 +139,7 @@ private:
     void begin();
     void commit();
     void rollback();
+    void undo_savepoint();  // ROLLBACK TO + RELEASE; nothing when SQLite already ended the transaction
     static error translate(const sql_error& e);
     sqlite3* db_;
     std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;

@@ -145,6 +145,17 @@ void database::rollback() {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+bool database::in_transaction() const {
+    return !sqlite3_get_autocommit(db_);
+}
+
+void database::undo_savepoint() {
+    if (in_transaction()) {
+        sqlite3_exec(db_, "ROLLBACK TO job", nullptr, nullptr, nullptr);
+        sqlite3_exec(db_, "RELEASE job", nullptr, nullptr, nullptr);
+    }
+}
+
 error database::translate(const sql_error& e) {
     if ((e.code & 0xff) == SQLITE_CONSTRAINT) {
         if (e.code == SQLITE_CONSTRAINT_UNIQUE || e.code == SQLITE_CONSTRAINT_PRIMARYKEY)

@@ -1,0 +1,84 @@
+// Service tier: group commit in the store. Concurrent writes share transactions, and a write that fails
+// (error result, SQL constraint, exception) undoes only its own changes.
+#include "kumo/services/store.hpp"
+
+#include "kumo/core/ids.hpp"
+#include "kumo/store/repos.hpp"
+#include "kumo_catch.hpp"
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+using namespace kumo;
+
+namespace {
+
+flavor make_flavor(const std::string& name) {
+    flavor f;
+    f.id = new_uuid();
+    f.name = name;
+    f.created_at = f.updated_at = "2026-01-01T00:00:00Z";
+    return f;
+}
+
+enum class outcome { ok, error_result, constraint, exception };
+
+awaitable<void> one_write(store& st, int i, outcome how, std::vector<std::string>& answers) {
+    auto job = [i, how](sql::database& db) -> result<void> {
+        repo::insert_flavor(db, make_flavor("f-" + std::to_string(i)));
+        if (how == outcome::error_result)
+            return make_error(errc::conflict, "refused after writing");
+        if (how == outcome::constraint)
+            repo::insert_flavor(db, make_flavor("f-" + std::to_string(i)));  // duplicate name: throws
+        if (how == outcome::exception)
+            throw std::runtime_error("bug in a job");
+        return {};
+    };
+    try {
+        auto r = co_await st.write(std::move(job));
+        answers[i] = r ? "ok" : std::string(errc_name(r.error().code));
+    } catch (const std::runtime_error&) {
+        answers[i] = "exception";
+    }
+}
+
+}  // namespace
+
+TEST_CASE("group commit: concurrent writes share transactions; a failed write undoes only itself", "[service]") {
+    auto db = sql::database::open(":memory:");
+    REQUIRE(db);
+    store st(std::move(*db));
+    asio::io_context core;
+    const int n = 400;
+    std::vector<std::string> answers(n);
+    for (int i = 0; i < n; ++i) {
+        const outcome how = static_cast<outcome>(i % 4);
+        asio::co_spawn(core, one_write(st, i, how, answers), asio::detached);
+    }
+    core.run();
+    auto job = [](sql::database& d) -> result<std::vector<flavor>> {
+        repo::list_query q;
+        q.limit = 1000;
+        return repo::list_flavors(d, q);
+    };
+    std::vector<flavor> kept;
+    asio::co_spawn(
+        core,
+        [&]() -> awaitable<void> {
+            auto r = co_await st.read(std::move(job));
+            kept = r.value();
+        },
+        asio::detached);
+    core.restart();
+    core.run();
+    REQUIRE(kept.size() == n / 4);
+    for (const auto& f : kept)
+        CHECK(std::stoi(f.name.substr(2)) % 4 == 0);
+    for (int i = 0; i < n; ++i) {
+        INFO(i);
+        const char* expect[] = {"ok", "conflict", "conflict", "exception"};
+        CHECK(answers[i] == expect[i % 4]);
+    }
+    CHECK(st.batches_committed() < static_cast<std::size_t>(n));
+    CHECK(st.batches_committed() >= static_cast<std::size_t>(n) / store::max_batch);
+}
