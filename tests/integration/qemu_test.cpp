@@ -142,3 +142,31 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     CHECK(send(c, "GET", "/api/v1/vms/" + vm).status == 404);
     CHECK(d->stop() == 0);
 }
+
+TEST_CASE("a build QEMU refuses leaves the VM in error and releases its claim", "[qemu]") {
+    const std::string dir = test::make_temp_dir("kumo-qemu-fail");
+    test::daemon_process d(dir, {}, {{"KUMO_QUOTA_RAM_MB", "-1"}});
+    auto c = d.admin();
+    const std::string host = send(c, "GET", "/api/v1/hosts").body["items"][0]["id"];
+    // Let the scheduler accept a guest far larger than QEMU can allocate: 4 TiB of RAM.
+    REQUIRE(send(c, "PATCH", "/api/v1/hosts/" + host, json{{"ram_allocation_ratio", 1000}}).status == 200);
+    auto f = send(c, "POST", "/api/v1/flavors", json{{"name", "huge"}, {"vcpus", 1}, {"ram_mb", 4 * 1024 * 1024}});
+    REQUIRE(f.status == 201);
+    auto created = send(c, "POST", "/api/v1/vms", json{{"name", "too-big"}, {"flavor_id", f.body["id"]}});
+    INFO(created.body.dump());
+    REQUIRE(created.status == 202);
+    const std::string vm = created.body["vm"]["id"];
+    auto op = test::wait_op(c, created.body["operation"]["id"], 180);
+    INFO(op.dump());
+    CHECK(op["status"] == "failed");
+    auto shown = send(c, "GET", "/api/v1/vms/" + vm).body;
+    CHECK(shown["status"] == "error");
+    CHECK_FALSE(shown["fault"].is_null());
+    CHECK(test::virsh_domstate(vm).empty());  // no orphaned domain
+    const auto used = send(c, "GET", "/api/v1/hosts/" + host).body["scheduling"]["used"];
+    CHECK(used["instances"] == 0);
+    CHECK(used["ram_mb"] == 0);
+    auto gone = send(c, "DELETE", "/api/v1/vms/" + vm);
+    REQUIRE(gone.status == 202);
+    CHECK(test::wait_op(c, gone.body["operation"]["id"])["status"] == "succeeded");
+}
