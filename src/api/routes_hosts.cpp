@@ -40,35 +40,48 @@ json full_host_view(request_ctx& q, const host_with_usage& x) {
 }
 
 // PATCH: `enabled` and the scheduling overrides; null clears an override (back to the config's value).
-struct override_key {
-    const char* name;
-    double lo, hi;
-    bool integer;
-};
-constexpr override_key override_keys[] = {
-    {"cpu_allocation_ratio", 0.1, 1000, false},  {"ram_allocation_ratio", 0.1, 1000, false},
-    {"disk_allocation_ratio", 0.1, 1000, false}, {"reserved_cpus", 0, 4096, true},
-    {"reserved_ram_mb", 0, 1 << 30, true},       {"reserved_disk_gb", 0, 1 << 30, true},
-    {"max_instances", -1, 1 << 20, true},
-};
 using override_patch = std::map<std::string, std::optional<double>>;  // nullopt: clear
 
-void apply_override(host_overrides& o, const std::string& key, std::optional<double> v) {
-    auto as_int = [&] { return v ? std::optional<std::int64_t>(static_cast<std::int64_t>(*v)) : std::nullopt; };
-    if (key == "cpu_allocation_ratio")
-        o.cpu_allocation_ratio = v;
-    else if (key == "ram_allocation_ratio")
-        o.ram_allocation_ratio = v;
-    else if (key == "disk_allocation_ratio")
-        o.disk_allocation_ratio = v;
-    else if (key == "reserved_cpus")
-        o.reserved_cpus = as_int();
-    else if (key == "reserved_ram_mb")
-        o.reserved_ram_mb = as_int();
-    else if (key == "reserved_disk_gb")
-        o.reserved_disk_gb = as_int();
-    else if (key == "max_instances")
-        o.max_instances = as_int();
+std::pair<double, double> override_range(std::string_view key) {
+    if (key.find("ratio") != std::string_view::npos)
+        return {0.1, 1000};
+    if (key == "reserved_cpus")
+        return {0, 4096};
+    if (key == "max_instances")
+        return {-1, 1 << 20};
+    return {0, 1 << 30};
+}
+
+template <class Field>
+using override_value = typename std::decay_t<Field>::value_type;
+
+override_patch read_override_patch(body_fields& f, const json& body) {
+    override_patch patch;
+    host_overrides probe;
+    for_each_override(probe, [&](const char* key, auto& field) {
+        if (!body.contains(key))
+            return;
+        const json& raw = body[key];
+        if (std::is_integral_v<override_value<decltype(field)>> && !raw.is_null() && !raw.is_number_integer()) {
+            (void)f.integer(key, false, 0, 0, 0);  // reports "must be an integer"
+            return;
+        }
+        const auto [lo, hi] = override_range(key);
+        auto v = f.number(key, lo, hi);
+        if (raw.is_null() || v)
+            patch[key] = v;
+    });
+    return patch;
+}
+
+void apply_override_patch(host_overrides& o, const override_patch& patch) {
+    for_each_override(o, [&](const char* key, auto& field) {
+        auto it = patch.find(key);
+        if (it == patch.end())
+            return;
+        using T = override_value<decltype(field)>;
+        field = it->second ? std::optional<T>(static_cast<T>(*it->second)) : std::nullopt;
+    });
 }
 
 awaitable<response> update_host(request_ctx& q) {
@@ -78,27 +91,14 @@ awaitable<response> update_host(request_ctx& q) {
     body_fields f(*body);
     const bool has_enabled = f.present("enabled");
     const bool enabled = f.boolean("enabled", true);
-    override_patch patch;
-    for (const auto& k : override_keys) {
-        if (!body->contains(k.name))
-            continue;
-        const json& raw = (*body)[k.name];
-        if (k.integer && !raw.is_null() && !raw.is_number_integer()) {
-            (void)f.integer(k.name, false, 0, 0, 0);  // reports "must be an integer"
-            continue;
-        }
-        auto v = f.number(k.name, k.lo, k.hi);
-        if (raw.is_null() || v)
-            patch[k.name] = v;
-    }
+    const override_patch patch = read_override_patch(f, *body);
     if (auto v = f.done(); !v)
         co_return problem(v.error(), q.request_id);
     auto job = [id = q.params["id"], patch, has_enabled, enabled](sql::database& db) -> result<std::string> {
         auto h = repo::find_host(db, id);
         if (!h)
             return make_error(errc::not_found, "host not found");
-        for (const auto& [k, v] : patch)
-            apply_override(h->overrides, k, v);
+        apply_override_patch(h->overrides, patch);
         if (has_enabled)
             h->enabled = enabled;
         h->updated_at = to_rfc3339(system_clock().now());

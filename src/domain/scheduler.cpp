@@ -17,19 +17,14 @@ struct named_filter {
     filter_fn run;
 };
 
-std::int64_t capacity(std::int64_t total, std::int64_t reserved, double ratio) {
-    // Placement's formula: what is reserved is never overcommitted.
-    return static_cast<std::int64_t>(std::floor(static_cast<double>(total - reserved) * ratio));
-}
-
 std::int64_t free_vcpus(const host_state& h) {
-    return capacity(h.cpus, h.reserved_cpus, h.cpu_ratio) - h.used_vcpus;
+    return usable_capacity(h.cpus, h.reserved_cpus, h.cpu_ratio) - h.used_vcpus;
 }
 std::int64_t free_ram(const host_state& h) {
-    return capacity(h.ram_mb, h.reserved_ram_mb, h.ram_ratio) - h.used_ram_mb;
+    return usable_capacity(h.ram_mb, h.reserved_ram_mb, h.ram_ratio) - h.used_ram_mb;
 }
 std::int64_t free_disk(const host_state& h) {
-    return capacity(h.disk_gb, h.reserved_disk_gb, h.disk_ratio) - h.used_disk_gb;
+    return usable_capacity(h.disk_gb, h.reserved_disk_gb, h.disk_ratio) - h.used_disk_gb;
 }
 
 reject status_filter(const sched_request&, const host_state& h) {
@@ -212,6 +207,11 @@ std::string summarize(std::size_t total, const std::vector<host_verdict>& reject
 }
 
 }  // namespace
+
+std::int64_t usable_capacity(std::int64_t total, std::int64_t reserved, double ratio) {
+    // What is reserved is never overcommitted.
+    return static_cast<std::int64_t>(std::floor(static_cast<double>(total - reserved) * ratio));
+}
 
 std::optional<group_policy> parse_group_policy(std::string_view s) {
     for (auto p : {group_policy::affinity, group_policy::anti_affinity, group_policy::soft_affinity,

@@ -2,8 +2,6 @@
 
 #include "kumo/store/repos.hpp"
 
-#include <cmath>
-
 namespace kumo {
 namespace {
 
@@ -12,9 +10,9 @@ struct host_labels {
     std::map<std::string, std::set<std::string>> metadata;
 };
 
-std::map<std::string, host_labels> labels_by_host(sql::database& db) {
+std::map<std::string, host_labels> labels_by_host(const std::vector<aggregate>& aggregates) {
     std::map<std::string, host_labels> out;
-    for (const auto& a : repo::all_aggregates(db))
+    for (const auto& a : aggregates)
         for (const auto& h : a.hosts) {
             auto& l = out[h];
             if (!a.availability_zone.empty())
@@ -25,10 +23,10 @@ std::map<std::string, host_labels> labels_by_host(sql::database& db) {
     return out;
 }
 
-bool zone_exists(sql::database& db, const config& cfg, const std::string& zone) {
+bool zone_exists(const std::vector<aggregate>& aggregates, const config& cfg, const std::string& zone) {
     if (zone == cfg.default_availability_zone)
         return true;
-    for (const auto& a : repo::all_aggregates(db))
+    for (const auto& a : aggregates)
         if (a.availability_zone == zone)
             return true;
     return false;
@@ -79,12 +77,9 @@ host_state host_state_of(const host& h, const config& cfg, bool up, const claim_
 }
 
 claim_usage host_capacity(const host_state& s) {
-    auto cap = [](std::int64_t total, std::int64_t reserved, double ratio) {
-        return static_cast<std::int64_t>(std::floor(static_cast<double>(total - reserved) * ratio));
-    };
-    return claim_usage{static_cast<int>(cap(s.cpus, s.reserved_cpus, s.cpu_ratio)),
-                       cap(s.ram_mb, s.reserved_ram_mb, s.ram_ratio), cap(s.disk_gb, s.reserved_disk_gb, s.disk_ratio),
-                       s.max_instances};
+    return claim_usage{static_cast<int>(usable_capacity(s.cpus, s.reserved_cpus, s.cpu_ratio)),
+                       usable_capacity(s.ram_mb, s.reserved_ram_mb, s.ram_ratio),
+                       usable_capacity(s.disk_gb, s.reserved_disk_gb, s.disk_ratio), s.max_instances};
 }
 
 result<placement_decision> decide_placement(sql::database& db, const config& cfg, const std::set<std::string>& up_hosts,
@@ -100,7 +95,8 @@ result<placement_decision> decide_placement(sql::database& db, const config& cfg
     apply_hardware_specs(req);
     if (!in.host_id.empty() && !repo::find_host(db, in.host_id))
         return validation_error("host_id", "no host with this id");
-    if (!in.availability_zone.empty() && !zone_exists(db, cfg, in.availability_zone))
+    const auto aggregates = repo::all_aggregates(db);
+    if (!in.availability_zone.empty() && !zone_exists(aggregates, cfg, in.availability_zone))
         return validation_error("availability_zone", "no availability zone with this name");
     std::map<std::string, int> group_hosts;
     if (!in.server_group_id.empty()) {
@@ -111,7 +107,7 @@ result<placement_decision> decide_placement(sql::database& db, const config& cfg
         group_hosts = repo::server_group_hosts(db, g->id);
     }
     const auto usage = repo::claims_by_host(db);
-    const auto labels = labels_by_host(db);
+    const auto labels = labels_by_host(aggregates);
     std::vector<host_state> states;
     for (const auto& h : repo::all_hosts(db)) {
         auto u = usage.find(h.id);

@@ -39,19 +39,13 @@ json usage_json(const claim_usage& u) {
 }  // namespace
 
 json host_scheduling_view(const host& h, const host_state& s) {
-    const auto& o = h.overrides;
-    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    json overrides = json::object();
+    for_each_override(h.overrides,
+                      [&](const char* key, const auto& v) { overrides[key] = v ? json(*v) : json(nullptr); });
     json capacity = usage_json(host_capacity(s));
     if (s.max_instances < 0)
         capacity["instances"] = nullptr;  // unlimited
-    return json{{"overrides",
-                 {{"cpu_allocation_ratio", opt(o.cpu_allocation_ratio)},
-                  {"ram_allocation_ratio", opt(o.ram_allocation_ratio)},
-                  {"disk_allocation_ratio", opt(o.disk_allocation_ratio)},
-                  {"reserved_cpus", opt(o.reserved_cpus)},
-                  {"reserved_ram_mb", opt(o.reserved_ram_mb)},
-                  {"reserved_disk_gb", opt(o.reserved_disk_gb)},
-                  {"max_instances", opt(o.max_instances)}}},
+    return json{{"overrides", std::move(overrides)},
                 {"effective",
                  {{"cpu_allocation_ratio", s.cpu_ratio},
                   {"ram_allocation_ratio", s.ram_ratio},

@@ -76,6 +76,9 @@ struct placement_decision {
     std::string summary;                 // "3 hosts: 1 ram, 2 anti_affinity" (no host names)
 };
 
+// What a resource can hold: placement's (total - reserved) x ratio, rounded down.
+std::int64_t usable_capacity(std::int64_t total, std::int64_t reserved, double ratio);
+
 // Every filter in the order they run; names used in verdicts and summaries.
 const std::vector<std::string>& filter_names();
 

@@ -27,6 +27,19 @@ struct host_overrides {
     std::optional<std::int64_t> max_instances;  // -1: unlimited
 };
 
+// Calls f(name, field) for every override, in API order: the one list the repository, the API and
+// the views share.
+template <class Overrides, class F>
+void for_each_override(Overrides& o, F&& f) {
+    f("cpu_allocation_ratio", o.cpu_allocation_ratio);
+    f("ram_allocation_ratio", o.ram_allocation_ratio);
+    f("disk_allocation_ratio", o.disk_allocation_ratio);
+    f("reserved_cpus", o.reserved_cpus);
+    f("reserved_ram_mb", o.reserved_ram_mb);
+    f("reserved_disk_gb", o.reserved_disk_gb);
+    f("max_instances", o.max_instances);
+}
+
 enum class host_status { up, down };
 
 struct host {

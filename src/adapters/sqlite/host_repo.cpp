@@ -9,40 +9,22 @@ namespace {
     "libvirt_version, hostname, last_error, created_at, updated_at, enabled, maintenance, disk_gb, "              \
     "cpu_features, overrides FROM hosts "
 
-template <class T>
-void read_optional(const json& j, const char* key, std::optional<T>& out) {
-    if (j.contains(key) && !j[key].is_null())
-        out = j[key].get<T>();
-}
-
 host_overrides parse_overrides(const std::string& text) {
     const json j = json::parse(text);
     host_overrides o;
-    read_optional(j, "cpu_allocation_ratio", o.cpu_allocation_ratio);
-    read_optional(j, "ram_allocation_ratio", o.ram_allocation_ratio);
-    read_optional(j, "disk_allocation_ratio", o.disk_allocation_ratio);
-    read_optional(j, "reserved_cpus", o.reserved_cpus);
-    read_optional(j, "reserved_ram_mb", o.reserved_ram_mb);
-    read_optional(j, "reserved_disk_gb", o.reserved_disk_gb);
-    read_optional(j, "max_instances", o.max_instances);
+    for_each_override(o, [&](const char* key, auto& field) {
+        if (j.contains(key) && !j[key].is_null())
+            field = j[key].get<typename std::decay_t<decltype(field)>::value_type>();
+    });
     return o;
-}
-
-template <class T>
-void write_optional(json& j, const char* key, const std::optional<T>& v) {
-    if (v)
-        j[key] = *v;
 }
 
 std::string dump_overrides(const host_overrides& o) {
     json j = json::object();
-    write_optional(j, "cpu_allocation_ratio", o.cpu_allocation_ratio);
-    write_optional(j, "ram_allocation_ratio", o.ram_allocation_ratio);
-    write_optional(j, "disk_allocation_ratio", o.disk_allocation_ratio);
-    write_optional(j, "reserved_cpus", o.reserved_cpus);
-    write_optional(j, "reserved_ram_mb", o.reserved_ram_mb);
-    write_optional(j, "reserved_disk_gb", o.reserved_disk_gb);
-    write_optional(j, "max_instances", o.max_instances);
+    for_each_override(o, [&](const char* key, const auto& field) {
+        if (field)
+            j[key] = *field;
+    });
     return j.dump();
 }
 
