@@ -9,7 +9,7 @@ build_packages=(
 )
 runtime_packages=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-    openssl curl sqlite3 libxml2-utils rpm
+    openssl curl sqlite3 libxml2-utils rpm openssh-server iproute2
 )
 
 missing=()
@@ -26,5 +26,14 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# libvirt-daemon-system's postinst tries to start services; without systemd that is harmless.
+# Package scripts must not start services (sshd on every address, libvirtd): the lab and host-setup
+# start exactly what they need, by pid. policy-rc.d is removed again whatever happens.
+policy=/usr/sbin/policy-rc.d
+made_policy=no
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    made_policy=yes
+fi
+trap '[ "$made_policy" = yes ] && rm -f "$policy"' EXIT
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

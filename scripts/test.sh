@@ -23,6 +23,10 @@ cleanup() {
                 virsh -c qemu:///system undefine "$d" >/dev/null 2>&1 || true
         fi
     done
+    # The lab test removes its lab itself; this covers a test killed half-way. Only when its directory
+    # exists: lab names are fixed, and someone's own lab must not be taken down.
+    [ -d "$TMPDIR/kumo-lab-test" ] &&
+        KUMO_LAB_DIR="$TMPDIR/kumo-lab-test" bash "$root/examples/lab/lab.sh" down >/dev/null 2>&1 || true
     bash "$root/scripts/host-setup.sh" stop || true
     rm -rf "$TMPDIR" "$KUMO_HOST_STATE"
     exit $status

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The three-node lab (examples/lab/lab.sh): up -> each host answers libvirt over SSH with its own
+# hostname and host UUID, its host key pinned -> a wrong pinned key is refused -> down (twice) leaves
+# no namespace, link, process or file behind.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+lab="$root/examples/lab/lab.sh"
+export KUMO_LAB_DIR=${TMPDIR:-/tmp}/kumo-lab-test
+L=$KUMO_LAB_DIR
+
+if ip netns list | grep -q '^kumolab-'; then
+    echo "lab_test: a lab is already up on this machine (ip netns list); run lab.sh down first" >&2
+    exit 1
+fi
+trap 'bash "$lab" down >/dev/null 2>&1 || true' EXIT
+
+fail() {
+    echo "lab_test: FAIL: $*" >&2
+    exit 1
+}
+
+uri() {  # host N, known_hosts file
+    echo "qemu+libssh://root@198.18.0.1$1/system?keyfile=$L/id_ed25519&known_hosts=$2&sshauth=privkey"
+}
+
+bash "$lab" up
+anchors=()
+uuids=()
+for n in 1 2 3; do
+    anchors+=("$(cat "$L/h$n/anchor.pid")")
+    name=$(timeout 30 virsh -c "$(uri "$n" "$L/known_hosts")" hostname)
+    [ "$name" = "kumolab-h$n" ] || fail "host $n answered as '$name'"
+    uuids+=("$(timeout 30 virsh -c "$(uri "$n" "$L/known_hosts")" capabilities | grep -m1 '<uuid>')")
+    for i in 0 1 2; do
+        ip -n "kumolab-h$n" -brief addr | grep -q "198.18.$i.1$n/24" || fail "host $n has no address on network $i"
+    done
+done
+[ "$(printf '%s\n' "${uuids[@]}" | sort -u | wc -l)" = 3 ] || fail "host UUIDs are not distinct: ${uuids[*]}"
+bash "$lab" status | grep -c running | grep -qx 3 || fail "status does not show 3 running hosts"
+
+# Host 2's key pinned for host 1: the connection must be refused, not silently accepted.
+sed -n 2p "$L/known_hosts" | sed 's/^198\.18\.0\.12/198.18.0.11/' >"$L/wrong_known_hosts"
+if timeout 30 virsh -c "$(uri 1 "$L/wrong_known_hosts")" hostname >/dev/null 2>&1; then
+    fail "a host whose key does not match the pinned one was accepted"
+fi
+
+bash "$lab" down
+bash "$lab" down  # safe twice
+! ip netns list | grep -q '^kumolab-' || fail "namespaces left: $(ip netns list)"
+! ip -brief link | grep -Eq '^(kumolab-|kl[0-9]-)' || fail "links left"
+[ ! -e "$L" ] || fail "$L left"
+running() {  # a zombie waiting for init to reap it has ended
+    [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+for p in "${anchors[@]}"; do
+    ! running "$p" || fail "process $p left"
+done
+echo "lab_test: ok"
