@@ -96,6 +96,13 @@ CREATE TABLE groups (
     updated_at TEXT NOT NULL,
     UNIQUE (domain_id, name)
 );
+CREATE TABLE host_usage (
+    host_id TEXT PRIMARY KEY,
+    vcpus INTEGER NOT NULL DEFAULT 0,
+    ram_mb INTEGER NOT NULL DEFAULT 0,
+    disk_gb INTEGER NOT NULL DEFAULT 0,
+    instances INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE hosts (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -127,6 +134,13 @@ CREATE TABLE operations (
     user_id TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
+);
+CREATE TABLE project_usage (
+    project_id TEXT PRIMARY KEY,
+    instances INTEGER NOT NULL DEFAULT 0,
+    vcpus INTEGER NOT NULL DEFAULT 0,
+    ram_mb INTEGER NOT NULL DEFAULT 0,
+    disk_gb INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
@@ -201,3 +215,28 @@ CREATE TABLE vms (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 , disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id));
+CREATE TRIGGER claims_added AFTER INSERT ON claims BEGIN
+    INSERT OR IGNORE INTO host_usage (host_id) VALUES (NEW.host_id);
+    UPDATE host_usage SET vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb, disk_gb = disk_gb + NEW.disk_gb,
+        instances = instances + 1 WHERE host_id = NEW.host_id;
+END;
+CREATE TRIGGER claims_removed AFTER DELETE ON claims BEGIN
+    UPDATE host_usage SET vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb, disk_gb = disk_gb - OLD.disk_gb,
+        instances = instances - 1 WHERE host_id = OLD.host_id;
+END;
+CREATE TRIGGER vms_added AFTER INSERT ON vms BEGIN
+    INSERT OR IGNORE INTO project_usage (project_id) VALUES (NEW.project_id);
+    UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
+        disk_gb = disk_gb + NEW.disk_gb WHERE project_id = NEW.project_id;
+END;
+CREATE TRIGGER vms_removed AFTER DELETE ON vms BEGIN
+    UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb,
+        disk_gb = disk_gb - OLD.disk_gb WHERE project_id = OLD.project_id;
+END;
+CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, project_id ON vms BEGIN
+    UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb,
+        disk_gb = disk_gb - OLD.disk_gb WHERE project_id = OLD.project_id;
+    INSERT OR IGNORE INTO project_usage (project_id) VALUES (NEW.project_id);
+    UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
+        disk_gb = disk_gb + NEW.disk_gb WHERE project_id = NEW.project_id;
+END;

@@ -85,6 +85,7 @@ TEST_CASE("quota usage counts a project's VMs and their flavors", "[store][quota
     repo::insert_flavor(*db, {"f1", "small", 2, 512, 10, {}, "t", "t"});
     auto usage = repo::quota_usage(*db, "p1");
     CHECK(usage["instances"] == 0);
+    std::string last;
     for (int i = 0; i < 3; ++i) {
         vm v;
         v.id = new_uuid();
@@ -94,15 +95,21 @@ TEST_CASE("quota usage counts a project's VMs and their flavors", "[store][quota
         v.flavor_id = "f1";
         v.vcpus = 2;
         v.ram_mb = 512;
+        v.disk_gb = 10;  // copied from the flavor at create
         v.vnc_password = "x";
         v.created_at = v.updated_at = "t";
         repo::insert_vm(*db, v);
+        last = v.id;
     }
     usage = repo::quota_usage(*db, "p1");
     CHECK(usage["instances"] == 3);
     CHECK(usage["vcpus"] == 6);
     CHECK(usage["ram_mb"] == 1536);
     CHECK(usage["disk_gb"] == 30);
+    repo::delete_vm(*db, last);  // the counters follow deletes too
+    usage = repo::quota_usage(*db, "p1");
+    CHECK(usage["instances"] == 2);
+    CHECK(usage["disk_gb"] == 20);
     repo::set_quota(*db, "p1", "instances", 5);
     repo::set_quota(*db, "p1", "instances", 4);
     CHECK(repo::quota_overrides(*db, "p1") == std::map<std::string, std::int64_t>{{"instances", 4}});

@@ -2,6 +2,9 @@
 #include "kumo/core/ids.hpp"
 #include "kumo/store/repos.hpp"
 
+#include <sqlite3.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -173,4 +176,45 @@ TEST_CASE("unfinished operations are found for reconciliation", "[store]") {
     repo::update_operation(*s.db, op);
     CHECK(repo::unfinished_operations(*s.db).empty());
     CHECK(repo::find_operation(*s.db, op.id)->error->at("code") == "internal");
+}
+
+TEST_CASE("migration 4 counts the usage of a database written by an older version", "[store]") {
+    // A version-3 database with two VMs (one on a host with a claim), as the previous release left it.
+    const char* base = std::getenv("TMPDIR");
+    const std::string path = std::string(base ? base : "/tmp") + "/kumo-migrate-" + new_uuid() + ".db";
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(sqlite3_exec(raw, sql::migrations()[i], nullptr, nullptr, nullptr) == SQLITE_OK);
+    const char* rows = R"sql(
+PRAGMA user_version = 3;
+INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p1', 'web', 't', 't');
+INSERT INTO users (id, name, password_hash, created_at, updated_at) VALUES ('u1', 'alice', 'h', 't', 't');
+INSERT INTO flavors (id, name, vcpus, ram_mb, disk_gb, created_at, updated_at) VALUES ('f1', 'm', 2, 512, 10, 't', 't');
+INSERT INTO hosts (id, name, uri, status, virt_type, created_at, updated_at)
+    VALUES ('h1', 'h1', 'test:///h1.xml', 'up', 'test', 't', 't');
+INSERT INTO vms (id, name, project_id, user_id, flavor_id, host_id, vcpus, ram_mb, status, vnc_password, created_at, updated_at)
+    VALUES ('v1', 'a', 'p1', 'u1', 'f1', 'h1', 2, 512, 'active', 'x', 't', 't'),
+           ('v2', 'b', 'p1', 'u1', 'f1', NULL, 2, 512, 'error', 'x', 't', 't');
+INSERT INTO claims (vm_id, host_id, vcpus, ram_mb, disk_gb, created_at) VALUES ('v1', 'h1', 2, 512, 0, 't');
+)sql";
+    char* err = nullptr;
+    const int rc = sqlite3_exec(raw, rows, nullptr, nullptr, &err);
+    INFO((err ? err : ""));
+    REQUIRE(rc == SQLITE_OK);
+    sqlite3_close(raw);
+
+    auto db = sql::database::open(path);
+    REQUIRE(db);
+    CHECK((*db)->schema_version() == static_cast<int>(sql::migrations().size()));
+    auto usage = repo::quota_usage(**db, "p1");
+    CHECK(usage["instances"] == 2);
+    CHECK(usage["vcpus"] == 4);
+    CHECK(usage["disk_gb"] == 20);  // disk taken from the flavor
+    auto hosts = repo::claims_by_host(**db);
+    CHECK(hosts["h1"].instances == 1);
+    CHECK(hosts["h1"].vcpus == 2);
+    CHECK(hosts["h1"].disk_gb == 10);
+    db->reset();
+    std::remove(path.c_str());
 }

@@ -109,11 +109,11 @@ void set_quota(sql::database& db, std::string_view project_id, std::string_view 
 
 std::map<std::string, std::int64_t> quota_usage(sql::database& db, std::string_view project_id) {
     // Resources of later modules (volumes, images, networks, ...) are counted here once they exist.
-    auto st = db.prepare(
-        "SELECT count(*), coalesce(sum(v.vcpus), 0), coalesce(sum(v.ram_mb), 0), coalesce(sum(f.disk_gb), 0) "
-        "FROM vms v JOIN flavors f ON f.id = v.flavor_id WHERE v.project_id = ?");
+    // project_usage is kept by triggers on vms (migration 4).
+    auto st = db.prepare("SELECT instances, vcpus, ram_mb, disk_gb FROM project_usage WHERE project_id = ?");
     st->bind(1, project_id);
-    st->step();
+    if (!st->step())
+        return {{"instances", 0}, {"vcpus", 0}, {"ram_mb", 0}, {"disk_gb", 0}};
     return {{"instances", st->int64(0)}, {"vcpus", st->int64(1)}, {"ram_mb", st->int64(2)}, {"disk_gb", st->int64(3)}};
 }
 
