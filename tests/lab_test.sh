@@ -8,7 +8,8 @@ lab="$root/examples/lab/lab.sh"
 export KUMO_LAB_DIR=${TMPDIR:-/tmp}/kumo-lab-test
 L=$KUMO_LAB_DIR
 
-if ip netns list | grep -q '^kumolab-'; then
+# Output is captured before grep: with pipefail, `grep -q` closing the pipe early fails the producer.
+if grep -q '^kumolab-' <<<"$(ip netns list)"; then
     echo "lab_test: a lab is already up on this machine (ip netns list); run lab.sh down first" >&2
     exit 1
 fi
@@ -30,13 +31,15 @@ for n in 1 2 3; do
     anchors+=("$(cat "$L/h$n/anchor.pid")")
     name=$(timeout 30 virsh -c "$(uri "$n" "$L/known_hosts")" hostname)
     [ "$name" = "kumolab-h$n" ] || fail "host $n answered as '$name'"
-    uuids+=("$(timeout 30 virsh -c "$(uri "$n" "$L/known_hosts")" capabilities | grep -m1 '<uuid>')")
+    caps=$(timeout 30 virsh -c "$(uri "$n" "$L/known_hosts")" capabilities)
+    uuids+=("$(grep -m1 '<uuid>' <<<"$caps")")
+    addresses=$(ip -n "kumolab-h$n" -brief addr)
     for i in 0 1 2; do
-        ip -n "kumolab-h$n" -brief addr | grep -q "198.18.$i.1$n/24" || fail "host $n has no address on network $i"
+        grep -q "198.18.$i.1$n/24" <<<"$addresses" || fail "host $n has no address on network $i"
     done
 done
 [ "$(printf '%s\n' "${uuids[@]}" | sort -u | wc -l)" = 3 ] || fail "host UUIDs are not distinct: ${uuids[*]}"
-bash "$lab" status | grep -c running | grep -qx 3 || fail "status does not show 3 running hosts"
+[ "$(bash "$lab" status | grep -c running)" = 3 ] || fail "status does not show 3 running hosts"
 
 # Host 2's key pinned for host 1: the connection must be refused, not silently accepted.
 sed -n 2p "$L/known_hosts" | sed 's/^198\.18\.0\.12/198.18.0.11/' >"$L/wrong_known_hosts"
@@ -46,8 +49,8 @@ fi
 
 bash "$lab" down
 bash "$lab" down  # safe twice
-! ip netns list | grep -q '^kumolab-' || fail "namespaces left: $(ip netns list)"
-! ip -brief link | grep -Eq '^(kumolab-|kl[0-9]-)' || fail "links left"
+! grep -q '^kumolab-' <<<"$(ip netns list)" || fail "namespaces left: $(ip netns list)"
+! grep -Eq '^(kumolab-|kl[0-9]-)' <<<"$(ip -brief link)" || fail "links left"
 [ ! -e "$L" ] || fail "$L left"
 running() {  # a zombie waiting for init to reap it has ended
     [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
