@@ -11,7 +11,7 @@ for f in usr/bin/kumo etc/kumo/kumo.json usr/lib/systemd/system/kumo.service usr
     [ -e "$work/root/$f" ] || { echo "install: missing /$f"; exit 1; }
 done
 [ -d "$work/root/var/lib/kumo" ] || { echo "install: missing /var/lib/kumo"; exit 1; }
-"$work/root/usr/bin/kumo" version | grep -q '^kumo '
+grep -q '^kumo ' <<<"$("$work/root/usr/bin/kumo" version)"
 
 (cd "$build" && cpack -G "DEB;RPM" -B "$work/pkg" >/dev/null)
 deb=$(ls "$work"/pkg/*.deb)
