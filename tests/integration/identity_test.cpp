@@ -4,6 +4,7 @@
 #include "daemon_process.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/ids.hpp"
+#include "ws_client.hpp"
 
 #include <fstream>
 #include <future>
@@ -267,4 +268,35 @@ TEST_CASE("logins and changes are audited, and readers see only what they admini
     CHECK(mine[0]["action"] == "project:update");
     CHECK(mine[0]["status"] == 403);
     CHECK(call(admin, "GET", "/api/v1/audit/verify").body["intact"] == true);
+}
+
+TEST_CASE("a member's event stream carries only its own project's events", "[identity][events]") {
+    auto admin = sim().admin();
+    auto [uid, project] = member_of_new_project("ivan", "member");
+    auto token = call(sim().anonymous(), "POST", "/api/v1/auth/tokens",
+                      {{"username", "ivan"}, {"password", "long-enough-pw"}, {"project", project}});
+    REQUIRE(token.status == 201);
+    cli::api_client ivan(sim().url(), sim().fingerprint(), token.body["token"]);
+    test::ws_client ws(sim().url(), sim().fingerprint(), token.body["token"]);
+    const std::string flavor =
+        created(admin, "/api/v1/flavors", {{"name", "events-flavor"}, {"vcpus", 1}, {"ram_mb", 16}});
+    // First another project's VM, then ivan's: events arrive in order, so reaching ivan's VM without
+    // having seen the other proves the filter.
+    auto other = call(admin, "POST", "/api/v1/vms", {{"name", "not-for-ivan"}, {"flavor_id", flavor}});
+    REQUIRE(other.status == 202);
+    auto mine = call(ivan, "POST", "/api/v1/vms", {{"name", "for-ivan"}, {"flavor_id", flavor}});
+    REQUIRE(mine.status == 202);
+    const std::string mine_id = mine.body["vm"]["id"];
+    bool reached = false;
+    for (int i = 0; i < 50 && !reached; ++i) {
+        json e = ws.next();
+        INFO(e.dump());
+        CHECK((e["type"] == "vm" || e["type"] == "operation"));  // no host or flavor events either
+        if (e["type"] == "vm")
+            CHECK(e["data"]["project_id"] == project);
+        CHECK(e["id"] != other.body["vm"]["id"]);
+        CHECK(e["id"] != other.body["operation"]["id"]);
+        reached = e["type"] == "vm" && e["id"] == mine_id;
+    }
+    CHECK(reached);
 }
