@@ -138,7 +138,7 @@ const std::vector<named_filter>& filters() {
 struct weigher {
     const char* name;
     double multiplier;
-    std::function<double(const host_state&)> raw;  // larger is better
+    std::function<std::optional<double>(const host_state&)> raw;  // larger is better; nullopt: not known
 };
 
 std::vector<weigher> weighers(const sched_request& r, const scheduler_settings& s) {
@@ -147,7 +147,13 @@ std::vector<weigher> weighers(const sched_request& r, const scheduler_settings& 
     std::vector<weigher> w = {
         {"ram", s.ram_weight, [sign](const host_state& h) { return sign * static_cast<double>(free_ram(h)); }},
         {"vcpu", s.vcpu_weight, [sign](const host_state& h) { return sign * static_cast<double>(free_vcpus(h)); }},
-        {"disk", s.disk_weight, [sign](const host_state& h) { return sign * static_cast<double>(free_disk(h)); }},
+        // A host without a storage pool has no known free disk: it neither gains nor loses by it.
+        {"disk", s.disk_weight,
+         [sign](const host_state& h) -> std::optional<double> {
+             if (h.disk_gb == 0)
+                 return std::nullopt;
+             return sign * static_cast<double>(free_disk(h));
+         }},
         {"instances", s.instances_weight, [sign](const host_state& h) { return -sign * h.instances; }},
     };
     if (r.group == group_policy::soft_affinity)
@@ -160,16 +166,24 @@ std::vector<weigher> weighers(const sched_request& r, const scheduler_settings& 
 }
 
 // Each weigher's raw values are scaled to [0,1] over the eligible hosts (Nova's normalization), so a
-// multiplier means the same whatever the unit; all-equal values weigh 0.
+// multiplier means the same whatever the unit; all-equal values weigh 0, unknown ones weigh 0 and do not
+// take part in the scaling.
 void weigh(std::vector<host_verdict>& verdicts, const std::vector<const host_state*>& states, const sched_request& r,
            const scheduler_settings& s) {
     for (const auto& w : weighers(r, s)) {
-        std::vector<double> raw;
-        for (const auto* h : states)
+        std::vector<std::optional<double>> raw;
+        double lo = 0, hi = 0;
+        bool any = false;
+        for (const auto* h : states) {
             raw.push_back(w.raw(*h));
-        const auto [lo, hi] = std::minmax_element(raw.begin(), raw.end());
+            if (raw.back()) {
+                lo = any ? std::min(lo, *raw.back()) : *raw.back();
+                hi = any ? std::max(hi, *raw.back()) : *raw.back();
+                any = true;
+            }
+        }
         for (std::size_t i = 0; i < raw.size(); ++i) {
-            const double norm = *hi > *lo ? (raw[i] - *lo) / (*hi - *lo) : 0.0;
+            const double norm = raw[i] && hi > lo ? (*raw[i] - lo) / (hi - lo) : 0.0;
             verdicts[i].weights[w.name] = norm * w.multiplier;
             verdicts[i].weight += norm * w.multiplier;
         }

@@ -181,6 +181,14 @@ TEST_CASE("each weigher prefers the host it should", "[scheduler]") {
          [](sched_request&, scheduler_settings& s) { s.ram_weight = s.disk_weight = s.instances_weight = 0; }, "a"},
         {"spread: more free disk wins", [](host_state&, host_state& b) { b.used_disk_gb = 10; },
          [](sched_request&, scheduler_settings& s) { s.ram_weight = s.vcpu_weight = s.instances_weight = 0; }, "a"},
+        {"a host with untracked disk is not ranked down for it",
+         [](host_state& a, host_state& b) {
+             a.used_disk_gb = 10;
+             a.used_ram_mb = 1024;  // RAM favours b
+             b.disk_gb = 0;         // no storage pool: free disk unknown (old code counted -40 GiB free)
+             b.used_disk_gb = 40;
+         },
+         [](sched_request&, scheduler_settings& s) { s.vcpu_weight = s.instances_weight = 0; }, "b"},
         {"spread: fewer instances win", [](host_state& a, host_state&) { a.instances = 3; },
          [](sched_request&, scheduler_settings& s) { s.ram_weight = s.vcpu_weight = s.disk_weight = 0; }, "b"},
         {"pack: more instances win", [](host_state& a, host_state&) { a.instances = 3; },
