@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A three-node Kumo lab on one machine: three "hosts", each a network namespace with its own mount and
-# UTS namespace, its own /run, /var/lib/libvirt and /var/log/libvirt, hostname, virtlogd, libvirtd
+# UTS namespace, its own /run, /etc/libvirt, /var/lib/libvirt and /var/log/libvirt, hostname, virtlogd, libvirtd
 # (distinct host_uuid) and sshd. Each host has three links, each on its own bridge in the root
 # namespace: management (198.18.0.0/24), storage (198.18.1.0/24) and tenant (198.18.2.0/24), so a
 # test can cut one network of one host. Addresses come from 198.18.0.0/15 (benchmarking range) and
@@ -9,6 +9,12 @@
 #   lab.sh up       build it (KUMO_LAB_DIR, default /var/tmp/kumo-lab); prints the hosts' URIs
 #   lab.sh down     remove everything it made: processes (by pid), namespaces, links, files; safe twice
 #   lab.sh status   what is running
+#   lab.sh authorize FILE        let the key in FILE (e.g. Kumo's, GET /api/v1/hosts/ssh-key) log in to every host
+#   lab.sh stop hN libvirtd|sshd  kill that daemon of host N (sshd: its sessions too), as a crash would
+#   lab.sh start hN libvirtd|sshd start it again
+#   lab.sh rekey hN              give host N a new SSH host key (restarts its sshd)
+#   lab.sh throttle hN NET KBIT  limit what host N receives on NET (mgmt, stor, ten) to KBIT kbit/s
+#   lab.sh unthrottle hN NET     lift the limit
 #
 # The daemon's SSH key is $KUMO_LAB_DIR/id_ed25519; the hosts' keys are pinned in
 # $KUMO_LAB_DIR/known_hosts. $KUMO_LAB_DIR/shared is the same directory on every host (shared storage).
@@ -38,6 +44,12 @@ processes_of_host() {
 write_host_files() {
     local n=$1 d=$LAB/h$1
     mkdir -p "$d/lib" "$d/log"
+    # libvirt keeps persistent domains (and networks, pools) under /etc/libvirt: each host gets its own
+    # copy of the configuration without any of the machine's definitions, or every host (and the
+    # machine's own libvirtd) would share one set of domains.
+    cp -a /etc/libvirt "$d/etc-libvirt"
+    find "$d/etc-libvirt" \( -path '*/qemu/*.xml' -o -path '*/networks/*' -o -path '*/storage/*' \) \
+        \( -name '*.xml' -o -type l \) -delete
     ssh-keygen -q -t ed25519 -N '' -C "kumolab-h$n" -f "$d/ssh_host_ed25519_key"
     cat >"$d/sshd_config" <<CONF
 ListenAddress $(host_addr "$n" 0)
@@ -60,6 +72,7 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/libvirt /run/sshd /run/lock
 mount --bind "$d/lib" /var/lib/libvirt
 mount --bind "$d/log" /var/log/libvirt
+mount --bind "$d/etc-libvirt" /etc/libvirt
 hostname "$PREFIX-h$n"
 virtlogd -d
 libvirtd -d -f "$d/libvirtd.conf"
@@ -164,12 +177,90 @@ status() {
     done
 }
 
+anchor_of() {
+    local n=${1#h} anchor
+    case "$n" in 1 | 2 | 3) ;; *) echo "lab: no host $1 (h1, h2 or h3)" >&2; exit 2 ;; esac
+    anchor=$(cat "$LAB/h$n/anchor.pid" 2>/dev/null || true)
+    alive "$anchor" || { echo "lab: host h$n is not running" >&2; exit 1; }
+    echo "$anchor"
+}
+
+# Pids of host N's processes whose command name is $2.
+processes_named() {
+    local p
+    for p in $(processes_of_host "$1"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && echo "$p"
+    done
+    return 0
+}
+
+stop_daemon() {
+    local n=${1#h} p
+    anchor_of "$1" >/dev/null
+    case "$2" in libvirtd | sshd) ;; *) echo "lab: stop libvirtd or sshd" >&2; exit 2 ;; esac
+    for p in $(processes_named "$n" "$2"); do kill -9 "$p" 2>/dev/null || true; done
+    for _ in $(seq 1 50); do
+        [ -z "$(processes_named "$n" "$2")" ] && return 0
+        sleep 0.1
+    done
+}
+
+start_daemon() {
+    local n=${1#h} anchor
+    anchor=$(anchor_of "$1")
+    case "$2" in
+        libvirtd) nsenter -t "$anchor" -m -u -n -- libvirtd -d -f "$LAB/h$n/libvirtd.conf" ;;
+        sshd) nsenter -t "$anchor" -m -u -n -- /usr/sbin/sshd -f "$LAB/h$n/sshd_config" ;;
+        *) echo "lab: start libvirtd or sshd" >&2; exit 2 ;;
+    esac
+}
+
+rekey() {
+    local n=${1#h} d
+    anchor_of "$1" >/dev/null
+    d=$LAB/h$n
+    rm -f "$d/ssh_host_ed25519_key" "$d/ssh_host_ed25519_key.pub"
+    ssh-keygen -q -t ed25519 -N '' -C "kumolab-h$n" -f "$d/ssh_host_ed25519_key"
+    grep -v "^$(host_addr "$n" 0) " "$LAB/known_hosts" >"$LAB/known_hosts.new" || true
+    echo "$(host_addr "$n" 0) $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$LAB/known_hosts.new"
+    mv "$LAB/known_hosts.new" "$LAB/known_hosts"
+    stop_daemon "$1" sshd
+    start_daemon "$1" sshd
+}
+
+# The root namespace's end of host N's link on a network: what leaves it enters the host.
+link_of() {
+    local n=${1#h} net
+    anchor_of "$1" >/dev/null
+    for net in "${NETS[@]}"; do
+        [ "$net" = "$2" ] && { echo "kl$n-$net"; return 0; }
+    done
+    echo "lab: no network $2 (${NETS[*]})" >&2
+    exit 2
+}
+
+throttle() {
+    local link
+    link=$(link_of "$1" "$2")
+    case "${3:-}" in '' | *[!0-9]*) echo "lab: throttle hN NET KBIT" >&2; exit 2 ;; esac
+    tc qdisc replace dev "$link" root tbf rate "${3}kbit" burst 16kbit latency 10s
+}
+
 case "${1:-}" in
     up) up ;;
     down) down ;;
     status) status ;;
+    authorize)
+        [ -f "${2:-}" ] || { echo "usage: $0 authorize PUBLIC_KEY_FILE" >&2; exit 2; }
+        cat "$2" >>"$LAB/authorized_keys"
+        ;;
+    stop) stop_daemon "${2:-}" "${3:-}" ;;
+    start) start_daemon "${2:-}" "${3:-}" ;;
+    rekey) rekey "${2:-}" ;;
+    throttle) throttle "${2:-}" "${3:-}" "${4:-}" ;;
+    unthrottle) tc qdisc del dev "$(link_of "${2:-}" "${3:-}")" root 2>/dev/null || true ;;
     *)
-        echo "usage: $0 up|down|status" >&2
+        echo "usage: $0 up|down|status|authorize FILE|stop hN DAEMON|start hN DAEMON|rekey hN|throttle hN NET KBIT|unthrottle hN NET" >&2
         exit 2
         ;;
 esac

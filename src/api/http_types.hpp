@@ -60,6 +60,7 @@ public:
     std::map<std::string, std::string> string_map(const char* field);
     std::vector<std::string> string_list(const char* field, std::size_t max_items);
     bool present(const char* field) const;  // set and not null
+    void reject(const char* field, std::string message) { errors_.push_back({field, std::move(message)}); }
     // Errors: validation_failed listing unknown fields and every failed check.
     result<void> done();
 

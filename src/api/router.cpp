@@ -124,6 +124,7 @@ router build_router() {
     router r;
     add_system_routes(r);
     add_auth_routes(r);
+    add_mobility_routes(r);  // first: its literal paths must win over /hosts/{id} and /vms/{id}/actions/{action}
     add_host_routes(r);
     add_flavor_routes(r);
     add_vm_routes(r);

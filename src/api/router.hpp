@@ -36,6 +36,7 @@ private:
 void add_system_routes(router& r);
 void add_auth_routes(router& r);
 void add_host_routes(router& r);
+void add_mobility_routes(router& r);
 void add_flavor_routes(router& r);
 void add_vm_routes(router& r);
 void add_scheduling_routes(router& r);

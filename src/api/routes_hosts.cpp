@@ -1,4 +1,5 @@
 #include "kumo/core/clock.hpp"
+#include "kumo/ports/ssh.hpp"
 #include "kumo/services/views.hpp"
 #include "kumo/store/repos.hpp"
 #include "router.hpp"
@@ -84,6 +85,16 @@ void apply_override_patch(host_overrides& o, const override_patch& patch) {
     });
 }
 
+// A DNS name or IPv4 address; "" clears. Reported against the field when malformed.
+std::string read_migration_address(body_fields& f) {
+    std::string a = f.text("migration_address", false, 253);
+    if (!a.empty() && !is_host_address(a)) {
+        f.reject("migration_address", "must be a DNS name or an IPv4 address");
+        return {};
+    }
+    return a;
+}
+
 awaitable<response> update_host(request_ctx& q) {
     auto body = json_body(q);
     if (!body)
@@ -91,16 +102,21 @@ awaitable<response> update_host(request_ctx& q) {
     body_fields f(*body);
     const bool has_enabled = f.present("enabled");
     const bool enabled = f.boolean("enabled", true);
+    const bool has_address = f.present("migration_address");
+    const std::string address = read_migration_address(f);
     const override_patch patch = read_override_patch(f, *body);
     if (auto v = f.done(); !v)
         co_return problem(v.error(), q.request_id);
-    auto job = [id = q.params["id"], patch, has_enabled, enabled](sql::database& db) -> result<std::string> {
+    auto job = [id = q.params["id"], patch, has_enabled, enabled, has_address,
+                address](sql::database& db) -> result<std::string> {
         auto h = repo::find_host(db, id);
         if (!h)
             return make_error(errc::not_found, "host not found");
         apply_override_patch(h->overrides, patch);
         if (has_enabled)
             h->enabled = enabled;
+        if (has_address)
+            h->migration_address = address;
         h->updated_at = to_rfc3339(system_clock().now());
         repo::update_host_settings(db, *h);
         return h->id;
@@ -128,9 +144,12 @@ void add_host_routes(router& r) {
         body_fields f(*body);
         std::string name = f.name("name", true);
         std::string uri = f.text("uri", true, 1024);
+        std::string fingerprint = f.text("ssh_fingerprint", false, 128);
+        std::string migration_address = read_migration_address(f);
         if (auto v = f.done(); !v)
             co_return problem(v.error(), q.request_id);
-        auto added = co_await q.ctx.hosts.add(std::move(name), std::move(uri));
+        auto added = co_await q.ctx.hosts.add(std::move(name), std::move(uri), std::move(fingerprint),
+                                              std::move(migration_address));
         if (!added)
             co_return problem(added.error(), q.request_id);
         response resp = ok(host_view(*added, {}), http::status::created);

@@ -74,10 +74,12 @@ struct runtime {
           st(std::move(db)),
           ops(core, st, bus),
           driver(make_libvirt_driver()),
-          hosts(core, st, bus, *driver, cfg),
+          trust(c.data_dir + "/ssh"),
+          hosts(core, st, bus, *driver, trust, cfg),
           ids(st, blocking, cfg, std::move(keys)),
           dir(st, ids, cfg, std::move(audit_key)),
-          vms(core, st, bus, hosts, ops, cfg) {}
+          vms(core, st, bus, hosts, ops, cfg),
+          moves(core, st, bus, hosts, ops, vms, cfg) {}
     const config& cfg;
     asio::io_context core{1};
     asio::thread_pool blocking{2};
@@ -85,10 +87,12 @@ struct runtime {
     event_bus bus;
     operations ops;
     std::unique_ptr<hypervisor_driver> driver;
+    ssh_trust trust;
     host_registry hosts;
     identity ids;
     directory dir;
     compute vms;
+    mobility moves;
     asio::steady_timer reconcile_timer{core};
     bool stopping = false;
 };
@@ -97,6 +101,8 @@ awaitable<void> startup(runtime& rt) {
     rt.hosts.set_hooks(
         {[&rt](const std::string& id) { return rt.vms.on_host_connected(id); },
          [&rt](const std::string& id, const std::string& uuid) { return rt.vms.on_domain_event(id, uuid); }});
+    rt.vms.set_migration_resumer(
+        [&rt](operation op, std::optional<vm> v) { rt.moves.resume(std::move(op), std::move(v)); });
     co_await rt.hosts.start();
     if (rt.cfg.simulate == 0 && rt.cfg.register_local_host && rt.hosts.hosts().empty()) {
         auto local = co_await rt.hosts.add("local", "qemu:///system");
@@ -201,6 +207,8 @@ int run_daemon(const config& cfg) {
     }
 
     runtime rt(cfg, std::move(*db), std::move(*keys), std::move(*audit_key));
+    if (auto key = rt.trust.ensure_key(); !key)
+        return fail(key.error());
     const char* given = std::getenv("KUMO_ADMIN_PASSWORD");
     auto generated = rt.ids.bootstrap(rt.st.unsafe_direct(), given ? given : "");
     if (!generated)
@@ -210,9 +218,8 @@ int run_daemon(const config& cfg) {
             return fail(r.error());
     rt.ids.load(rt.st.unsafe_direct());
 
-    api_context actx{cfg,    rt.st,  rt.bus,
-                     rt.ids, rt.dir, rt.hosts,
-                     rt.vms, rt.ops, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
+    api_context actx{cfg,      rt.st,  rt.bus,   rt.ids, rt.dir,
+                     rt.hosts, rt.vms, rt.moves, rt.ops, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
     http_server server(rt.core, actx, tls);
     auto listen = parse_listen(cfg.listen, "listen");
     auto ep = server.listen(listen->host, listen->port);

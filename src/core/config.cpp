@@ -76,11 +76,17 @@ const std::vector<key_spec>& key_table() {
         {"stop_timeout_s", int_key{&config::stop_timeout_s, 0, 3600}, {}},
         {"shutdown_grace_s", int_key{&config::shutdown_grace_s, 0, 600}, {}},
         {"reconcile_interval_s", int_key{&config::reconcile_interval_s, 1, 86400}, {}},
+        {"host_retry_max_s", int_key{&config::host_retry_max_s, 1, 3600}, {}},
         {"virt_type", &config::virt_type,
          [](const std::string& v) {
              return one_of(v, {"auto", "kvm", "qemu"});
          }},
         {"cpu_model", &config::cpu_model, [](const std::string& v) { return !v.empty() && v.size() < 64; }},
+        {"cpu_mode", &config::cpu_mode,
+         [](const std::string& v) {
+             return one_of(v, {"baseline", "model"});
+         }},
+        {"migration_max_downtime_ms", int_key{&config::migration_max_downtime_ms, 1, 60000}, {}},
         {"web_dir", &config::web_dir, {}},
         {"register_local_host", &config::register_local_host, {}},
         {"cpu_allocation_ratio", ratio_key{&config::cpu_allocation_ratio}, {}},

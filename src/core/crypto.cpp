@@ -84,11 +84,15 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<char*>(out), len);
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256(std::string_view data) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr);
-    return to_hex(std::string_view(reinterpret_cast<char*>(out), len));
+    return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string sha256_hex(std::string_view data) {
+    return to_hex(sha256(data));
 }
 
 bool equal_constant_time(std::string_view a, std::string_view b) {

@@ -44,6 +44,8 @@ std::string os_section(const domain_spec& s) {
 std::string cpu_section(const domain_spec& s) {
     if (s.kind != guest_kind::kvm && s.kind != guest_kind::qemu)
         return {};
+    if (!s.cpu_xml.empty())
+        return "  " + s.cpu_xml + (s.cpu_xml.back() == '\n' ? "" : "\n");
     return fmt::format(
         "  <cpu mode='custom' match='exact' check='none'>\n"
         "    <model fallback='forbid'>{}</model>\n  </cpu>\n",

@@ -40,6 +40,8 @@ reject status_filter(const sched_request&, const host_state& h) {
 reject requested_host_filter(const sched_request& r, const host_state& h) {
     if (!r.only_host_id.empty() && r.only_host_id != h.id)
         return "not the requested host";
+    if (!r.excluded_host_id.empty() && r.excluded_host_id == h.id)
+        return "the VM's current host";
     return std::nullopt;
 }
 

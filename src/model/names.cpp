@@ -34,7 +34,7 @@ constexpr std::array<std::pair<vm_status, const char*>, 6> vm_status_names{{
     {vm_status::deleting, "deleting"},
 }};
 
-constexpr std::array<std::pair<vm_task, const char*>, 9> vm_task_names{{
+constexpr std::array<std::pair<vm_task, const char*>, 10> vm_task_names{{
     {vm_task::none, ""},
     {vm_task::scheduling, "scheduling"},
     {vm_task::spawning, "spawning"},
@@ -43,6 +43,7 @@ constexpr std::array<std::pair<vm_task, const char*>, 9> vm_task_names{{
     {vm_task::rebooting, "rebooting"},
     {vm_task::suspending, "suspending"},
     {vm_task::resuming, "resuming"},
+    {vm_task::migrating, "migrating"},
     {vm_task::deleting, "deleting"},
 }};
 

@@ -1,7 +1,6 @@
 #include "kumo/core/text.hpp"
 #include "kumo/ports/hypervisor.hpp"
-
-#include <sys/stat.h>
+#include "kumo/ports/ssh.hpp"
 
 namespace kumo {
 namespace {
@@ -28,20 +27,23 @@ result<void> check_host_uri(const std::string& uri, const std::string& field) {
             return validation_error(field, "test URIs must be test:///<absolute path>.xml");
         return {};
     }
-    if (starts_with(uri, "qemu+ssh://") || starts_with(uri, "xen+ssh://"))
-        return validation_error(field, "SSH hosts arrive with the three-node lab; use qemu:///system or test:///");
-    return validation_error(field, "unsupported URI scheme: use qemu:///system or test:///<absolute path>.xml");
+    if (is_ssh_uri(uri)) {
+        KUMO_TRY_VOID(parse_ssh_uri(uri, field));
+        return {};
+    }
+    return validation_error(field,
+                            "unsupported URI scheme: use qemu:///system, qemu+ssh://[user@]host[:port]/system, "
+                            "xen+ssh://..., or test:///<absolute path>.xml");
 }
 
-std::string virt_type_for_uri(const std::string& uri, const std::string& local_virt_type) {
+std::string virt_type_for(const std::string& uri, const std::string& configured, const host_inventory& inv) {
     if (starts_with(uri, "test:"))
         return "test";
     if (starts_with(uri, "xen"))
         return "xen";
-    if (local_virt_type == "kvm" || local_virt_type == "qemu")
-        return local_virt_type;
-    struct stat st {};
-    return stat("/dev/kvm", &st) == 0 ? "kvm" : "qemu";
+    if (configured == "kvm" || configured == "qemu")
+        return configured;
+    return inv.kvm ? "kvm" : "qemu";
 }
 
 }  // namespace kumo

@@ -199,6 +199,10 @@ std::string compute::domain_xml(const vm& v, const std::string& virt_type) const
     spec.vcpus = v.vcpus;
     spec.memory_mb = v.ram_mb;
     spec.cpu_model = cfg_.cpu_model;
+    // Only hardware-accelerated guests get the baseline: it describes what the hosts' CPUs offer,
+    // which emulation cannot provide.
+    if (virt_type == "kvm" && cfg_.cpu_mode == "baseline")
+        spec.cpu_xml = hosts_.baseline().xml;
     spec.vnc_password = v.vnc_password;
     return render_domain_xml(spec);
 }

@@ -13,8 +13,8 @@
 namespace kumo {
 
 host_registry::host_registry(asio::io_context& core, store& db, event_bus& bus, hypervisor_driver& driver,
-                             const config& cfg)
-    : core_(core), store_(db), bus_(bus), driver_(driver), cfg_(cfg) {}
+                             ssh_trust& trust, const config& cfg)
+    : core_(core), store_(db), bus_(bus), driver_(driver), trust_(trust), cfg_(cfg) {}
 
 host_registry::~host_registry() {
     stop();
@@ -55,6 +55,8 @@ awaitable<void> host_registry::start() {
         h.status = host_status::down;
         entries_[h.id] = std::make_shared<entry>(h, pool_);
     }
+    if (auto pinned = write_pins(); !pinned)
+        log::error("hosts", "{}", pinned.error().detail);
     for (auto& h : *stored)
         co_await connect(h.id);
 }
@@ -76,13 +78,23 @@ awaitable<void> host_registry::connect(std::string host_id) {
         co_return;
     auto e = it->second;
     e->connecting = true;
-    const std::string uri = e->h.uri;
+    const std::string uri = libvirt_uri(e->h);
     auto cb = callbacks_for(host_id);
     auto opened = co_await open(*e, uri, cb);
     e->connecting = false;
     if (!opened) {
         e->h.last_error = opened.error().detail;
-        log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);
+        if (e->h.last_error.find("HOST KEY VERIFICATION FAILED") != std::string::npos) {
+            // Never reconnect to a changed key by itself: an administrator checks it and trusts it.
+            e->h.last_error =
+                "SSH host key changed: the host presents a key other than the one pinned at "
+                "enrollment; check it and trust it (POST /hosts/{id}/actions/trust-host-key)";
+            log::error("hosts", "host {}: {}", e->h.name, e->h.last_error);
+            bus_.publish(
+                {"alert", "host_key_changed", host_id, "", json{{"host", e->h.name}, {"detail", e->h.last_error}}});
+        } else {
+            log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);
+        }
         co_await save(e->h);
         schedule_retry(host_id);
         co_return;
@@ -97,6 +109,7 @@ awaitable<void> host_registry::connect(std::string host_id) {
     co_await save(e->h);
     if (hooks_.on_connected)
         co_await hooks_.on_connected(host_id);
+    co_await update_baseline();
 }
 
 awaitable<void> host_registry::check_alive(const std::string& host_id) {
@@ -131,7 +144,7 @@ void host_registry::schedule_retry(const std::string& host_id) {
     if (!e->retry)
         e->retry = std::make_unique<asio::steady_timer>(core_);
     e->retry->expires_after(e->backoff);
-    e->backoff = std::min(e->backoff * 2, std::chrono::seconds(60));
+    e->backoff = std::min(e->backoff * 2, std::chrono::seconds(cfg_.host_retry_max_s));
     e->retry->async_wait([this, host_id](boost::system::error_code ec) {
         if (!ec && !stopped_)
             asio::co_spawn(core_, connect(host_id), [](std::exception_ptr) {});
@@ -150,8 +163,11 @@ awaitable<void> host_registry::save(const host& h) {
     bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
 }
 
-awaitable<result<host>> host_registry::add(std::string name, std::string uri) {
+awaitable<result<host>> host_registry::add(std::string name, std::string uri, std::string expected_fingerprint,
+                                           std::string migration_address) {
     KUMO_CO_TRY_VOID(check_host_uri(uri, "uri"));
+    if (!expected_fingerprint.empty() && !is_ssh_uri(uri))
+        co_return validation_error("ssh_fingerprint", "only SSH hosts have a host key");
     auto job = [name, uri](sql::database& db) -> result<bool> {
         for (const auto& h : repo::all_hosts(db))
             if (h.name == name || h.uri == uri)
@@ -168,28 +184,43 @@ awaitable<result<host>> host_registry::add(std::string name, std::string uri) {
     h.id = new_uuid();
     h.name = std::move(name);
     h.uri = uri;
-    h.virt_type = virt_type_for_uri(uri, cfg_.virt_type);
+    h.migration_address = std::move(migration_address);
     h.created_at = h.updated_at = to_rfc3339(system_clock().now());
+    if (is_ssh_uri(uri)) {
+        auto target = parse_ssh_uri(uri, "uri");
+        KUMO_CO_TRY(auto key, co_await scan_key(*target));
+        const std::string presented = fingerprint_of(key);
+        if (!expected_fingerprint.empty() && expected_fingerprint != presented)
+            co_return validation_error("ssh_fingerprint", "the host presents " + presented + ", not the expected key");
+        h.ssh_host_key = key.type + " " + key.base64;
+        KUMO_CO_TRY_VOID(write_pins(pinned_host{*target, key}));
+    }
     auto e = std::make_shared<entry>(h, pool_);
     auto cb = callbacks_for(h.id);
-    auto opened = co_await open(*e, uri, cb);
-    if (!opened)
+    auto opened = co_await open(*e, libvirt_uri(h), cb);
+    if (!opened) {
+        (void)write_pins();  // the pin of a host that was not enrolled goes again
         co_return opened.error();
+    }
     e->h.inventory = opened->inventory;
+    e->h.virt_type = virt_type_for(uri, cfg_.virt_type, opened->inventory);
     e->h.status = host_status::up;
     auto insert = [hh = e->h](sql::database& db) -> result<void> {
         repo::insert_host(db, hh);
         return {};
     };
     auto stored = co_await store_.write(std::move(insert));
-    if (!stored)
+    if (!stored) {
+        (void)write_pins();
         co_return stored.error();  // the connection closes with `opened`
+    }
     e->conn = opened->conn;
     entries_[h.id] = e;
     log::info("hosts", "added host {} ({})", e->h.name, uri);
     bus_.publish({"host", "created", h.id, "", host_view(e->h, {})});
     if (hooks_.on_connected)
         co_await hooks_.on_connected(h.id);
+    co_await update_baseline();
     co_return e->h;
 }
 

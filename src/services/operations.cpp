@@ -64,6 +64,7 @@ awaitable<void> operations::run(operation op, op_task task, std::shared_ptr<op_c
         outcome = make_error(errc::internal, "internal error while running the operation");
     }
     op.progress = ctx->progress;
+    op.details = ctx->details;
     co_await finish(std::move(op), std::move(outcome));
 }
 
@@ -90,6 +91,19 @@ awaitable<void> operations::finish(operation op, result<void> outcome) {
     running_.erase(op.id);
     bus_.publish({"operation", "updated", op.id, op.project_id, {{"status", to_string(op.status)}, {"kind", op.kind}}});
     wake_waiters(op.id);
+}
+
+awaitable<void> operations::report(const op_context& ctx, const std::string& project_id) {
+    auto job = [id = ctx.id(), progress = ctx.progress, details = ctx.details](sql::database& db) -> result<void> {
+        repo::update_operation_progress(db, id, progress, details, to_rfc3339(system_clock().now()));
+        return {};
+    };
+    (void)co_await store_.write(std::move(job));
+    bus_.publish({"operation",
+                  "updated",
+                  ctx.id(),
+                  project_id,
+                  {{"status", "running"}, {"progress", ctx.progress}, {"details", ctx.details}}});
 }
 
 void operations::wake_waiters(const std::string& id) {

@@ -91,6 +91,7 @@ result<placement_decision> decide_placement(sql::database& db, const config& cfg
     req.extra_specs = in.extra_specs;
     req.availability_zone = in.availability_zone;
     req.only_host_id = in.host_id;
+    req.excluded_host_id = in.excluded_host_id;
     req.random_seed = in.random_seed;
     apply_hardware_specs(req);
     if (!in.host_id.empty() && !repo::find_host(db, in.host_id))

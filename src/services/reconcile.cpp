@@ -24,7 +24,9 @@ awaitable<void> compute::observe_power(std::string vm_id, power_state p) {
 awaitable<void> compute::on_domain_event(const std::string& host_id, const std::string& uuid) {
     auto job = [uuid](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, uuid); };
     auto found = co_await store_.read(std::move(job));
-    if (!found || !*found || (*found)->host_id != host_id)
+    // While a migration runs the domain vanishes from one host and appears on the other: the
+    // migration task, not the events, decides where the VM is.
+    if (!found || !*found || (*found)->host_id != host_id || (*found)->task == vm_task::migrating)
         co_return;
     auto state = co_await power_of(**found);
     if (state && *state != (*found)->power)
@@ -45,6 +47,8 @@ awaitable<void> compute::reconcile_host(const std::string& host_id) {
     std::set<std::string> known;
     for (const vm& v : *vms) {
         known.insert(v.id);
+        if (v.task == vm_task::migrating)
+            continue;  // the migration task settles it
         auto it = on_host.find(v.id);
         const power_state p = it == on_host.end() ? power_state::missing : it->second;
         const bool settled = v.task == vm_task::none;
@@ -117,7 +121,9 @@ awaitable<void> compute::resume_unfinished() {
         std::optional<vm> v = found ? *found : std::nullopt;
         const std::string action = op.kind.substr(op.kind.find('.') + 1);
         log::info("operations", "resuming {} {} after a restart", op.kind, op.id);
-        if (op.kind == "vm.create" && v) {
+        if (op.kind == "vm.migrate" && resume_migration_) {
+            resume_migration_(op, v);
+        } else if (op.kind == "vm.create" && v) {
             ops_.start(op, create_task(*v), false);
         } else if (auto a = action == "delete" ? std::optional(vm_action::del) : parse_vm_action(action); a && v) {
             action_options opts{op.params.value("force", false), op.params.value("hard", false)};

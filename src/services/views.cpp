@@ -1,9 +1,22 @@
 #include "kumo/services/views.hpp"
 
+#include "kumo/ports/ssh.hpp"
+
 #include "kumo/core/clock.hpp"
 #include "kumo/services/placement.hpp"
 
 namespace kumo {
+
+namespace {
+
+json ssh_fingerprint(const host& h) {
+    const auto space = h.ssh_host_key.find(' ');
+    if (space == std::string::npos)
+        return nullptr;
+    return fingerprint_of({h.ssh_host_key.substr(0, space), h.ssh_host_key.substr(space + 1)});
+}
+
+}  // namespace
 
 json host_view(const host& h, const std::vector<std::string>& unknown_domains) {
     const auto& i = h.inventory;
@@ -24,6 +37,8 @@ json host_view(const host& h, const std::vector<std::string>& unknown_domains) {
                 {"cpu_features", i.cpu_features},
                 {"enabled", h.enabled},
                 {"maintenance", h.maintenance},
+                {"ssh_fingerprint", ssh_fingerprint(h)},
+                {"migration_address", h.migration_address.empty() ? json(nullptr) : json(h.migration_address)},
                 {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)},
                 {"unknown_domains", unknown_domains},
                 {"created_at", h.created_at},
@@ -134,6 +149,7 @@ json operation_view(const operation& op) {
                 {"kind", op.kind},
                 {"status", to_string(op.status)},
                 {"progress", op.progress},
+                {"details", op.details},
                 {"resource", op.resource},
                 {"error", op.error ? *op.error : json(nullptr)},
                 {"created_at", op.created_at},

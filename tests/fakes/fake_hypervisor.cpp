@@ -83,6 +83,29 @@ public:
         std::lock_guard g(mutex_);
         return link_->open;
     }
+    // Moves a running domain at once.
+    result<void> migrate(const std::string& uuid, hypervisor_connection& target, const migration_request&) override {
+        auto* dest = dynamic_cast<fake_connection*>(&target);
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        if (!dest || !dest->link_->open)
+            return make_error(errc::host_unreachable, "migrate: target unreachable");
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, "migrate: domain not found");
+        if (it->second.power != power_state::running)
+            return make_error(errc::conflict, "migrate: requested operation is not valid");
+        dest->host_->domains[uuid] = it->second;
+        host_->domains.erase(it);
+        return {};
+    }
+    result<migration_progress> migration_job(const std::string&) override { return migration_progress{}; }
+    result<void> abort_migration(const std::string&) override {
+        return make_error(errc::conflict, "abort: no job is running");
+    }
+    result<std::string> baseline_cpu(const std::vector<std::string>&, const std::string&) override {
+        return std::string("<cpu mode='custom' match='exact'><model fallback='forbid'>fake-cpu</model></cpu>");
+    }
 
 private:
     result<void> check_open() const {

@@ -120,7 +120,7 @@ CREATE TABLE hosts (
     last_error TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, enabled INTEGER NOT NULL DEFAULT 1, maintenance INTEGER NOT NULL DEFAULT 0, disk_gb INTEGER NOT NULL DEFAULT 0, cpu_features TEXT NOT NULL DEFAULT '[]', overrides TEXT NOT NULL DEFAULT '{}');
+, enabled INTEGER NOT NULL DEFAULT 1, maintenance INTEGER NOT NULL DEFAULT 0, disk_gb INTEGER NOT NULL DEFAULT 0, cpu_features TEXT NOT NULL DEFAULT '[]', overrides TEXT NOT NULL DEFAULT '{}', ssh_host_key TEXT NOT NULL DEFAULT '', cpu_xml TEXT NOT NULL DEFAULT '', migration_address TEXT NOT NULL DEFAULT '');
 CREATE TABLE operations (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -134,7 +134,7 @@ CREATE TABLE operations (
     user_id TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, details TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE project_usage (
     project_id TEXT PRIMARY KEY,
     instances INTEGER NOT NULL DEFAULT 0,

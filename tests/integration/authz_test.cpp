@@ -3,6 +3,7 @@
 // so the table and the code that enforces it cannot drift apart; a route missing here fails the test.
 // "Own" objects live in the caller's project and domain (dept-a / project-a); "other" ones in dept-b /
 // project-b, or belong to another user. Destructive requests get a fresh object per cell.
+#include <fstream>
 #include "daemon_process.hpp"
 #include "kumo/domain/policy.hpp"
 #include "router.hpp"
@@ -90,6 +91,15 @@ struct world {
     }
     std::string fresh_server_group(bool own) {
         return make(own ? admin_a : admin_b, "/api/v1/server-groups", {{"name", unique("sg")}, {"policy", "affinity"}});
+    }
+    // An empty simulated host of its own, for rows that change or remove a host.
+    std::string fresh_host() {
+        const std::string name = unique("spare");
+        const std::string path = d.data_dir() + "/" + name + ".xml";
+        std::ofstream(path) << "<node><cpu><mhz>2400</mhz><model>x86_64</model><active>4</active><nodes>1</nodes>"
+                               "<sockets>1</sockets><cores>4</cores><threads>1</threads></cpu>"
+                               "<memory>8388608</memory></node>\n";
+        return make(admin, "/api/v1/hosts", {{"name", name}, {"uri", "test://" + path}});
     }
     std::string fresh_aggregate() { return make(admin, "/api/v1/aggregates", {{"name", unique("agg")}}); }
     std::string app_credential(const cli::api_client& c) {
@@ -189,6 +199,24 @@ std::vector<route_case> cases() {
              return at("/api/v1/hosts/" + x.host, {{"enabled", true}});
          },
          false},
+        {"GET", v1 + "/hosts/ssh-key", fixed(v1 + "/hosts/ssh-key"), false},
+        {"GET", v1 + "/hosts/cpu-baseline", fixed(v1 + "/hosts/cpu-baseline"), false},
+        {"DELETE", v1 + "/hosts/{id}", [](w& x, builtin_role, bool) { return at("/api/v1/hosts/" + x.fresh_host()); },
+         false},
+        {"POST", v1 + "/hosts/{id}/actions/maintenance",
+         [](w& x, builtin_role, bool) { return at("/api/v1/hosts/" + x.fresh_host() + "/actions/maintenance"); },
+         false},
+        {"POST", v1 + "/hosts/{id}/actions/activate",
+         [](w& x, builtin_role, bool) { return at("/api/v1/hosts/" + x.fresh_host() + "/actions/activate"); }, false},
+        {"POST", v1 + "/hosts/{id}/actions/trust-host-key",
+         [](w& x, builtin_role, bool) {
+             return at("/api/v1/hosts/" + x.host + "/actions/trust-host-key", {{"fingerprint", "SHA256:x"}});
+         },
+         false},
+        {"POST", v1 + "/vms/{id}/actions/migrate",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/actions/migrate", {{"host_id", "no-such-host"}});
+         }},
         {"GET", v1 + "/hosts/{id}/domains",
          [](w& x, builtin_role, bool) { return at("/api/v1/hosts/" + x.host + "/domains"); }, false},
         {"GET", v1 + "/server-groups", fixed(v1 + "/server-groups"), false},

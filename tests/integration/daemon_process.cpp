@@ -28,6 +28,7 @@ std::string make_temp_dir(const std::string& prefix) {
 daemon_process::daemon_process(std::string data_dir, std::vector<std::string> extra,
                                std::vector<std::pair<std::string, std::string>> env)
     : dir_(std::move(data_dir)) {
+    std::filesystem::create_directories(dir_);  // the log file lives there from the first line on
     std::filesystem::remove(dir_ + "/kumo.url");
     std::vector<std::string> args{KUMO_BINARY, "serve", "--data-dir", dir_, "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());

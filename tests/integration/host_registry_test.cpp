@@ -1,6 +1,8 @@
 // Service tier: the host registry on a real io_context and a real (in-memory) SQLite store, over the fake
 // hypervisor, so connections can be dropped and refused on demand.
 #include "kumo/services/host_registry.hpp"
+#include <unistd.h>
+#include <filesystem>
 #include "fake_hypervisor.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/store/repos.hpp"
@@ -18,6 +20,9 @@ struct registry_fixture {
     event_bus bus;
     config cfg;
     test::fake_driver driver;
+    // Fake hosts have no SSH: the trust only ever writes an empty known_hosts here.
+    ssh_trust trust{
+        (std::filesystem::temp_directory_path() / ("kumo-registry-" + std::to_string(::getpid()))).string()};
     std::unique_ptr<host_registry> hosts;
     std::vector<std::string> statuses;  // host status in each published host event
     const std::string uri = "fake:///h1";
@@ -34,13 +39,18 @@ struct registry_fixture {
         repo::insert_host(**db, h);
         st = std::make_unique<store>(std::move(*db));
         driver.add_host(uri, 8, 16384);
-        hosts = std::make_unique<host_registry>(core, *st, bus, driver, cfg);
+        std::filesystem::create_directories(std::filesystem::path(trust.known_hosts_path()).parent_path());
+        hosts = std::make_unique<host_registry>(core, *st, bus, driver, trust, cfg);
         bus.subscribe([this](const event& e) {
             if (e.type == "host")
                 statuses.push_back(e.data.at("status"));
         });
     }
-    ~registry_fixture() { hosts->stop(); }
+    ~registry_fixture() {
+        hosts->stop();
+        std::error_code ec;
+        std::filesystem::remove_all(std::filesystem::path(trust.known_hosts_path()).parent_path(), ec);
+    }
 
     // Runs the core loop for `d` of real time (the registry's backoff timers are real timers).
     void run_for(std::chrono::milliseconds d) {

@@ -6,6 +6,7 @@
 #include "kumo/services/event_bus.hpp"
 #include "kumo/services/host_registry.hpp"
 #include "kumo/services/identity.hpp"
+#include "kumo/services/mobility.hpp"
 #include "kumo/services/operations.hpp"
 #include "kumo/services/store.hpp"
 
@@ -19,6 +20,7 @@ struct api_context {
     directory& dir;
     host_registry& hosts;
     compute& vms;
+    mobility& moves;
     operations& ops;
     std::string web_dir;
 };

@@ -26,9 +26,14 @@ struct config {
     std::int64_t stop_timeout_s = 60;     // graceful (ACPI) VM stop before it is forced
     std::int64_t shutdown_grace_s = 20;   // SIGTERM: how long in-flight operations may run on
     std::int64_t reconcile_interval_s = 30;
-    std::string virt_type = "auto";    // local host: auto (kvm if /dev/kvm), kvm or qemu
-    std::string cpu_model = "qemu64";  // named model: host-passthrough is not portable
-    std::string web_dir;               // default: the installed web/ or the source tree's
+    std::int64_t host_retry_max_s = 60;  // a down host is retried after 1 s, 2 s, 4 s ... up to this
+    std::string virt_type = "auto";      // local host: auto (kvm if /dev/kvm), kvm or qemu
+    std::string cpu_model = "qemu64";    // named model: host-passthrough is not portable
+    // kvm guests: "baseline" (the CPU every enrolled kvm host can provide, so guests can live-migrate
+    // anywhere) or "model" (always cpu_model). Emulated (qemu) guests always use cpu_model.
+    std::string cpu_mode = "baseline";
+    std::int64_t migration_max_downtime_ms = 300;  // live migration: longest pause at the switch-over
+    std::string web_dir;                           // default: the installed web/ or the source tree's
     bool register_local_host = true;
     double cpu_allocation_ratio = 4.0;  // vCPUs placed per host CPU
     double ram_allocation_ratio = 1.0;  // RAM placed per MiB of host RAM

@@ -13,6 +13,7 @@ std::string hash_password(std::string_view password, int iterations = 600000);
 bool verify_password(std::string_view password, std::string_view stored);
 
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string sha256(std::string_view data);                             // raw 32 bytes
 std::string sha256_hex(std::string_view data);
 std::string to_hex(std::string_view raw);
 bool equal_constant_time(std::string_view a, std::string_view b);

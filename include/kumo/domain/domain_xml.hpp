@@ -16,6 +16,7 @@ struct domain_spec {
     int memory_mb = 64;
     std::string arch = "x86_64";
     std::string cpu_model = "qemu64";  // kvm/qemu: a named model, never host-passthrough
+    std::string cpu_xml;               // kvm: the pool's baseline <cpu> as libvirt computed it (not user input)
     std::string vnc_password;          // VNC listens on loopback only
 };
 

@@ -48,8 +48,9 @@ struct sched_request {
     std::string required_arch, required_hypervisor_type;
     std::vector<std::string> required_cpu_features;
     group_policy group = group_policy::none;
-    bool group_placed = false;  // set by schedule(): some host already runs a VM of the group
-    std::string only_host_id;   // admin's explicit choice: still filtered, so it cannot overcommit
+    bool group_placed = false;     // set by schedule(): some host already runs a VM of the group
+    std::string only_host_id;      // admin's explicit choice: still filtered, so it cannot overcommit
+    std::string excluded_host_id;  // a migration: the host the VM leaves
     std::uint64_t random_seed = 0;
 };
 

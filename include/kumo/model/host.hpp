@@ -18,6 +18,8 @@ struct host_inventory {
     std::string hostname;
     std::int64_t disk_gb = 0;  // capacity of the host's "default" storage pool; 0: none, disk untracked
     std::vector<std::string> cpu_features;
+    std::string cpu_xml;  // the <cpu> element of the host's capabilities: input of the pool baseline
+    bool kvm = false;     // the hypervisor offers hardware-accelerated (kvm) domains
 };
 
 // Per-host scheduling settings set by an administrator; unset ones follow the daemon's config.
@@ -52,6 +54,8 @@ struct host {
     bool enabled = true;       // disabled: keeps its VMs, receives no new ones
     bool maintenance = false;  // being emptied or empty for maintenance: receives no new ones
     host_overrides overrides;
+    std::string ssh_host_key;       // SSH hosts: the key pinned at enrollment, "type base64"
+    std::string migration_address;  // where migrations send this host memory; empty: its SSH address
     std::string last_error;
     std::string created_at, updated_at;
 };

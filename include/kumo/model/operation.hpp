@@ -13,10 +13,11 @@ struct operation {
     std::string kind;  // vm.create, vm.start, ...
     op_status status = op_status::pending;
     int progress = 0;
-    std::string resource;          // /api/v1/vms/<id>
-    std::string target_id;         // the resource's id, for reconciliation after a restart
-    json params = json::object();  // what the runner needs to resume after a restart
-    std::optional<json> error;     // problem object when failed
+    std::string resource;           // /api/v1/vms/<id>
+    std::string target_id;          // the resource's id, for reconciliation after a restart
+    json params = json::object();   // what the runner needs to resume after a restart
+    json details = json::object();  // what the task reports besides progress (e.g. data remaining)
+    std::optional<json> error;      // problem object when failed
     std::string project_id, user_id;
     std::string created_at, updated_at;
 };

@@ -6,7 +6,18 @@ namespace kumo {
 
 // Status and task state follow Nova: status is where the VM is, task_state what is being done to it.
 enum class vm_status { building, active, stopped, suspended, error, deleting };
-enum class vm_task { none, scheduling, spawning, starting, stopping, rebooting, suspending, resuming, deleting };
+enum class vm_task {
+    none,
+    scheduling,
+    spawning,
+    starting,
+    stopping,
+    rebooting,
+    suspending,
+    resuming,
+    deleting,
+    migrating
+};
 // The hypervisor's view (libvirt virDomainState), kept current by lifecycle events and reconciliation.
 enum class power_state { unknown, running, paused, shutdown, shutoff, crashed, suspended_to_ram, missing };
 

@@ -18,6 +18,19 @@ struct domain_status {
     power_state power = power_state::unknown;
 };
 
+struct migration_request {
+    std::string target_address;        // where QEMU sends memory, e.g. tcp://198.18.1.12 (the target's address)
+    std::string target_xml;            // the definition the target keeps; empty: the running one
+    std::int64_t max_downtime_ms = 0;  // 0: libvirt's default
+    std::int64_t bandwidth_mib_s = 0;  // 0: unlimited
+    bool copy_storage = false;         // local disks: copy them along (shared storage: no copy)
+};
+
+struct migration_progress {
+    bool active = false;
+    std::uint64_t data_total = 0, data_processed = 0, data_remaining = 0;  // bytes
+};
+
 // Invoked on the adapter's event thread: implementations only post work elsewhere.
 struct connection_callbacks {
     std::function<void(const std::string& uuid)> on_domain_event;  // lifecycle changed; re-read state
@@ -40,6 +53,21 @@ public:
     virtual result<power_state> state(const std::string& uuid) = 0;
     virtual result<std::vector<domain_status>> list_domains() = 0;
     virtual bool alive() = 0;
+
+    // Live-migrates a running domain to the host behind `target` (a connection of the same driver),
+    // which keeps it defined; the source forgets it. Blocks until the
+    // move ends; migration_progress() and abort_migration() may be called meanwhile from another
+    // thread. On failure the domain stays where it was. Errors: conflict (aborted), host_unreachable,
+    // internal with libvirt's message.
+    virtual result<void> migrate(const std::string& uuid, hypervisor_connection& target,
+                                 const migration_request& request) = 0;
+    virtual result<migration_progress> migration_job(const std::string& uuid) = 0;
+    // Errors: conflict when no migration runs.
+    virtual result<void> abort_migration(const std::string& uuid) = 0;
+    // The most capable CPU every one of `host_cpu_xmls` (inventory.cpu_xml) can provide to a guest of
+    // `virt_type`, migratable features only, as a domain <cpu> element.
+    virtual result<std::string> baseline_cpu(const std::vector<std::string>& host_cpu_xmls,
+                                             const std::string& virt_type) = 0;
 };
 
 class hypervisor_driver {
@@ -51,11 +79,13 @@ public:
                                                                    connection_callbacks callbacks) = 0;
 };
 
-// The URI schemes Kumo accepts: qemu:///system, test:///<abs path>.xml, and (lab issue) qemu+ssh, xen+ssh.
+// The URI schemes Kumo accepts: qemu:///system, xen:///system, test:///<abs path>.xml, and
+// qemu+ssh:// or xen+ssh:// (see ports/ssh.hpp).
 // Errors: validation_failed naming `field`.
 result<void> check_host_uri(const std::string& uri, const std::string& field);
 
-// The domain type Kumo writes for a host reached through `uri`, given the configured local preference.
-std::string virt_type_for_uri(const std::string& uri, const std::string& local_virt_type);
+// The domain type Kumo writes for a host reached through `uri`: test, xen, the configured kvm or
+// qemu, or (configured "auto") kvm when the host's hypervisor offers it, qemu (emulation) otherwise.
+std::string virt_type_for(const std::string& uri, const std::string& configured, const host_inventory& inv);
 
 }  // namespace kumo

@@ -52,14 +52,24 @@ public:
     awaitable<void> on_domain_event(const std::string& host_id, const std::string& uuid);
     // Compares every up host's domains with the database.
     awaitable<void> reconcile_all();
-    // Re-runs the operations a previous daemon left pending or running.
+    // Re-runs the operations a previous daemon left pending or running (migrations: see mobility).
     awaitable<void> resume_unfinished();
+
+    // The domain definition Kumo writes for `v` on a host of `virt_type`.
+    std::string domain_xml(const vm& v, const std::string& virt_type) const;
+    std::string virt_type_of(const std::string& host_id) const;
+    // Stores `v` (updated_at set now) and publishes the change.
+    awaitable<void> save_vm(vm v);
+    awaitable<result<power_state>> power_of(const vm& v);
+    std::set<std::string> up_hosts() const;
+    void set_migration_resumer(std::function<void(operation, std::optional<vm>)> f) {
+        resume_migration_ = std::move(f);
+    }
 
 private:
     op_task create_task(vm v);
     // The inputs every placement of this request shares; checks who may ask for what.
     result<placement_input> placement_for(const principal& who, const create_vm_request& req) const;
-    std::set<std::string> up_hosts() const;
     // A build that failed: the VM stays (in error) for the user to inspect, its claim is released.
     awaitable<void> fail_build(vm v);
     op_task action_task(vm v, vm_action a, action_options opts);
@@ -67,12 +77,8 @@ private:
     awaitable<result<void>> run_action(op_context& ctx, const vm& v, vm_action a, action_options opts);
     awaitable<void> reconcile_host(const std::string& host_id);
     awaitable<void> restore_simulated(const std::string& host_id);
-    awaitable<void> save_vm(vm v);
     // Records a power state the host reported (see repo::record_power) and publishes the change.
     awaitable<void> observe_power(std::string vm_id, power_state p);
-    awaitable<result<power_state>> power_of(const vm& v);
-    std::string domain_xml(const vm& v, const std::string& virt_type) const;
-    std::string virt_type_of(const std::string& host_id) const;
 
     asio::io_context& core_;
     store& store_;
@@ -80,6 +86,7 @@ private:
     host_registry& hosts_;
     operations& ops_;
     const config& cfg_;
+    std::function<void(operation, std::optional<vm>)> resume_migration_;
 };
 
 }  // namespace kumo

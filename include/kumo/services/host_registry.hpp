@@ -3,6 +3,7 @@
 // the libvirt pool, so a hung host stalls only itself. Lost connections are retried with backoff.
 #include "kumo/core/config.hpp"
 #include "kumo/ports/hypervisor.hpp"
+#include "kumo/ports/ssh.hpp"
 #include "kumo/services/event_bus.hpp"
 #include "kumo/services/store.hpp"
 
@@ -15,6 +16,15 @@
 
 namespace kumo {
 
+// The pool's common CPU: what every enrolled kvm host can give a guest, so a guest with it can move
+// between any of them (libvirt's baseline over the hosts' CPUs).
+struct cpu_baseline {
+    std::string xml;  // a domain <cpu> element; empty when fewer than one kvm host is known
+    std::string model;
+    std::vector<std::string> features;
+    std::vector<std::string> host_ids;  // the hosts it was computed from
+};
+
 struct host_hooks {
     std::function<awaitable<void>(const std::string& host_id)> on_connected;  // after (re)connect
     std::function<awaitable<void>(const std::string& host_id, const std::string& uuid)> on_domain_event;
@@ -22,7 +32,8 @@ struct host_hooks {
 
 class host_registry {
 public:
-    host_registry(asio::io_context& core, store& db, event_bus& bus, hypervisor_driver& driver, const config& cfg);
+    host_registry(asio::io_context& core, store& db, event_bus& bus, hypervisor_driver& driver, ssh_trust& trust,
+                  const config& cfg);
     ~host_registry();
 
     void set_hooks(host_hooks hooks) { hooks_ = std::move(hooks); }
@@ -32,8 +43,30 @@ public:
     void stop();
 
     // Connects, reads the inventory, then stores the host: an unreachable URI creates nothing.
-    // Errors: validation_failed (name, uri), conflict (duplicate), host_unreachable.
-    awaitable<result<host>> add(std::string name, std::string uri);
+    // SSH hosts: the host key is read and pinned first; a given `expected_fingerprint` must match it.
+    // Errors: validation_failed (name, uri, ssh_fingerprint), conflict (duplicate), host_unreachable.
+    awaitable<result<host>> add(std::string name, std::string uri, std::string expected_fingerprint = {},
+                                std::string migration_address = {});
+    // An administrator accepts a host's new SSH key after checking it: `fingerprint` must be what the
+    // host presents now. Errors: not_found, validation_failed (fingerprint), host_unreachable.
+    awaitable<result<host>> trust_host_key(std::string host_id, std::string fingerprint);
+    // Forgets a host the caller has already deleted from the database: closes its connection and
+    // drops its pin.
+    awaitable<void> forget(std::string host_id);
+
+    // A second connection to the host, for one long call (a migration) that must not hold the host's
+    // strand. Never shared between threads: libvirt 9's libssh transport crashes when two threads
+    // call through one connection (seen here: a migration and its progress poll), so other calls keep
+    // using the host's own connection on its strand. Errors: not_found, host_unreachable.
+    awaitable<result<std::shared_ptr<hypervisor_connection>>> open_extra(const std::string& host_id);
+    // Runs a blocking job on the libvirt pool, outside every host's strand.
+    template <class F>
+    auto run_blocking(F f) -> awaitable<std::invoke_result_t<F&>> {
+        auto r = co_await run_on(pool_.get_executor(), std::move(f));
+        co_return r;
+    }
+    const cpu_baseline& baseline() const { return baseline_; }
+    const ssh_trust& trust() const { return trust_; }
 
     // Runs f(hypervisor_connection&) -> result<R> on the host's strand.
     // Errors: not_found for an unknown host, host_unreachable while it is down.
@@ -85,12 +118,20 @@ private:
     awaitable<void> mark_down(std::string host_id, std::string reason);
     void schedule_retry(const std::string& host_id);
     awaitable<void> save(const host& h);
+    // The URI libvirt opens: the public one, or for SSH hosts the libssh form with Kumo's key and pins.
+    std::string libvirt_uri(const host& h) const;
+    // Writes known_hosts from the SSH hosts' pinned keys (plus `extra`, a host being enrolled).
+    result<void> write_pins(const std::optional<pinned_host>& extra = std::nullopt) const;
+    awaitable<result<ssh_host_key>> scan_key(const ssh_target& t);
+    awaitable<void> update_baseline();
 
     asio::io_context& core_;
     store& store_;
     event_bus& bus_;
     hypervisor_driver& driver_;
+    ssh_trust& trust_;
     const config& cfg_;
+    cpu_baseline baseline_;
     asio::thread_pool pool_{4};
     std::map<std::string, std::shared_ptr<entry>> entries_;
     host_hooks hooks_;

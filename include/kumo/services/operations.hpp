@@ -23,6 +23,7 @@ public:
     bool cancelled() const { return cancelled_; }
     void request_cancel() { cancelled_ = true; }
     int progress = 0;
+    json details = json::object();
 
 private:
     std::string id_;
@@ -48,6 +49,9 @@ public:
 
     // Requests cancellation. Errors: not_found; conflict when it already ended or cannot be cancelled.
     awaitable<result<operation>> cancel(const std::string& id);
+
+    // Stores and publishes the task's current progress and details (call it at a sensible pace).
+    awaitable<void> report(const op_context& ctx, const std::string& project_id);
 
     bool busy() const { return !running_.empty(); }
     // Cancels nothing: waits until every running task ends or `deadline` passes (SIGTERM).

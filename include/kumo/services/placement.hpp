@@ -19,6 +19,7 @@ struct placement_input {
     std::int64_t ram_mb = 0, disk_gb = 0;
     std::map<std::string, std::string> extra_specs;
     std::string availability_zone, server_group_id, host_id;
+    std::string excluded_host_id;  // a migration's source
     std::uint64_t random_seed = 0;
 };
 

@@ -29,6 +29,10 @@ void insert_host(sql::database& db, const host& h);
 void update_host(sql::database& db, const host& h);
 // The administrator's settings: enabled, maintenance, overrides.
 void update_host_settings(sql::database& db, const host& h);
+// A re-pinned SSH host key ("type base64"), set only by an administrator's explicit trust action.
+void update_host_key(sql::database& db, std::string_view id, std::string_view key, std::string_view now);
+// The host row only: callers first move or release what refers to it (VMs, claims).
+void delete_host(sql::database& db, std::string_view id);
 std::optional<host> find_host(sql::database& db, std::string_view id);
 std::vector<host> list_hosts(sql::database& db, const list_query& q);
 std::vector<host> all_hosts(sql::database& db);
@@ -58,6 +62,9 @@ bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::st
 // operations
 void insert_operation(sql::database& db, const operation& op);
 void update_operation(sql::database& db, const operation& op);
+// What a running operation reports while it runs (percentage and details); ignored once it ended.
+void update_operation_progress(sql::database& db, std::string_view id, int progress, const json& details,
+                               std::string_view now);
 std::optional<operation> find_operation(sql::database& db, std::string_view id);
 std::vector<operation> list_operations(sql::database& db, const list_query& q);
 std::vector<operation> unfinished_operations(sql::database& db);

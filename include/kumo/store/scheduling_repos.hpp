@@ -17,6 +17,8 @@ void insert_claim(sql::database& db, std::string_view vm_id, std::string_view ho
 // Releases every claim of the VM (failed build), or only the one on `host_id` (after a migration).
 void release_claims(sql::database& db, std::string_view vm_id, std::string_view host_id = {});
 // Claimed resources per host id.
+// Every claim on a host (a host being removed).
+void release_claims_on_host(sql::database& db, std::string_view host_id);
 std::map<std::string, claim_usage> claims_by_host(sql::database& db);
 
 // server groups (q.project_id filters; members filled)

@@ -7,7 +7,7 @@ namespace {
 #define KUMO_HOST_COLUMNS                                                                                         \
     "SELECT id, name, uri, status, virt_type, cpu_model, cpus, memory_mb, arch, hypervisor, hypervisor_version, " \
     "libvirt_version, hostname, last_error, created_at, updated_at, enabled, maintenance, disk_gb, "              \
-    "cpu_features, overrides FROM hosts "
+    "cpu_features, overrides, ssh_host_key, cpu_xml, migration_address FROM hosts "
 
 host_overrides parse_overrides(const std::string& text) {
     const json j = json::parse(text);
@@ -45,6 +45,9 @@ host read_host(sql::statement& st) {
     h.inventory.disk_gb = st.int64(18);
     h.inventory.cpu_features = json::parse(st.text(19)).get<std::vector<std::string>>();
     h.overrides = parse_overrides(st.text(20));
+    h.ssh_host_key = st.text(21);
+    h.inventory.cpu_xml = st.text(22);
+    h.migration_address = st.text(23);
     return h;
 }
 
@@ -55,11 +58,12 @@ void insert_host(sql::database& db, const host& h) {
     db.prepare(
           "INSERT INTO hosts (id, name, uri, status, virt_type, cpu_model, cpus, memory_mb, arch, hypervisor, "
           "hypervisor_version, libvirt_version, hostname, last_error, created_at, updated_at, enabled, "
-          "maintenance, disk_gb, cpu_features, overrides) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+          "maintenance, disk_gb, cpu_features, overrides, ssh_host_key, cpu_xml, migration_address) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         ->bind_all(h.id, h.name, h.uri, to_string(h.status), h.virt_type, i.cpu_model, i.cpus, i.memory_mb, i.arch,
                    i.hypervisor, i.hypervisor_version, i.libvirt_version, i.hostname, h.last_error, h.created_at,
                    h.updated_at, h.enabled, h.maintenance, i.disk_gb, json(i.cpu_features).dump(),
-                   dump_overrides(h.overrides))
+                   dump_overrides(h.overrides), h.ssh_host_key, i.cpu_xml, h.migration_address)
         .exec();
 }
 
@@ -68,17 +72,26 @@ void update_host(sql::database& db, const host& h) {
     db.prepare(
           "UPDATE hosts SET status=?, cpu_model=?, cpus=?, memory_mb=?, arch=?, hypervisor=?, "
           "hypervisor_version=?, libvirt_version=?, hostname=?, last_error=?, updated_at=?, disk_gb=?, "
-          "cpu_features=? WHERE id=?")
+          "cpu_features=?, cpu_xml=? WHERE id=?")
         ->bind_all(to_string(h.status), i.cpu_model, i.cpus, i.memory_mb, i.arch, i.hypervisor, i.hypervisor_version,
                    i.libvirt_version, i.hostname, h.last_error, h.updated_at, i.disk_gb, json(i.cpu_features).dump(),
-                   h.id)
+                   i.cpu_xml, h.id)
         .exec();
 }
 
 void update_host_settings(sql::database& db, const host& h) {
-    db.prepare("UPDATE hosts SET enabled=?, maintenance=?, overrides=?, updated_at=? WHERE id=?")
-        ->bind_all(h.enabled, h.maintenance, dump_overrides(h.overrides), h.updated_at, h.id)
+    db.prepare("UPDATE hosts SET enabled=?, maintenance=?, overrides=?, migration_address=?, updated_at=? WHERE id=?")
+        ->bind_all(h.enabled, h.maintenance, dump_overrides(h.overrides), h.migration_address, h.updated_at, h.id)
         .exec();
+}
+
+void update_host_key(sql::database& db, std::string_view id, std::string_view key, std::string_view now) {
+    db.prepare("UPDATE hosts SET ssh_host_key=?, updated_at=? WHERE id=?")->bind_all(key, now, id).exec();
+}
+
+void delete_host(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM host_usage WHERE host_id=?")->bind_all(id).exec();
+    db.prepare("DELETE FROM hosts WHERE id=?")->bind_all(id).exec();
 }
 
 std::optional<host> find_host(sql::database& db, std::string_view id) {

@@ -310,6 +310,16 @@ CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, project_id ON
         disk_gb = disk_gb + NEW.disk_gb WHERE project_id = NEW.project_id;
 END;
 )sql",
+        // 5: remote hosts over SSH (the host key pinned at enrollment, "type base64"), each host's CPU as
+        // libvirt describes it (input of the pool's baseline CPU), the address migrations send memory to
+        // (e.g. on a storage network; empty: the SSH address), and what a running operation reports
+        // besides a percentage (migration data remaining, a maintenance run's per-VM results).
+        R"sql(
+ALTER TABLE hosts ADD COLUMN ssh_host_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN cpu_xml TEXT NOT NULL DEFAULT '';
+ALTER TABLE hosts ADD COLUMN migration_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE operations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+)sql",
     };
     return steps;
 }

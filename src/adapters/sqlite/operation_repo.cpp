@@ -5,7 +5,7 @@ namespace {
 
 #define KUMO_OP_COLUMNS                                                                                        \
     "SELECT id, kind, status, progress, resource, target_id, params, error, project_id, user_id, created_at, " \
-    "updated_at FROM operations "
+    "updated_at, details FROM operations "
 
 operation read_op(sql::statement& st) {
     operation op;
@@ -22,6 +22,7 @@ operation read_op(sql::statement& st) {
     op.user_id = st.text(9);
     op.created_at = st.text(10);
     op.updated_at = st.text(11);
+    op.details = json::parse(st.text(12));
     return op;
 }
 
@@ -37,18 +38,26 @@ void bind_error(sql::statement& st, int index, const std::optional<json>& e) {
 void insert_operation(sql::database& db, const operation& op) {
     auto st = db.prepare(
         "INSERT INTO operations (id, kind, status, progress, resource, target_id, params, error, "
-        "project_id, user_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        "project_id, user_id, created_at, updated_at, details) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st->bind_all(op.id, op.kind, to_string(op.status), op.progress, op.resource, op.target_id, op.params.dump(), "",
-                 op.project_id, op.user_id, op.created_at, op.updated_at);
+                 op.project_id, op.user_id, op.created_at, op.updated_at, op.details.dump());
     bind_error(*st, 8, op.error);
     st->exec();
 }
 
 void update_operation(sql::database& db, const operation& op) {
-    auto st = db.prepare("UPDATE operations SET status=?, progress=?, error=?, params=?, updated_at=? WHERE id=?");
-    st->bind_all(to_string(op.status), op.progress, "", op.params.dump(), op.updated_at, op.id);
+    auto st =
+        db.prepare("UPDATE operations SET status=?, progress=?, error=?, params=?, updated_at=?, details=? WHERE id=?");
+    st->bind_all(to_string(op.status), op.progress, "", op.params.dump(), op.updated_at, op.details.dump(), op.id);
     bind_error(*st, 3, op.error);
     st->exec();
+}
+
+void update_operation_progress(sql::database& db, std::string_view id, int progress, const json& details,
+                               std::string_view now) {
+    db.prepare("UPDATE operations SET progress=?, details=?, updated_at=? WHERE id=? AND status='running'")
+        ->bind_all(progress, details.dump(), now, id)
+        .exec();
 }
 
 std::optional<operation> find_operation(sql::database& db, std::string_view id) {

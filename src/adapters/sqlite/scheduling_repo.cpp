@@ -50,6 +50,10 @@ void release_claims(sql::database& db, std::string_view vm_id, std::string_view 
         .exec();  // an empty view binds NULL
 }
 
+void release_claims_on_host(sql::database& db, std::string_view host_id) {
+    db.prepare("DELETE FROM claims WHERE host_id = ?")->bind_all(host_id).exec();
+}
+
 std::map<std::string, claim_usage> claims_by_host(sql::database& db) {
     auto st =
         db.prepare("SELECT host_id, SUM(vcpus), SUM(ram_mb), SUM(disk_gb), COUNT(*) FROM claims GROUP BY host_id");

@@ -1,0 +1,278 @@
+// Live and cold migration of one VM.
+#include "kumo/core/clock.hpp"
+#include "kumo/core/log.hpp"
+#include "kumo/services/directory.hpp"
+#include "kumo/services/mobility.hpp"
+#include "kumo/services/views.hpp"
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+
+namespace kumo {
+namespace {
+
+// Live migration needs a running guest; cold migration moves a stopped one.
+result<bool> migration_kind(const vm& v, std::optional<bool> live) {
+    const bool running = v.status == vm_status::active && v.power == power_state::running;
+    const bool stopped = v.status == vm_status::stopped;
+    if (!running && !stopped)
+        return make_error(errc::conflict, std::string("a VM that is ") + to_string(v.status) +
+                                              " cannot migrate; only running (live) or stopped (cold) VMs can");
+    if (live.value_or(running) && !running)
+        return make_error(errc::conflict, "live migration needs a running VM; this one is stopped (use live=false)");
+    if (!live.value_or(running) && running)
+        return make_error(errc::conflict, "cold migration needs a stopped VM; stop it first or migrate it live");
+    return running;
+}
+
+// Where QEMU streams memory to: the host's migration address (e.g. on a storage network), else the
+// address Kumo reaches it at over SSH; empty (libvirt's default, the target's hostname) for others.
+std::string migration_address_of(const host& h) {
+    if (!h.migration_address.empty())
+        return "tcp://" + h.migration_address;
+    if (!is_ssh_uri(h.uri))
+        return {};
+    auto t = parse_ssh_uri(h.uri, "uri");
+    return t ? "tcp://" + t->host : std::string();
+}
+
+}  // namespace
+
+struct mobility::live_run {
+    explicit live_run(asio::io_context& io) : wake(io) {}
+    bool done = false;
+    result<void> outcome;
+    asio::steady_timer wake;
+};
+
+mobility::plan mobility::plan_of(const operation& op, const vm& v) {
+    plan p;
+    p.v = v;
+    p.source = op.params.value("source_host_id", "");
+    p.target = op.params.value("target_host_id", "");
+    p.live = op.params.value("live", true);
+    p.target_address = op.params.value("target_address", "");
+    p.max_downtime_ms = op.params.value("max_downtime_ms", std::int64_t{0});
+    p.bandwidth_mib_s = op.params.value("bandwidth_mib_s", std::int64_t{0});
+    return p;
+}
+
+awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std::string vm_id, migrate_request req) {
+    vm v;
+    operation op = operations::make("vm.migrate", "/api/v1/vms/" + vm_id, vm_id, who.project_id, who.user_id);
+    const std::int64_t downtime = req.max_downtime_ms > 0 ? req.max_downtime_ms : cfg_.migration_max_downtime_ms;
+    auto job = [&, up = vms_.up_hosts()](sql::database& db) -> result<void> {
+        auto found = repo::find_vm(db, vm_id);
+        if (!found || !who.can_see(found->project_id))
+            return make_error(errc::not_found, "vm not found");
+        if (found->task != vm_task::none)
+            return make_error(errc::operation_in_progress, "another operation is running on this vm");
+        KUMO_TRY(const bool live, migration_kind(*found, req.live));
+        if (!req.host_id.empty() && req.host_id == found->host_id)
+            return validation_error("host_id", "the VM already runs on this host");
+        placement_input in;
+        in.project_id = found->project_id;
+        in.vcpus = found->vcpus;
+        in.ram_mb = found->ram_mb;
+        in.disk_gb = found->disk_gb;
+        if (auto f = repo::find_flavor(db, found->flavor_id))
+            in.extra_specs = f->extra_specs;
+        in.availability_zone = found->availability_zone;
+        in.server_group_id = found->server_group_id;
+        in.host_id = req.host_id;
+        in.excluded_host_id = found->host_id;
+        KUMO_TRY(auto decision, decide_placement(db, cfg_, up, in));
+        if (!decision.chosen)
+            return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
+        const std::string now = to_rfc3339(system_clock().now());
+        if (!repo::claim_vm_task(db, vm_id, vm_task::migrating, now))
+            return make_error(errc::operation_in_progress, "another operation is running on this vm");
+        v = *found;
+        v.task = vm_task::migrating;
+        v.updated_at = now;
+        repo::insert_claim(db, v.id, *decision.chosen, {v.vcpus, v.ram_mb, v.disk_gb, 1}, now);
+        op.project_id = v.project_id;
+        auto target = repo::find_host(db, *decision.chosen);
+        op.params = json{{"source_host_id", v.host_id},
+                         {"target_host_id", *decision.chosen},
+                         {"live", live},
+                         {"target_address", target ? migration_address_of(*target) : ""},
+                         {"max_downtime_ms", downtime},
+                         {"bandwidth_mib_s", req.bandwidth_mib_s}};
+        repo::insert_operation(db, op);
+        return {};
+    };
+    auto recorded = co_await store_.write(std::move(job));
+    if (!recorded)
+        co_return recorded.error();
+    log::info("migration", "vm {}: {} migration from host {} to {}", v.id,
+              op.params["live"].get<bool>() ? "live" : "cold", op.params["source_host_id"].get<std::string>(),
+              op.params["target_host_id"].get<std::string>());
+    bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
+    plan p = plan_of(op, v);
+    ops_.start(op, migration_task(p), p.live);
+    co_return vm_with_operation{v, op};
+}
+
+op_task mobility::migration_task(plan p) {
+    return [this, p](op_context& ctx) -> awaitable<result<void>> {
+        result<void> moved;
+        if (p.live)
+            moved = co_await live_move(ctx, p);
+        else
+            moved = co_await cold_move(p);
+        const bool arrived = co_await settle_location(p);
+        const std::string fault = moved ? std::string() : moved.error().detail;
+        co_await finish(p, arrived, fault);
+        if (!moved && arrived)
+            co_return result<void>{};  // the error came after the switch-over: the VM did move
+        if (moved && !arrived)
+            co_return make_error(errc::internal, "the migration reported success but the VM is not on the target");
+        if (!moved && ctx.cancelled())
+            co_return make_error(errc::cancelled, "migration cancelled; the VM stays on its host");
+        co_return moved;
+    };
+}
+
+awaitable<void> mobility::perform(std::shared_ptr<live_run> run, plan p) {
+    migration_request r;
+    r.target_address = p.target_address;
+    r.max_downtime_ms = p.max_downtime_ms;
+    r.bandwidth_mib_s = p.bandwidth_mib_s;
+    // The move runs on connections of its own, so the hosts' connections stay free for the progress
+    // polls and an abort (see host_registry::open_extra).
+    auto source = co_await hosts_.open_extra(p.source);
+    result<std::shared_ptr<hypervisor_connection>> target = make_error(errc::host_unreachable, "not opened");
+    if (source)
+        target = co_await hosts_.open_extra(p.target);
+    if (!source) {
+        run->outcome = source.error();
+    } else if (!target) {
+        run->outcome = target.error();
+    } else {
+        auto job = [src = std::move(*source), dst = std::move(*target), r, id = p.v.id]() mutable -> result<void> {
+            auto moved = src->migrate(id, *dst, r);
+            src.reset();  // close both here, on the pool, not on the core thread
+            dst.reset();
+            return moved;
+        };
+        run->outcome = co_await hosts_.run_blocking(std::move(job));
+    }
+    run->done = true;
+    run->wake.cancel();
+}
+
+awaitable<void> mobility::poll_progress(op_context& ctx, const plan& p) {
+    auto job = [id = p.v.id](hypervisor_connection& c) { return c.migration_job(id); };
+    auto now = co_await hosts_.call(p.source, std::move(job));
+    if (!now || !now->active || now->data_total == 0)
+        co_return;
+    ctx.progress = static_cast<int>(std::min<std::uint64_t>(99, now->data_processed * 100 / now->data_total));
+    ctx.details = json{{"source_host_id", p.source},
+                       {"target_host_id", p.target},
+                       {"data_total", now->data_total},
+                       {"data_processed", now->data_processed},
+                       {"data_remaining", now->data_remaining}};
+    co_await ops_.report(ctx, p.v.project_id);
+}
+
+awaitable<result<void>> mobility::live_move(op_context& ctx, plan p) {
+    auto run = std::make_shared<live_run>(core_);
+    asio::co_spawn(core_, perform(run, p), asio::detached);
+    bool aborted = false;
+    while (!run->done) {
+        run->wake.expires_after(std::chrono::milliseconds(500));
+        boost::system::error_code ec;
+        co_await run->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (run->done)
+            break;
+        if (ctx.cancelled() && !aborted) {
+            aborted = true;
+            auto abort = [id = p.v.id](hypervisor_connection& c) { return c.abort_migration(id); };
+            if (auto a = co_await hosts_.call(p.source, std::move(abort)); !a)
+                log::warn("migration", "vm {}: cannot abort: {}", p.v.id, a.error().detail);
+        }
+        co_await poll_progress(ctx, p);
+    }
+    co_return run->outcome;
+}
+
+awaitable<result<void>> mobility::cold_move(plan p) {
+    const std::string xml = vms_.domain_xml(p.v, vms_.virt_type_of(p.target));
+    auto define = [xml](hypervisor_connection& c) { return c.define(xml); };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(p.target, std::move(define)));
+    auto undefine = [id = p.v.id](hypervisor_connection& c) { return c.undefine(id); };
+    auto gone = co_await hosts_.call(p.source, std::move(undefine));
+    co_return gone;
+}
+
+awaitable<bool> mobility::settle_location(const plan& p) {
+    auto on_source = co_await vms_.power_of(p.v);
+    vm at_target = p.v;
+    at_target.host_id = p.target;
+    auto on_target = co_await vms_.power_of(at_target);
+    const bool source_has = !on_source || *on_source != power_state::missing;  // unknown: assume it still has it
+    const bool target_has = on_target && *on_target != power_state::missing;
+    if (target_has && !source_has)
+        co_return true;
+    if (target_has) {
+        // Both have it (a cold move half done, a live move that failed late): the source's copy wins.
+        auto cleanup = [id = p.v.id](hypervisor_connection& c) -> result<void> {
+            (void)c.destroy(id);
+            return c.undefine(id);
+        };
+        if (auto r = co_await hosts_.call(p.target, std::move(cleanup)); !r)
+            log::warn("migration", "vm {}: cannot remove the copy on host {}: {}", p.v.id, p.target, r.error().detail);
+    }
+    co_return false;
+}
+
+awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
+    vm v = p.v;
+    if (moved)
+        v.host_id = p.target;
+    auto power = co_await vms_.power_of(v);
+    v.task = vm_task::none;
+    v.power = power ? *power : power_state::unknown;
+    v.status = power ? status_from_power(*power) : v.status;
+    v.fault.clear();
+    if (!moved && !fault.empty())
+        log::warn("migration", "vm {} stays on host {}: {}", v.id, p.source, fault);
+    v.updated_at = to_rfc3339(system_clock().now());
+    auto job = [v, release = moved ? p.source : p.target](sql::database& db) -> result<void> {
+        repo::update_vm(db, v);
+        repo::release_claims(db, v.id, release);
+        return {};
+    };
+    if (auto saved = co_await store_.write(std::move(job)); !saved)
+        log::error("migration", "vm {}: cannot record the end of its migration: {}", v.id, saved.error().detail);
+    bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
+}
+
+void mobility::resume(operation op, std::optional<vm> v) {
+    if (!v) {
+        ops_.start(
+            op,
+            [](op_context&) -> awaitable<result<void>> {
+                co_return make_error(errc::internal, "the VM of this migration no longer exists");
+            },
+            false);
+        return;
+    }
+    // The previous daemon drove the migration; libvirt ended it with that daemon's connections. Only
+    // where the VM now is remains to be recorded.
+    plan p = plan_of(op, *v);
+    ops_.start(
+        op,
+        [this, p](op_context&) -> awaitable<result<void>> {
+            const bool arrived = co_await settle_location(p);
+            const std::string fault = arrived ? "" : "interrupted by a daemon restart";
+            co_await finish(p, arrived, fault);
+            if (arrived)
+                co_return result<void>{};
+            co_return make_error(errc::internal, "the daemon restarted during the migration; the VM stays on its host");
+        },
+        false);
+}
+
+}  // namespace kumo
