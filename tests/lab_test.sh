@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The three-node lab (examples/lab/lab.sh): up -> each host answers libvirt over SSH with its own
-# hostname and host UUID, its host key pinned -> a wrong pinned key is refused -> down (twice) leaves
-# no namespace, link, process or file behind.
+# hostname and host UUID, its host key pinned -> a wrong pinned key is refused -> domains stay on their
+# host -> a stopped libvirtd comes back, a link can be throttled -> down (twice) leaves no namespace,
+# link, process or file behind.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lab="$root/examples/lab/lab.sh"
@@ -46,6 +47,32 @@ sed -n 2p "$L/known_hosts" | sed 's/^198\.18\.0\.12/198.18.0.11/' >"$L/wrong_kno
 if timeout 30 virsh -c "$(uri 1 "$L/wrong_known_hosts")" hostname >/dev/null 2>&1; then
     fail "a host whose key does not match the pinned one was accepted"
 fi
+
+# Each host keeps its own domain definitions (/etc/libvirt), invisible to the others and to the machine.
+cat >"$L/probe.xml" <<XML
+<domain type='qemu'><name>kumolab-probe</name><memory unit='MiB'>16</memory>
+<os><type arch='x86_64'>hvm</type></os></domain>
+XML
+timeout 30 virsh -c "$(uri 1 "$L/known_hosts")" define "$L/probe.xml" >/dev/null
+[ "$(timeout 30 virsh -c "$(uri 1 "$L/known_hosts")" list --all --name | grep -c kumolab-probe)" = 1 ] ||
+    fail "the probe domain is not defined on host 1"
+[ "$(timeout 30 virsh -c "$(uri 2 "$L/known_hosts")" list --all --name | grep -c kumolab-probe)" = 0 ] ||
+    fail "host 2 sees host 1's domain"
+[ ! -e /etc/libvirt/qemu/kumolab-probe.xml ] || fail "host 1's domain landed in the machine's /etc/libvirt"
+
+# A daemon that dies and comes back; a throttled link.
+bash "$lab" stop h2 libvirtd
+if timeout 30 virsh -c "$(uri 2 "$L/known_hosts")" hostname >/dev/null 2>&1; then
+    fail "host 2 answered without its libvirtd"
+fi
+bash "$lab" start h2 libvirtd
+timeout 30 virsh -c "$(uri 2 "$L/known_hosts")" hostname >/dev/null || fail "host 2's libvirtd did not come back"
+bash "$lab" throttle h3 stor 512
+qdiscs=$(tc qdisc show dev kl3-stor)
+grep -q tbf <<<"$qdiscs" || fail "no throttle on host 3's storage link"
+bash "$lab" unthrottle h3 stor
+qdiscs=$(tc qdisc show dev kl3-stor)
+! grep -q tbf <<<"$qdiscs" || fail "host 3's storage link is still throttled"
 
 bash "$lab" down
 bash "$lab" down  # safe twice

@@ -37,6 +37,13 @@ int audit_cmd(cmd_env& e, const std::string& verb);
 int server_group_cmd(cmd_env& e, const std::string& verb);
 int aggregate_cmd(cmd_env& e, const std::string& verb);
 int host_enable_cmd(cmd_env& e, const std::string& host_ref, bool enable);
+// Host verbs of the three-node issue: ssh-key, cpu-baseline, maintenance, activate, remove, trust-key.
+// Returns -1 when `verb` is not one of them.
+int host_mobility_cmd(cmd_env& e, const std::string& verb);
+// `vm migrate VM [--host H] [--cold] [--max-downtime-ms N] [--wait]`
+int vm_migrate_cmd(cmd_env& e, const std::string& vm_ref);
+// A 202 reply: print it, then wait for the operation when --wait was given.
+int accepted_reply(cmd_env& e, const json& body, const char* resource);
 // Prints the scheduler's verdict for a VM create body; exit code 1 when no host would take it.
 int explain_cmd(cmd_env& e, const json& create_body);
 // --extra-specs K=V,...; nullopt when malformed.

@@ -81,7 +81,8 @@ int wait_operation(cmd_env& e, const std::string& op_id, int timeout_s) {
     }
 }
 
-// A 202 reply: print it, then wait for the operation when --wait was given.
+}  // namespace
+
 int accepted_reply(cmd_env& e, const json& body, const char* resource) {
     if (e.args.flag("wait"))
         return wait_operation(e, body["operation"]["id"], std::stoi(e.args.get("timeout").value_or("600")));
@@ -92,6 +93,8 @@ int accepted_reply(cmd_env& e, const json& body, const char* resource) {
                    body["operation"]["id"].get<std::string>(), body["operation"]["status"].get<std::string>());
     return 0;
 }
+
+namespace {
 
 const std::vector<column> host_cols{{"ID", "id"},          {"NAME", "name"}, {"STATUS", "status"},
                                     {"TYPE", "virt_type"}, {"CPUS", "cpus"}, {"MEMORY_MB", "memory_mb"},
@@ -104,7 +107,12 @@ const std::vector<column> vm_cols{{"ID", "id"},           {"NAME", "name"},     
 int host_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
     if (verb == "add" && p.size() == 4) {
-        auto h = call(e, "POST", "/api/v1/hosts", json{{"name", p[2]}, {"uri", p[3]}});
+        json body{{"name", p[2]}, {"uri", p[3]}};
+        if (auto fp = e.args.get("ssh-fingerprint"))
+            body["ssh_fingerprint"] = *fp;
+        if (auto a = e.args.get("migration-address"))
+            body["migration_address"] = *a;
+        auto h = call(e, "POST", "/api/v1/hosts", body);
         if (!h)
             return 1;
         print_object(*h, e.as_json);
@@ -127,7 +135,12 @@ int host_cmd(cmd_env& e, const std::string& verb) {
     }
     if ((verb == "enable" || verb == "disable") && p.size() == 3)
         return host_enable_cmd(e, p[2], verb == "enable");
-    return usage("host add NAME URI | host list | host show|enable|disable HOST");
+    if (int handled = host_mobility_cmd(e, verb); handled >= 0)
+        return handled;
+    return usage(
+        "host add NAME URI [--ssh-fingerprint SHA256:...] [--migration-address A] | host list | host ssh-key | "
+        "host cpu-baseline | host show|enable|disable|maintenance|activate HOST | host remove HOST [--force] | "
+        "host trust-key HOST SHA256:...");
 }
 
 int flavor_cmd(cmd_env& e, const std::string& verb) {
@@ -197,12 +210,14 @@ int vm_cmd(cmd_env& e, const std::string& verb) {
         print_rows((*l)["items"], vm_cols, e.as_json);
         return 0;
     }
+    if (verb == "migrate" && p.size() == 3)
+        return vm_migrate_cmd(e, p[2]);
     static const std::set<std::string> verbs{"show", "delete", "start", "stop", "reboot", "suspend", "resume"};
     if (p.size() != 3 || !verbs.count(verb))
         return usage(
             "vm create NAME --flavor F [--host H] [--availability-zone Z] [--server-group G] [--dry-run] [--wait] | "
             "vm list | vm show|start|stop|reboot|suspend|"
-            "resume|delete VM");
+            "resume|delete VM | vm migrate VM [--host H] [--cold] [--max-downtime-ms N] [--wait]");
     auto id = resolve(e, "vms", p[2]);
     if (!id)
         return 1;
@@ -301,22 +316,38 @@ int login_cmd(const parsed_args& a) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& words) {
-    static const std::set<std::string> valued{"url",          "username",
-                                              "password",     "project",
-                                              "fingerprint",  "data-dir",
-                                              "vcpus",        "ram-mb",
-                                              "disk-gb",      "flavor",
-                                              "host",         "timeout",
-                                              "output",       "domain",
-                                              "email",        "role",
-                                              "user",         "group",
-                                              "permissions",  "action",
-                                              "limit",        "availability-zone",
-                                              "server-group", "policy",
-                                              "zone",         "metadata",
-                                              "extra-specs"};
-    static const std::set<std::string> flags{"wait",           "force", "hard",   "all-projects",
-                                             "password-stdin", "cloud", "dry-run"};
+    static const std::set<std::string> valued{"url",
+                                              "username",
+                                              "password",
+                                              "project",
+                                              "fingerprint",
+                                              "data-dir",
+                                              "vcpus",
+                                              "ram-mb",
+                                              "disk-gb",
+                                              "flavor",
+                                              "host",
+                                              "timeout",
+                                              "output",
+                                              "domain",
+                                              "email",
+                                              "role",
+                                              "user",
+                                              "group",
+                                              "permissions",
+                                              "action",
+                                              "limit",
+                                              "availability-zone",
+                                              "server-group",
+                                              "policy",
+                                              "zone",
+                                              "metadata",
+                                              "extra-specs",
+                                              "ssh-fingerprint",
+                                              "migration-address",
+                                              "max-downtime-ms"};
+    static const std::set<std::string> flags{"wait",           "force", "hard",    "all-projects",
+                                             "password-stdin", "cloud", "dry-run", "cold"};
     parsed_args a = parse_args(words, valued, flags);
     if (!a.error.empty())
         return usage(a.error);

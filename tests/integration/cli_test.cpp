@@ -109,6 +109,26 @@ TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
     CHECK(missing.code == 1);
     CHECK(kumo_cli(cfg, "vm frobnicate x").code == 2);
     CHECK(kumo_cli(cfg, "version").out.find("kumo ") == 0);
+
+    INFO("hosts: Kumo's SSH key, the CPU baseline, migration, maintenance and removal");
+    CHECK(kumo_cli(cfg, "host ssh-key").out.rfind("ssh-ed25519 ", 0) == 0);
+    CHECK(json::parse(kumo_cli(cfg, "host cpu-baseline -o json").out)["mode"] == "baseline");
+    REQUIRE(kumo_cli(cfg, "vm create mover --flavor small --wait").code == 0);
+    const std::string first = json::parse(kumo_cli(cfg, "vm show mover -o json").out)["host_id"];
+    auto live = kumo_cli(cfg, "vm migrate mover --wait");  // libvirt's test driver cannot live-migrate
+    CHECK(live.code == 1);
+    CHECK(live.out.find("failed") != std::string::npos);
+    CHECK(json::parse(kumo_cli(cfg, "vm show mover -o json").out)["host_id"] == first);
+    REQUIRE(kumo_cli(cfg, "vm stop mover --force --wait").code == 0);
+    REQUIRE(kumo_cli(cfg, "vm migrate mover --cold --wait").code == 0);
+    const std::string second = json::parse(kumo_cli(cfg, "vm show mover -o json").out)["host_id"];
+    CHECK(second != first);
+    CHECK(kumo_cli(cfg, "host remove " + second).code == 1);  // it has a VM
+    REQUIRE(kumo_cli(cfg, "host maintenance " + second + " --wait").code == 0);
+    CHECK(json::parse(kumo_cli(cfg, "vm show mover -o json").out)["host_id"] != second);
+    CHECK(json::parse(kumo_cli(cfg, "host activate " + second + " -o json").out)["maintenance"] == false);
+    CHECK(kumo_cli(cfg, "host remove " + second).code == 0);
+    CHECK(kumo_cli(cfg, "host show " + second).code == 1);
 }
 
 TEST_CASE("the CLI sets up a department, a project and its users; audit verify catches an edited row",
