@@ -144,8 +144,11 @@ std::string quoted_remote_command(const std::vector<std::string>& argv) {
 
 std::string libvirt_ssh_uri(const ssh_target& t, const std::string& keyfile, const std::string& known_hosts) {
     // known_hosts_verify=normal: an unknown or changed key fails the connection (never auto-accepted).
+    // libssh2, not libssh: with libvirt 9's libssh transport a reply could sit unread until the event
+    // loop next woke (in the lab a live migration took 8 s instead of 2.7 s, and any call could wait
+    // up to the keepalive interval), and concurrent use of one connection crashed the client.
     return fmt::format(
-        "{}+libssh://{}@{}:{}/system?keyfile={}&known_hosts={}&sshauth=privkey&known_hosts_verify=normal", t.driver,
+        "{}+libssh2://{}@{}:{}/system?keyfile={}&known_hosts={}&sshauth=privkey&known_hosts_verify=normal", t.driver,
         t.user, t.host, t.port, percent_encode(keyfile), percent_encode(known_hosts));
 }
 

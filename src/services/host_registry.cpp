@@ -129,6 +129,7 @@ awaitable<void> host_registry::mark_down(std::string host_id, std::string reason
         co_return;
     auto e = it->second;
     e->conn.reset();
+    e->spare.reset();
     e->h.status = host_status::down;
     e->h.last_error = std::move(reason);
     log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);

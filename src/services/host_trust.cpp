@@ -5,6 +5,7 @@
 #include "kumo/services/views.hpp"
 #include "kumo/store/repos.hpp"
 
+#include <boost/asio/post.hpp>
 #include <sstream>
 
 namespace kumo {
@@ -112,12 +113,22 @@ awaitable<result<std::shared_ptr<hypervisor_connection>>> host_registry::open_ex
     auto it = entries_.find(host_id);
     if (it == entries_.end())
         co_return make_error(errc::not_found, "host not found");
+    if (auto spare = std::move(it->second->spare); spare && it->second->conn && spare->alive())
+        co_return spare;  // kept from the last migration: saves an SSH handshake and a libvirt open
     auto job = [this, uri = libvirt_uri(it->second->h)]() -> result<std::shared_ptr<hypervisor_connection>> {
         KUMO_TRY(auto conn, driver_.connect(uri, {}));
         return std::shared_ptr<hypervisor_connection>(std::move(conn));
     };
     auto opened = co_await run_on(pool_.get_executor(), std::move(job));
     co_return opened;
+}
+
+void host_registry::return_extra(const std::string& host_id, std::shared_ptr<hypervisor_connection> conn) {
+    auto it = entries_.find(host_id);
+    if (it != entries_.end() && it->second->conn && !it->second->spare)
+        it->second->spare = std::move(conn);
+    else if (conn)  // closing blocks on the network: not on the core thread
+        asio::post(pool_, [c = std::move(conn)]() mutable { c.reset(); });
 }
 
 awaitable<void> host_registry::update_baseline() {

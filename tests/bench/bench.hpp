@@ -15,11 +15,13 @@ struct options {
     int concurrency = 1000;
     int hosts_small = 3, hosts_large = 1000;
     int decisions = 20000;
+    int rounds = 6;           // migrate: migrations per side
     std::string kumo_binary;  // default: next to kumo-bench's build tree
 };
 
 int run_create(const options& o);
 int run_place(const options& o);
+int run_migrate(const options& o);
 
 double seconds_since(std::chrono::steady_clock::time_point t0);
 double percentile(std::vector<double> v, double p);  // p in [0,100]; 0 for an empty set

@@ -27,7 +27,8 @@ namespace {
 int usage() {
     fmt::print(stderr,
                "usage: kumo-bench create [--vms N] [--concurrency C] [--kumo PATH]\n"
-               "       kumo-bench place [--hosts-small N] [--hosts-large N] [--decisions K]\n");
+               "       kumo-bench place [--hosts-small N] [--hosts-large N] [--decisions K]\n"
+               "       kumo-bench migrate [--rounds N]   (root: brings up the three-node lab)\n");
     return 2;
 }
 
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
             o.hosts_large = n;
         else if (a == "--decisions")
             o.decisions = n;
+        else if (a == "--rounds")
+            o.rounds = n;
         else
             return usage();
     }
@@ -68,5 +71,7 @@ int main(int argc, char** argv) {
         return kumo::bench::run_create(o);
     if (cmd == "place")
         return kumo::bench::run_place(o);
+    if (cmd == "migrate")
+        return kumo::bench::run_migrate(o);
     return usage();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -16,14 +17,15 @@
 
 namespace kumo::bench {
 
-daemon_child::daemon_child(const std::string& binary, const std::map<std::string, std::string>& env) {
+daemon_child::daemon_child(const std::string& binary, const std::map<std::string, std::string>& env,
+                           const std::vector<std::string>& extra) {
     const char* base = std::getenv("TMPDIR");
     std::string tmpl = std::string(base ? base : "/tmp") + "/kumo-bench-XXXXXX";
     if (!mkdtemp(tmpl.data()))
         throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
-    std::vector<std::string> args{binary,        "serve",    "--data-dir", dir_, "--listen",
-                                  "127.0.0.1:0", "--no-tls", "--simulate", "3"};
+    std::vector<std::string> args{binary, "serve", "--data-dir", dir_, "--listen", "127.0.0.1:0", "--no-tls"};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<std::pair<std::string, std::string>> vars{{"KUMO_ADMIN_PASSWORD", kBenchAdminPassword}};
     vars.insert(vars.end(), env.begin(), env.end());
     pid_ = test::spawn_logged(args, vars, dir_ + "/daemon.log");
@@ -57,6 +59,10 @@ daemon_child::~daemon_child() {
             ::kill(pid_, SIGKILL);
             waitpid(pid_, &status, 0);
         }
+    }
+    if (std::getenv("KUMO_BENCH_KEEP")) {  // for a look at daemon.log afterwards
+        std::fprintf(stderr, "kept %s\n", dir_.c_str());
+        return;
     }
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);

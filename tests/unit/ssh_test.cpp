@@ -59,6 +59,6 @@ TEST_CASE("known_hosts lines, remote command quoting and the derived libvirt URI
     const std::string uri = libvirt_ssh_uri({"qemu", "root", "198.18.0.11", 22}, "/var/lib/kumo/ssh/id_ed25519",
                                             "/var/lib/kumo/ssh/known hosts");
     CHECK(uri ==
-          "qemu+libssh://root@198.18.0.11:22/system?keyfile=/var/lib/kumo/ssh/id_ed25519"
+          "qemu+libssh2://root@198.18.0.11:22/system?keyfile=/var/lib/kumo/ssh/id_ed25519"
           "&known_hosts=/var/lib/kumo/ssh/known%20hosts&sshauth=privkey&known_hosts_verify=normal");
 }

@@ -41,7 +41,7 @@ std::string known_hosts_line(const ssh_target& t, const ssh_host_key& key);
 // The remote command for `ssh ... -- <command>`: sshd hands it to a shell, so every argument is
 // single-quoted (a quote inside becomes '\'').
 std::string quoted_remote_command(const std::vector<std::string>& argv);
-// The libvirt URI that opens `t` with libssh, Kumo's key only, and strict checking against known_hosts.
+// The libvirt URI that opens `t` with libssh2, Kumo's key only, and strict checking against known_hosts.
 std::string libvirt_ssh_uri(const ssh_target& t, const std::string& keyfile, const std::string& known_hosts);
 
 struct pinned_host {

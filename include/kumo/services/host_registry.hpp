@@ -55,10 +55,13 @@ public:
     awaitable<void> forget(std::string host_id);
 
     // A second connection to the host, for one long call (a migration) that must not hold the host's
-    // strand. Never shared between threads: libvirt 9's libssh transport crashes when two threads
-    // call through one connection (seen here: a migration and its progress poll), so other calls keep
+    // strand. Never shared between threads: libvirt 9's client crashed in the lab when two threads
+    // called through one SSH connection (a migration and its progress poll), so other calls keep
     // using the host's own connection on its strand. Errors: not_found, host_unreachable.
     awaitable<result<std::shared_ptr<hypervisor_connection>>> open_extra(const std::string& host_id);
+    // Hands a connection from open_extra() back after a call that went well, to be reused by the
+    // next one (one spare per host; dropped when the host goes down).
+    void return_extra(const std::string& host_id, std::shared_ptr<hypervisor_connection> conn);
     // Runs a blocking job on the libvirt pool, outside every host's strand.
     template <class F>
     auto run_blocking(F f) -> awaitable<std::invoke_result_t<F&>> {
@@ -99,6 +102,7 @@ private:
         host h;
         asio::strand<asio::thread_pool::executor_type> strand;
         std::shared_ptr<hypervisor_connection> conn;
+        std::shared_ptr<hypervisor_connection> spare;  // see open_extra()
         std::vector<std::string> unknown_domains;
         std::chrono::seconds backoff{1};
         std::unique_ptr<asio::steady_timer> retry;
@@ -118,7 +122,7 @@ private:
     awaitable<void> mark_down(std::string host_id, std::string reason);
     void schedule_retry(const std::string& host_id);
     awaitable<void> save(const host& h);
-    // The URI libvirt opens: the public one, or for SSH hosts the libssh form with Kumo's key and pins.
+    // The URI libvirt opens: the public one, or for SSH hosts the libssh2 form with Kumo's key and pins.
     std::string libvirt_uri(const host& h) const;
     // Writes known_hosts from the SSH hosts' pinned keys (plus `extra`, a host being enrolled).
     result<void> write_pins(const std::optional<pinned_host>& extra = std::nullopt) const;

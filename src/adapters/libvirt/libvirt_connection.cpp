@@ -134,8 +134,9 @@ class connection final : public hypervisor_connection {
 public:
     connection(virConnectPtr c, connection_callbacks cb) : conn_(c), box_(std::make_shared<callback_box>()) {
         box_->callbacks = std::move(cb);
-        // A connection for one call (a migration) wants no events: registering them (and keepalive)
-        // on a second libssh connection to the same host made libvirt 9's client crash in the lab.
+        // A connection for one call (a migration) gets neither keepalive nor events: with them, libvirt
+        // 9's client crashed in the lab when the event loop thread and the calling thread used the
+        // connection at once (seen with the libssh transport).
         if (!box_->callbacks.on_closed && !box_->callbacks.on_domain_event)
             return;
         // Keepalive notices a dead peer; local and test connections may not support it, which is fine.

@@ -35,8 +35,8 @@ public:
 
     result<std::unique_ptr<hypervisor_connection>> connect(const std::string& uri,
                                                            connection_callbacks callbacks) override {
-        // SSH hosts arrive as the libssh URI the host registry derived from a checked public URI.
-        const bool derived_ssh = uri.rfind("qemu+libssh://", 0) == 0 || uri.rfind("xen+libssh://", 0) == 0;
+        // SSH hosts arrive as the libssh2 URI the host registry derived from a checked public URI.
+        const bool derived_ssh = uri.rfind("qemu+libssh2://", 0) == 0 || uri.rfind("xen+libssh2://", 0) == 0;
         if (!derived_ssh)
             KUMO_TRY_VOID(check_host_uri(uri, "uri"));
         return lv::open_connection(uri, std::move(callbacks));
