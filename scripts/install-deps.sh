@@ -9,7 +9,7 @@ build_packages=(
 )
 runtime_packages=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
-    openssl curl sqlite3 libxml2-utils rpm openssh-server iproute2
+    openssl curl sqlite3 libxml2-utils rpm openssh-server openssh-client iproute2 util-linux
 )
 
 missing=()

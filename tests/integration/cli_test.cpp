@@ -129,6 +129,17 @@ TEST_CASE("the CLI drives the create / start / stop / delete loop", "[cli]") {
     CHECK(json::parse(kumo_cli(cfg, "host activate " + second + " -o json").out)["maintenance"] == false);
     CHECK(kumo_cli(cfg, "host remove " + second).code == 0);
     CHECK(kumo_cli(cfg, "host show " + second).code == 1);
+
+    INFO("a VM that cannot move is reported by maintenance, not dropped; force removes no host with live VMs");
+    REQUIRE(kumo_cli(cfg, "vm start mover --wait").code == 0);
+    const std::string third = json::parse(kumo_cli(cfg, "vm show mover -o json").out)["host_id"];
+    auto stuck = kumo_cli(cfg, "host maintenance " + third + " --wait");
+    CHECK(stuck.code == 1);
+    CHECK(stuck.out.find("could not be moved") != std::string::npos);
+    CHECK(stuck.out.find("mover") != std::string::npos);
+    CHECK(json::parse(kumo_cli(cfg, "vm show mover -o json").out)["host_id"] == third);
+    CHECK(kumo_cli(cfg, "host remove " + third + " --force").code == 1);  // its domain still exists there
+    CHECK(kumo_cli(cfg, "host activate " + third).code == 0);
 }
 
 TEST_CASE("the CLI sets up a department, a project and its users; audit verify catches an edited row",
