@@ -59,6 +59,9 @@ timeout 30 virsh -c "$(uri 1 "$L/known_hosts")" define "$L/probe.xml" >/dev/null
 [ "$(timeout 30 virsh -c "$(uri 2 "$L/known_hosts")" list --all --name | grep -c kumolab-probe)" = 0 ] ||
     fail "host 2 sees host 1's domain"
 [ ! -e /etc/libvirt/qemu/kumolab-probe.xml ] || fail "host 1's domain landed in the machine's /etc/libvirt"
+# A running guest: its QEMU lives in a mount namespace of its own, and down must still end it.
+timeout 60 virsh -c "$(uri 1 "$L/known_hosts")" start kumolab-probe >/dev/null
+guests=$(ip netns pids kumolab-h1)
 
 # A daemon that dies and comes back; a throttled link.
 bash "$lab" stop h2 libvirtd
@@ -82,7 +85,7 @@ bash "$lab" down  # safe twice
 running() {  # a zombie waiting for init to reap it has ended
     [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
-for p in "${anchors[@]}"; do
+for p in "${anchors[@]}" $guests; do
     ! running "$p" || fail "process $p left"
 done
 echo "lab_test: ok"

@@ -29,16 +29,20 @@ ns_of() { echo "$PREFIX-h$1"; }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
-# Every process living in host N's mount namespace (its daemons, their children, the VMs' QEMUs).
+# Every process of host N: those in its mount namespace (its daemons and their children) and those
+# in its network namespace (the VMs' QEMUs, which libvirt starts in mount namespaces of their own).
 processes_of_host() {
     local anchor mnt p
-    anchor=$(cat "$LAB/h$1/anchor.pid" 2>/dev/null || true)
-    alive "$anchor" || return 0
-    mnt=$(readlink "/proc/$anchor/ns/mnt") || return 0
-    for p in /proc/[0-9]*; do
-        [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] && echo "${p#/proc/}"
-    done
-    return 0
+    {
+        ip netns pids "$(ns_of "$1")" 2>/dev/null || true
+        anchor=$(cat "$LAB/h$1/anchor.pid" 2>/dev/null || true)
+        if alive "$anchor" && mnt=$(readlink "/proc/$anchor/ns/mnt"); then
+            for p in /proc/[0-9]*; do
+                [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] && echo "${p#/proc/}"
+            done
+        fi
+        true  # the last test above may be false; under pipefail that would fail the pipeline
+    } | sort -u
 }
 
 write_host_files() {

@@ -194,13 +194,20 @@ awaitable<result<host>> host_registry::add(std::string name, std::string uri, st
         if (!expected_fingerprint.empty() && expected_fingerprint != presented)
             co_return validation_error("ssh_fingerprint", "the host presents " + presented + ", not the expected key");
         h.ssh_host_key = key.type + " " + key.base64;
-        KUMO_CO_TRY_VOID(write_pins(pinned_host{*target, key}));
+        enrolling_[h.id] = pinned_host{*target, key};
+        if (auto pinned = write_pins(); !pinned) {
+            enrolling_.erase(h.id);
+            co_return pinned.error();
+        }
     }
     auto e = std::make_shared<entry>(h, pool_);
     auto cb = callbacks_for(h.id);
     auto opened = co_await open(*e, libvirt_uri(h), cb);
+    // From here the pin is either the enrolled host's (entries_) or gone with a failed enrollment.
+    const bool pinned_while_enrolling = enrolling_.erase(h.id) > 0;
     if (!opened) {
-        (void)write_pins();  // the pin of a host that was not enrolled goes again
+        if (pinned_while_enrolling)
+            (void)write_pins();
         co_return opened.error();
     }
     e->h.inventory = opened->inventory;
@@ -210,13 +217,15 @@ awaitable<result<host>> host_registry::add(std::string name, std::string uri, st
         repo::insert_host(db, hh);
         return {};
     };
+    entries_[h.id] = e;  // before the write: a concurrent write_pins() keeps this host's pin
     auto stored = co_await store_.write(std::move(insert));
     if (!stored) {
-        (void)write_pins();
+        entries_.erase(h.id);
+        if (pinned_while_enrolling)
+            (void)write_pins();
         co_return stored.error();  // the connection closes with `opened`
     }
     e->conn = opened->conn;
-    entries_[h.id] = e;
     log::info("hosts", "added host {} ({})", e->h.name, uri);
     bus_.publish({"host", "created", h.id, "", host_view(e->h, {})});
     if (hooks_.on_connected)

@@ -42,7 +42,7 @@ std::string host_registry::libvirt_uri(const host& h) const {
     return t ? trust_.libvirt_uri(*t) : h.uri;
 }
 
-result<void> host_registry::write_pins(const std::optional<pinned_host>& extra) const {
+result<void> host_registry::write_pins() const {
     std::vector<pinned_host> pins;
     for (const auto& [id, e] : entries_) {
         if (!is_ssh_uri(e->h.uri))
@@ -52,8 +52,8 @@ result<void> host_registry::write_pins(const std::optional<pinned_host>& extra) 
         if (t && k)
             pins.push_back({*t, *k});
     }
-    if (extra)
-        pins.push_back(*extra);
+    for (const auto& [id, pending] : enrolling_)
+        pins.push_back(pending);
     return trust_.write_pins(pins);
 }
 

@@ -3,6 +3,8 @@
 #include "kumo/core/subprocess.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -23,6 +25,13 @@ lab::lab(std::string script, std::string dir) : script_(std::move(script)), dir_
     if (run("up") != 0) {
         run("down");
         throw std::runtime_error("lab.sh up failed; see " + dir_ + ".log");
+    }
+    for (int n = 1; n <= 3; ++n) {  // the hosts' network namespaces, to check that down ends everything
+        std::ifstream pid_file(fmt::format("{}/h{}/anchor.pid", dir_, n));
+        std::string pid;
+        std::error_code ec;
+        if (pid_file >> pid)
+            host_netns_.push_back(std::filesystem::read_symlink("/proc/" + pid + "/ns/net", ec).string());
     }
 }
 
@@ -62,10 +71,19 @@ void lab::authorize(const std::string& public_key) const {
     std::ofstream(dir_ + "/authorized_keys", std::ios::app) << public_key << "\n";
 }
 
-bool lab::nothing_left() {
+bool lab::nothing_left() const {
     auto ns = must_run({"ip", "netns", "list"});
     auto links = must_run({"ip", "-o", "link", "show"});
-    return ns.out.find("kumolab-") == std::string::npos && links.out.find("kumolab-") == std::string::npos;
+    if (ns.out.find("kumolab-") != std::string::npos || links.out.find("kumolab-") != std::string::npos)
+        return false;
+    // No process left in a host's network namespace (the guests' QEMUs would keep it alive unnamed).
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        std::error_code ec;
+        const auto net = std::filesystem::read_symlink(entry.path() / "ns" / "net", ec);
+        if (!ec && std::find(host_netns_.begin(), host_netns_.end(), net.string()) != host_netns_.end())
+            return false;
+    }
+    return true;
 }
 
 }  // namespace kumo::test

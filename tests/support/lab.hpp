@@ -2,6 +2,7 @@
 // The three-node lab (examples/lab/lab.sh) driven from tests and benchmarks: brought up in a
 // directory of its own and always taken down again, whatever happened in between.
 #include <string>
+#include <vector>
 
 namespace kumo::test {
 
@@ -21,12 +22,13 @@ public:
     std::string fingerprint(int n) const;
     // Lets `public_key` log in to every host.
     void authorize(const std::string& public_key) const;
-    // Whether no lab namespace or link is left.
-    static bool nothing_left();
+    // Whether no lab namespace, link, or process in a lab host's network namespace is left.
+    bool nothing_left() const;
     const std::string& dir() const { return dir_; }
 
 private:
     std::string script_, dir_;
+    std::vector<std::string> host_netns_;  // "net:[inode]" of each host, recorded at up
 };
 
 }  // namespace kumo::test

@@ -124,8 +124,8 @@ private:
     awaitable<void> save(const host& h);
     // The URI libvirt opens: the public one, or for SSH hosts the libssh2 form with Kumo's key and pins.
     std::string libvirt_uri(const host& h) const;
-    // Writes known_hosts from the SSH hosts' pinned keys (plus `extra`, a host being enrolled).
-    result<void> write_pins(const std::optional<pinned_host>& extra = std::nullopt) const;
+    // Writes known_hosts from the SSH hosts' pinned keys and those of hosts being enrolled.
+    result<void> write_pins() const;
     awaitable<result<ssh_host_key>> scan_key(const ssh_target& t);
     awaitable<void> update_baseline();
 
@@ -136,6 +136,7 @@ private:
     ssh_trust& trust_;
     const config& cfg_;
     cpu_baseline baseline_;
+    std::map<std::string, pinned_host> enrolling_;  // host id -> key pinned before the first connect
     asio::thread_pool pool_{4};
     std::map<std::string, std::shared_ptr<entry>> entries_;
     host_hooks hooks_;
