@@ -13,17 +13,12 @@
 #include "kumo_catch.hpp"
 
 using namespace kumo;
+using kumo::test::call;
 using kumo::test::daemon_process;
 
 namespace {
 
 constexpr const char* kPassword = "matrix-password-1";
-
-cli::reply call(const cli::api_client& c, const std::string& m, const std::string& path, const json& body = nullptr) {
-    auto r = body.is_null() ? c.send(m, path) : c.send(m, path, body);
-    REQUIRE(r);
-    return *r;
-}
 
 std::string unique(const std::string& prefix) {
     static std::atomic<int> n{0};

@@ -102,6 +102,12 @@ void daemon_process::kill_hard() {
     pid_ = -1;
 }
 
+cli::reply call(const cli::api_client& c, const std::string& method, const std::string& path, const json& body) {
+    auto r = body.is_null() ? c.send(method, path) : c.send(method, path, body);
+    REQUIRE(r);
+    return *r;
+}
+
 json wait_op(const cli::api_client& c, const std::string& op_id, int timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (std::chrono::steady_clock::now() < deadline) {

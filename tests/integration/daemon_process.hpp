@@ -40,6 +40,10 @@ inline constexpr const char* kTestAdminPassword = "test-admin-password";
 // A fresh directory under $TMPDIR, removed by the caller (or left for post-mortem on failure).
 std::string make_temp_dir(const std::string& prefix);
 
+// One request that must get an answer (any status); fails the test when the connection fails.
+cli::reply call(const cli::api_client& c, const std::string& method, const std::string& path,
+                const json& body = nullptr);
+
 // Follows an operation to its end and returns its final JSON (fails the test on timeout).
 json wait_op(const cli::api_client& c, const std::string& op_id, int timeout_s = 120);
 

@@ -7,15 +7,10 @@
 #include "kumo_catch.hpp"
 
 using namespace kumo;
+using kumo::test::call;
 using kumo::test::daemon_process;
 
 namespace {
-
-cli::reply call(const cli::api_client& c, const std::string& m, const std::string& path, const json& body = nullptr) {
-    auto r = body.is_null() ? c.send(m, path) : c.send(m, path, body);
-    REQUIRE(r);
-    return *r;
-}
 
 std::string created(const cli::api_client& c, const std::string& path, const json& body) {
     auto r = call(c, "POST", path, body);
