@@ -42,6 +42,8 @@ int host_enable_cmd(cmd_env& e, const std::string& host_ref, bool enable);
 int host_mobility_cmd(cmd_env& e, const std::string& verb);
 // `vm migrate VM [--host H] [--cold] [--max-downtime-ms N] [--wait]`
 int vm_migrate_cmd(cmd_env& e, const std::string& vm_ref);
+// Prints an object reply (table or JSON); 1 when the call failed (already reported).
+int print_reply(cmd_env& e, const std::optional<json>& r);
 // A 202 reply: print it, then wait for the operation when --wait was given.
 int accepted_reply(cmd_env& e, const json& body, const char* resource);
 // Prints the scheduler's verdict for a VM create body; exit code 1 when no host would take it.

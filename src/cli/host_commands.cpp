@@ -8,12 +8,6 @@ namespace kumo::cli {
 
 int host_mobility_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
-    auto show = [&](const std::optional<json>& r) {
-        if (!r)
-            return 1;
-        print_object(*r, e.as_json);
-        return 0;
-    };
     if (verb == "ssh-key" && p.size() == 2) {
         auto r = call(e, "GET", "/api/v1/hosts/ssh-key");
         if (!r)
@@ -25,7 +19,7 @@ int host_mobility_cmd(cmd_env& e, const std::string& verb) {
         return 0;
     }
     if (verb == "cpu-baseline" && p.size() == 2)
-        return show(call(e, "GET", "/api/v1/hosts/cpu-baseline"));
+        return print_reply(e, call(e, "GET", "/api/v1/hosts/cpu-baseline"));
     static const std::set<std::string> on_host{"maintenance", "activate", "remove", "trust-key"};
     if (!on_host.count(verb) || p.size() < 3)
         return -1;
@@ -38,9 +32,9 @@ int host_mobility_cmd(cmd_env& e, const std::string& verb) {
         return r ? accepted_reply(e, *r, "host") : 1;
     }
     if (verb == "activate" && p.size() == 3)
-        return show(call(e, "POST", path + "/actions/activate", json::object()));
+        return print_reply(e, call(e, "POST", path + "/actions/activate", json::object()));
     if (verb == "trust-key" && p.size() == 4)
-        return show(call(e, "POST", path + "/actions/trust-host-key", json{{"fingerprint", p[3]}}));
+        return print_reply(e, call(e, "POST", path + "/actions/trust-host-key", json{{"fingerprint", p[3]}}));
     if (verb == "remove" && p.size() == 3) {
         if (!call(e, "DELETE", path + (e.args.flag("force") ? "?force=true" : "")))
             return 1;

@@ -15,13 +15,6 @@ const std::vector<column> role_cols{{"ID", "id"}, {"NAME", "name"}, {"BUILTIN", 
 const std::vector<column> audit_cols{{"SEQ", "seq"},         {"TIME", "time"},     {"ACTION", "action"},
                                      {"OUTCOME", "outcome"}, {"STATUS", "status"}, {"TARGET", "target"}};
 
-int print_reply(cmd_env& e, const std::optional<json>& r) {
-    if (!r)
-        return 1;
-    print_object(*r, e.as_json);
-    return 0;
-}
-
 int list(cmd_env& e, const std::string& path, const std::vector<column>& cols) {
     auto l = call(e, "GET", path);
     if (!l)

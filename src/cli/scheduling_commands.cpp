@@ -13,13 +13,6 @@ const std::vector<column> aggregate_cols{
 const std::vector<column> verdict_cols{
     {"HOST", "host_name"}, {"ELIGIBLE", "eligible"}, {"WEIGHT", "weight"}, {"FILTER", "filter"}, {"REASON", "reason"}};
 
-int print_reply(cmd_env& e, const std::optional<json>& r) {
-    if (!r)
-        return 1;
-    print_object(*r, e.as_json);
-    return 0;
-}
-
 int list_reply(cmd_env& e, const std::string& path, const std::vector<column>& cols) {
     auto l = call(e, "GET", path);
     if (!l)
@@ -119,6 +112,13 @@ int aggregate_cmd(cmd_env& e, const std::string& verb) {
         return print_reply(e, call(e, verb == "add-host" ? "PUT" : "DELETE", path + "/hosts/" + *host));
     }
     return usage(help);
+}
+
+int print_reply(cmd_env& e, const std::optional<json>& r) {
+    if (!r)
+        return 1;
+    print_object(*r, e.as_json);
+    return 0;
 }
 
 int host_enable_cmd(cmd_env& e, const std::string& host_ref, bool enable) {

@@ -163,7 +163,7 @@ awaitable<void> mobility::perform(std::shared_ptr<live_run> run, plan p) {
         if (run->outcome) {  // after a failure they may be half-broken: let them close
             hosts_.return_extra(p.source, std::move(src));
             hosts_.return_extra(p.target, std::move(dst));
-        } else {
+        } else {  // no host id: not kept, just closed off the core thread
             hosts_.return_extra("", std::move(src));
             hosts_.return_extra("", std::move(dst));
         }
