@@ -26,8 +26,9 @@ struct request_ctx {
     std::string bearer;  // the raw token, when one was sent
     std::optional<principal> who;
     api_context& ctx;
-    std::string audit_user;    // who a login claimed to be, for the audit log
-    std::string audit_target;  // the id a create made, for the audit log
+    std::string audit_user;              // who a login claimed to be, for the audit log
+    std::string audit_target;            // the id a create made, for the audit log
+    byte_source* body_stream = nullptr;  // streaming routes only: the body, not yet read (body_text is empty)
 };
 
 struct response {
@@ -35,7 +36,8 @@ struct response {
     json body;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string content_type = "application/json";
-    std::optional<std::string> raw;  // for non-JSON bodies (static files)
+    std::optional<std::string> raw;   // for non-JSON bodies (static files)
+    std::optional<std::string> file;  // a file sent as the body, streamed from disk (image downloads)
 };
 
 // problem+json for an error, with the request id.

@@ -77,6 +77,20 @@ void router::add(http::verb m, std::string pattern, std::string_view permission,
     routes_.push_back(route{m, std::move(pattern), permission, std::move(fn)});
 }
 
+void router::add_streaming(http::verb m, std::string pattern, std::string_view permission, handler fn) {
+    add(m, std::move(pattern), permission, std::move(fn));
+    routes_.back().streams_body = true;
+}
+
+bool router::streams_body(http::verb m, std::string_view path) const {
+    for (const auto& rt : routes_) {
+        std::map<std::string, std::string> params;
+        if (rt.method == m && match(rt.pattern, path, params))
+            return rt.streams_body;  // the route dispatch() will pick
+    }
+    return false;
+}
+
 awaitable<response> router::authorize_and_run(const route& rt, request_ctx& r) const {
     const permission_rule& rule = *find_permission(rt.permission);
     if (rule.who != audience::anyone) {
@@ -137,6 +151,7 @@ router build_router() {
     add_role_routes(r);
     add_app_credential_routes(r);
     add_audit_routes(r);
+    add_image_routes(r);
     return r;
 }
 

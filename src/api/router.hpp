@@ -17,12 +17,16 @@ struct route {
     std::string pattern;          // "/api/v1/vms/{id}/actions/{action}"
     std::string_view permission;  // a name from policy_table()
     handler fn;
+    bool streams_body = false;  // the handler reads the body itself from request_ctx::body_stream
 };
 
 class router {
 public:
     // Throws std::logic_error for a permission missing from the policy table (a bug, caught at start-up).
     void add(http::verb m, std::string pattern, std::string_view permission, handler fn);
+    // A route whose body is streamed to the handler (uploads), authorized before any of it is read.
+    void add_streaming(http::verb m, std::string pattern, std::string_view permission, handler fn);
+    bool streams_body(http::verb m, std::string_view path) const;
     // Authenticates (when the route needs it), authorizes and runs the matching handler.
     awaitable<response> dispatch(request_ctx& r) const;
     const std::vector<route>& routes() const { return routes_; }
@@ -48,6 +52,7 @@ void add_group_routes(router& r);
 void add_role_routes(router& r);
 void add_app_credential_routes(router& r);
 void add_audit_routes(router& r);
+void add_image_routes(router& r);
 router build_router();
 
 }  // namespace kumo::api

@@ -20,6 +20,7 @@ using boost::asio::use_awaitable;
 namespace {
 
 using http_request = http::request<http::string_body>;
+using http_header = http::request_header<>;
 
 std::string percent_decode(std::string_view s) {
     std::string out;
@@ -55,7 +56,7 @@ void split_target(std::string_view target, std::string& path, std::map<std::stri
     }
 }
 
-std::string request_id_of(const http_request& req) {
+std::string request_id_of(const http_header& req) {
     auto it = req.find("X-Request-Id");
     if (it != req.end()) {
         std::string given(it->value());
@@ -65,7 +66,7 @@ std::string request_id_of(const http_request& req) {
     return new_uuid();
 }
 
-std::string bearer_of(const http_request& req, const std::map<std::string, std::string>& query) {
+std::string bearer_of(const http_header& req, const std::map<std::string, std::string>& query) {
     auto it = req.find(http::field::authorization);
     if (it != req.end()) {
         std::string_view v = it->value();
@@ -80,14 +81,19 @@ std::string bearer_of(const http_request& req, const std::map<std::string, std::
     return {};
 }
 
-http::response<http::string_body> to_http(const response& r, const http_request& req, const std::string& request_id) {
-    http::response<http::string_body> res{r.status, req.version()};
+template <class Body>
+void set_common_headers(http::response<Body>& res, const response& r, const std::string& request_id) {
     res.set(http::field::server, "kumo");
     res.set("X-Request-Id", request_id);
     res.set("X-Content-Type-Options", "nosniff");
     res.set(http::field::cache_control, "no-store");
     for (const auto& [k, v] : r.headers)
         res.set(k, v);
+}
+
+http::response<http::string_body> to_http(const response& r, const http_header& req, const std::string& request_id) {
+    http::response<http::string_body> res{r.status, req.version()};
+    set_common_headers(res, r, request_id);
     if (r.raw) {
         res.body() = *r.raw;
         if (!r.raw->empty())
@@ -96,7 +102,6 @@ http::response<http::string_body> to_http(const response& r, const http_request&
         res.set(http::field::content_type, r.content_type);
         res.body() = r.body.dump();
     }
-    res.keep_alive(req.keep_alive());
     res.prepare_payload();
     return res;
 }
@@ -112,13 +117,42 @@ awaitable<response> handle(const router& routes, api_context& ctx, request_ctx& 
     co_return awaited;
 }
 
+// Writes the answer: a file streamed from disk (downloads) or a string body. False when the connection
+// must close (write failed, or the client asked to close).
+template <class Stream>
+awaitable<bool> write_response(Stream& stream, const response& r, const http_header& req, const std::string& rid,
+                               bool keep_alive) {
+    if (r.file) {
+        http::response<http::file_body> res{r.status, req.version()};
+        set_common_headers(res, r, rid);
+        beast::error_code fec;
+        res.body().open(r.file->c_str(), beast::file_mode::scan, fec);
+        if (!fec) {
+            res.set(http::field::content_type, r.content_type);
+            res.keep_alive(keep_alive);
+            res.prepare_payload();
+            auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
+            co_return !wec && keep_alive;
+        }
+        // The file went away between the check and now (deleted): say so rather than send nothing.
+        auto gone = to_http(problem(make_error(errc::not_found, "the file is gone"), rid), req, rid);
+        gone.keep_alive(keep_alive);
+        auto [wec, wn] = co_await http::async_write(stream, gone, as_tuple(use_awaitable));
+        co_return !wec && keep_alive;
+    }
+    auto res = to_http(r, req, rid);
+    res.keep_alive(keep_alive);
+    auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
+    co_return !wec && keep_alive;
+}
+
 // Answers 413, then half-closes and drains what the client is still sending (bounded in bytes and
 // time), so the client can finish its write and read the answer instead of failing with EPIPE.
 template <class Stream>
-awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, http_request head) {
+awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, const http_header& head) {
     const std::string rid = new_uuid();
-    head.keep_alive(false);
     auto res = to_http(problem(make_error(errc::payload_too_large, "the request is too large"), rid), head, rid);
+    res.keep_alive(false);
     auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
     if (wec)
         co_return;
@@ -134,6 +168,80 @@ awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, http_re
     }
 }
 
+// An upload body handed to its route as it arrives, one buffer at a time; each read has its own idle
+// deadline, so a multi-GB upload is bounded by silence, not by its length.
+template <class Stream>
+class streamed_body final : public byte_source {
+public:
+    streamed_body(Stream& s, beast::flat_buffer& b, http::request_parser<http::buffer_body>& p, beast::tcp_stream& tcp,
+                  std::int64_t idle_s)
+        : stream_(s), buffer_(b), parser_(p), tcp_(tcp), idle_s_(idle_s) {}
+
+    awaitable<result<std::size_t>> read_some(char* out, std::size_t n) override {
+        while (!parser_.is_done()) {
+            parser_.get().body().data = out;
+            parser_.get().body().size = n;
+            tcp_.expires_after(std::chrono::seconds(idle_s_));
+            auto [ec, ignored] = co_await http::async_read(stream_, buffer_, parser_, as_tuple(use_awaitable));
+            if (ec == http::error::need_buffer)
+                ec = {};
+            if (ec)
+                co_return make_error(errc::bad_request, "the upload was interrupted: " + ec.message());
+            const std::size_t got = n - parser_.get().body().size;
+            if (got > 0)
+                co_return got;
+        }
+        co_return std::size_t{0};
+    }
+    std::optional<std::uint64_t> declared_length() const override {
+        auto len = parser_.content_length();
+        return len ? std::optional<std::uint64_t>(*len) : std::nullopt;
+    }
+
+private:
+    Stream& stream_;
+    beast::flat_buffer& buffer_;
+    http::request_parser<http::buffer_body>& parser_;
+    beast::tcp_stream& tcp_;
+    std::int64_t idle_s_;
+};
+
+// The 100 Continue a client that sent "Expect: 100-continue" waits for before sending a body.
+template <class Stream>
+awaitable<bool> send_continue(Stream& stream, const http_header& head) {
+    auto expect = head.find(http::field::expect);
+    if (expect == head.end() || !beast::iequals(expect->value(), "100-continue"))
+        co_return true;
+    http::response<http::empty_body> res{http::status::continue_, head.version()};
+    auto [ec, n] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
+    co_return !ec;
+}
+
+template <class Stream>
+awaitable<void> upgrade_to_events(Stream stream, http_request req, request_ctx& rc, api_context& ctx,
+                                  session_set& sessions) {
+    auto* tcp = &beast::get_lowest_layer(stream);
+    auto who = ctx.ids.validate(rc.bearer);
+    if (who && !who->allows("event:read"))
+        who = make_error(errc::forbidden, "your roles do not grant event:read");
+    if (!who) {
+        auto res = to_http(problem(who.error(), rc.request_id), req, rc.request_id);
+        co_await http::async_write(stream, res, as_tuple(use_awaitable));
+        sessions.open.erase(tcp);
+        co_return;
+    }
+    sessions.open.erase(tcp);
+    tcp->expires_never();
+    websocket::stream<Stream> ws(std::move(stream));
+    tcp = &beast::get_lowest_layer(ws);
+    sessions.open.insert(tcp);
+    ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    auto [aec] = co_await ws.async_accept(req, as_tuple(use_awaitable));
+    if (!aec)
+        co_await stream_events(ws, ctx, *who);
+    sessions.open.erase(tcp);
+}
+
 template <class Stream>
 awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, session_set& sessions) {
     auto* tcp = &beast::get_lowest_layer(stream);
@@ -142,57 +250,69 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
     const std::string remote = tcp->socket().remote_endpoint(ignored).address().to_string();
     beast::flat_buffer buffer;
     while (!sessions.stopping) {
-        http::request_parser<http::string_body> parser;
-        parser.body_limit(static_cast<std::uint64_t>(ctx.cfg.max_body_bytes));
-        parser.header_limit(16 * 1024);
+        http::request_parser<http::empty_body> head_parser;
+        head_parser.header_limit(16 * 1024);
+        head_parser.body_limit(boost::none);                                  // each body kind sets its own limit below
         tcp->expires_after(std::chrono::seconds(ctx.cfg.request_timeout_s));  // slow clients are cut off
-        auto [ec, n] = co_await http::async_read(stream, buffer, parser, as_tuple(use_awaitable));
-        if (ec == http::error::body_limit || ec == http::error::header_limit) {
-            co_await refuse_oversized(stream, *tcp, parser.get());
+        auto [hec, hn] = co_await http::async_read_header(stream, buffer, head_parser, as_tuple(use_awaitable));
+        if (hec == http::error::header_limit) {
+            co_await refuse_oversized(stream, *tcp, head_parser.get());
             break;
         }
-        if (ec)
+        if (hec)
             break;
-        http_request req = parser.release();
-        request_ctx rc{req.method(), {}, {}, {}, std::move(req.body()), {}, request_id_of(req), remote, {}, {}, ctx};
-        split_target(req.target(), rc.path, rc.query);
-        rc.bearer = bearer_of(req, rc.query);
-        if (auto ct = req.find(http::field::content_type); ct != req.end())
+        const http_header head = head_parser.get().base();
+        bool keep_alive = head_parser.get().keep_alive();
+        request_ctx rc{head.method(), {}, {}, {}, {}, {}, request_id_of(head), remote, {}, {}, ctx};
+        split_target(head.target(), rc.path, rc.query);
+        rc.bearer = bearer_of(head, rc.query);
+        if (auto ct = head.find(http::field::content_type); ct != head.end())
             rc.content_type = std::string(ct->value());
-        if (websocket::is_upgrade(req) && rc.path == "/api/v1/events") {
-            auto who = ctx.ids.validate(rc.bearer);
-            if (who && !who->allows("event:read"))
-                who = make_error(errc::forbidden, "your roles do not grant event:read");
-            if (!who) {
-                auto res = to_http(problem(who.error(), rc.request_id), req, rc.request_id);
-                co_await http::async_write(stream, res, as_tuple(use_awaitable));
+        const auto started = std::chrono::steady_clock::now();
+        response r;
+        if (routes.streams_body(rc.method, rc.path)) {
+            http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
+            body_parser.body_limit(boost::none);  // the route enforces its own limits while it reads
+            if (!co_await send_continue(stream, head))
+                break;
+            streamed_body<Stream> body(stream, buffer, body_parser, *tcp, ctx.cfg.request_timeout_s);
+            rc.body_stream = &body;
+            r = co_await handle(routes, ctx, rc);
+            keep_alive = keep_alive && body_parser.is_done();  // an unread body leaves the connection unusable
+        } else {
+            http::request_parser<http::string_body> body_parser(std::move(head_parser));
+            body_parser.body_limit(static_cast<std::uint64_t>(ctx.cfg.max_body_bytes));
+            if (body_parser.content_length() &&
+                *body_parser.content_length() > static_cast<std::uint64_t>(ctx.cfg.max_body_bytes)) {
+                co_await refuse_oversized(stream, *tcp, head);
                 break;
             }
-            sessions.open.erase(tcp);
-            tcp->expires_never();
-            websocket::stream<Stream> ws(std::move(stream));
-            tcp = &beast::get_lowest_layer(ws);
-            sessions.open.insert(tcp);
-            ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-            auto [aec] = co_await ws.async_accept(req, as_tuple(use_awaitable));
-            if (!aec)
-                co_await stream_events(ws, ctx, *who);
-            sessions.open.erase(tcp);
-            co_return;
+            if (!co_await send_continue(stream, head))
+                break;
+            auto [ec, n] = co_await http::async_read(stream, buffer, body_parser, as_tuple(use_awaitable));
+            if (ec == http::error::body_limit) {
+                co_await refuse_oversized(stream, *tcp, head);
+                break;
+            }
+            if (ec)
+                break;
+            http_request req = body_parser.release();
+            rc.body_text = std::move(req.body());
+            if (websocket::is_upgrade(req) && rc.path == "/api/v1/events") {
+                co_await upgrade_to_events(std::move(stream), std::move(req), rc, ctx, sessions);
+                co_return;
+            }
+            r = co_await handle(routes, ctx, rc);
         }
-        const auto started = std::chrono::steady_clock::now();
-        response r = co_await handle(routes, ctx, rc);
-        auto res = to_http(r, req, rc.request_id);
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         // The query string is not logged: it may carry an access token.
-        log::debug("http", "{} {} {} {} {}ms {}", remote, std::string(req.method_string()), rc.path,
+        log::debug("http", "{} {} {} {} {}ms {}", remote, std::string(head.method_string()), rc.path,
                    static_cast<int>(r.status), ms.count(), rc.request_id);
         // Writes get their own deadline rather than whatever the read left behind (a long poll may have
-        // outlived it).
-        tcp->expires_after(std::chrono::seconds(30));
-        auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
-        if (wec || !res.keep_alive())
+        // outlived it); a file gets as long as a client may be silent, per write.
+        tcp->expires_after(std::chrono::seconds(r.file ? std::max<std::int64_t>(ctx.cfg.request_timeout_s, 3600) : 30));
+        if (!co_await write_response(stream, r, head, rc.request_id, keep_alive))
             break;
     }
     sessions.open.erase(tcp);

@@ -78,6 +78,7 @@ struct runtime {
           hosts(core, st, bus, *driver, trust, cfg),
           ids(st, blocking, cfg, std::move(keys)),
           dir(st, ids, cfg, std::move(audit_key)),
+          images(st, bus, blocking, cfg, c.data_dir + "/images"),
           vms(core, st, bus, hosts, ops, cfg),
           moves(core, st, bus, hosts, ops, vms, cfg) {}
     const config& cfg;
@@ -91,6 +92,7 @@ struct runtime {
     host_registry hosts;
     identity ids;
     directory dir;
+    image_store images;
     compute vms;
     mobility moves;
     asio::steady_timer reconcile_timer{core};
@@ -103,6 +105,7 @@ awaitable<void> startup(runtime& rt) {
          [&rt](const std::string& id, const std::string& uuid) { return rt.vms.on_domain_event(id, uuid); }});
     rt.vms.set_migration_resumer(
         [&rt](operation op, std::optional<vm> v) { rt.moves.resume(std::move(op), std::move(v)); });
+    co_await rt.images.recover();
     co_await rt.hosts.start();
     if (rt.cfg.simulate == 0 && rt.cfg.register_local_host && rt.hosts.hosts().empty()) {
         auto local = co_await rt.hosts.add("local", "qemu:///system");
@@ -218,8 +221,17 @@ int run_daemon(const config& cfg) {
             return fail(r.error());
     rt.ids.load(rt.st.unsafe_direct());
 
-    api_context actx{cfg,      rt.st,  rt.bus,   rt.ids, rt.dir,
-                     rt.hosts, rt.vms, rt.moves, rt.ops, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
+    api_context actx{cfg,
+                     rt.st,
+                     rt.bus,
+                     rt.ids,
+                     rt.dir,
+                     rt.hosts,
+                     rt.vms,
+                     rt.moves,
+                     rt.ops,
+                     rt.images,
+                     cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
     http_server server(rt.core, actx, tls);
     auto listen = parse_listen(cfg.listen, "listen");
     auto ep = server.listen(listen->host, listen->port);

@@ -49,6 +49,7 @@ const std::vector<std::pair<const char*, std::int64_t config::*>>& quota_members
         {"quota_volumes", &config::quota_volumes},
         {"quota_volume_gb", &config::quota_volume_gb},
         {"quota_images", &config::quota_images},
+        {"quota_image_gb", &config::quota_image_gb},
         {"quota_networks", &config::quota_networks},
         {"quota_floating_ips", &config::quota_floating_ips},
         {"quota_security_groups", &config::quota_security_groups},
@@ -112,6 +113,15 @@ const std::vector<key_spec>& key_table() {
         {"default_availability_zone", &config::default_availability_zone,
          [](const std::string& v) { return !v.empty() && v.size() <= 64 && is_printable_utf8(v); }},
         {"password_min_length", int_key{&config::password_min_length, 8, 1024}, {}},
+        {"image_max_bytes", int_key{&config::image_max_bytes, 1, 1LL << 50}, {}},
+        {"image_max_virtual_gb", int_key{&config::image_max_virtual_gb, 1, 1LL << 20}, {}},
+        {"image_inspect_timeout_s", int_key{&config::image_inspect_timeout_s, 1, 3600}, {}},
+        {"root_disk_mode", &config::root_disk_mode,
+         [](const std::string& v) {
+             return one_of(v, {"overlay", "copy"});
+         }},
+        {"storage_pool_path", &config::storage_pool_path,
+         [](const std::string& v) { return v.size() > 1 && v[0] == '/' && v.find("..") == std::string::npos; }},
     };
     static const bool quotas_added = [] {
         for (const auto& [name, member] : quota_members())

@@ -154,4 +154,27 @@ result<std::string> load_or_create_secret(const std::string& path) {
     return key;
 }
 
+stream_digest::stream_digest(std::string_view algorithm) : ctx_(EVP_MD_CTX_new()) {
+    const EVP_MD* md = algorithm == "sha256" ? EVP_sha256() : algorithm == "md5" ? EVP_md5() : nullptr;
+    if (!md || !ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), md, nullptr) != 1) {
+        EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+        throw std::invalid_argument("unsupported digest: " + std::string(algorithm));
+    }
+}
+
+stream_digest::~stream_digest() {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+}
+
+void stream_digest::update(const void* data, std::size_t n) {
+    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data, n);
+}
+
+std::string stream_digest::hex() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &len);
+    return to_hex(std::string_view(reinterpret_cast<const char*>(out), len));
+}
+
 }  // namespace kumo::crypto

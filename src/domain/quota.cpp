@@ -5,9 +5,9 @@
 namespace kumo {
 
 const std::vector<std::string>& quota_resources() {
-    static const std::vector<std::string> names = {"instances",    "vcpus",          "ram_mb", "disk_gb",
-                                                   "volumes",      "volume_gb",      "images", "networks",
-                                                   "floating_ips", "security_groups"};
+    static const std::vector<std::string> names = {"instances", "vcpus",        "ram_mb",         "disk_gb",
+                                                   "volumes",   "volume_gb",    "images",         "image_gb",
+                                                   "networks",  "floating_ips", "security_groups"};
     return names;
 }
 

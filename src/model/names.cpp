@@ -1,5 +1,6 @@
 // String forms of model enums; one table per enum so parse and print cannot disagree.
 #include "kumo/model/host.hpp"
+#include "kumo/model/image.hpp"
 #include "kumo/model/operation.hpp"
 #include "kumo/model/vm.hpp"
 
@@ -66,7 +67,27 @@ constexpr std::array<std::pair<op_status, const char*>, 5> op_status_names{{
     {op_status::cancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<image_status, const char*>, 4> image_status_names{{
+    {image_status::queued, "queued"},
+    {image_status::saving, "saving"},
+    {image_status::active, "active"},
+    {image_status::killed, "killed"},
+}};
+
 }  // namespace
+
+const char* to_string(image_status s) {
+    return name_of(image_status_names, s);
+}
+std::optional<image_status> parse_image_status(std::string_view s) {
+    return parse_in(image_status_names, s);
+}
+bool is_known_disk_format(std::string_view f) {
+    for (const char* known : {"qcow2", "raw", "vmdk", "vdi", "vhd", "vhdx", "iso", "aki", "ari"})
+        if (f == known)
+            return true;
+    return false;
+}
 
 const char* to_string(host_status s) {
     return s == host_status::up ? "up" : "down";

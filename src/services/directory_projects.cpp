@@ -161,6 +161,10 @@ quota_report report_of(const config& cfg, sql::database& db, const std::string& 
 
 }  // namespace
 
+quota_map project_quota_limits(const config& cfg, sql::database& db, const std::string& project_id) {
+    return effective_limits(cfg, repo::quota_overrides(db, project_id));
+}
+
 result<void> check_project_quota(const config& cfg, sql::database& db, const std::string& project_id,
                                  const quota_map& request) {
     return check_quota(effective_limits(cfg, repo::quota_overrides(db, project_id)), repo::quota_usage(db, project_id),

@@ -3,6 +3,7 @@ CREATE INDEX audit_domain ON audit_log(domain_id);
 CREATE INDEX audit_project ON audit_log(project_id);
 CREATE INDEX claims_host ON claims(host_id);
 CREATE INDEX group_members_user ON group_members(user_id);
+CREATE INDEX images_project ON images(project_id);
 CREATE INDEX operations_status ON operations(status);
 CREATE INDEX projects_domain ON projects(domain_id);
 CREATE INDEX role_assignments_actor ON role_assignments(actor_id);
@@ -10,6 +11,7 @@ CREATE INDEX role_assignments_scope ON role_assignments(scope_id);
 CREATE INDEX server_groups_project ON server_groups(project_id);
 CREATE INDEX users_domain ON users(domain_id);
 CREATE INDEX vms_host ON vms(host_id);
+CREATE INDEX vms_image ON vms(image_id);
 CREATE INDEX vms_project ON vms(project_id);
 CREATE INDEX vms_server_group ON vms(server_group_id);
 CREATE TABLE aggregate_hosts (
@@ -121,6 +123,48 @@ CREATE TABLE hosts (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 , enabled INTEGER NOT NULL DEFAULT 1, maintenance INTEGER NOT NULL DEFAULT 0, disk_gb INTEGER NOT NULL DEFAULT 0, cpu_features TEXT NOT NULL DEFAULT '[]', overrides TEXT NOT NULL DEFAULT '{}', ssh_host_key TEXT NOT NULL DEFAULT '', cpu_xml TEXT NOT NULL DEFAULT '', migration_address TEXT NOT NULL DEFAULT '');
+CREATE TABLE image_cache (
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    image_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    last_used TEXT NOT NULL,
+    PRIMARY KEY (host_id, image_id)
+);
+CREATE TABLE image_members (
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    PRIMARY KEY (image_id, project_id)
+);
+CREATE TABLE images (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    visibility TEXT NOT NULL CHECK (visibility IN ('private', 'shared', 'public')),
+    protected INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'saving', 'active', 'killed')),
+    disk_format TEXT NOT NULL DEFAULT '',
+    container_format TEXT NOT NULL DEFAULT 'bare',
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    virtual_size INTEGER NOT NULL DEFAULT 0,
+    sha256 TEXT NOT NULL DEFAULT '',
+    md5 TEXT NOT NULL DEFAULT '',
+    expected_sha256 TEXT NOT NULL DEFAULT '',
+    min_ram_mb INTEGER NOT NULL DEFAULT 0,
+    min_disk_gb INTEGER NOT NULL DEFAULT 0,
+    properties TEXT NOT NULL DEFAULT '{}',
+    fault TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE keypairs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
 CREATE TABLE operations (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -214,7 +258,7 @@ CREATE TABLE vms (
     fault TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id));
+, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id), image_id TEXT NOT NULL DEFAULT '', public_keys TEXT NOT NULL DEFAULT '', user_data TEXT NOT NULL DEFAULT '');
 CREATE TRIGGER claims_added AFTER INSERT ON claims BEGIN
     INSERT OR IGNORE INTO host_usage (host_id) VALUES (NEW.host_id);
     UPDATE host_usage SET vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb, disk_gb = disk_gb + NEW.disk_gb,

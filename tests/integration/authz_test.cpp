@@ -41,6 +41,7 @@ struct world {
     std::string user_a, user_b, group_a, group_b, role_custom, vm_a, vm_b, op_a, op_b, admin_app_credential;
     std::string assignment_a, assignment_b;
     std::string group_sg_a, group_sg_b, aggregate_id;
+    std::string image_a, image_b;
 
     std::string make(const cli::api_client& c, const std::string& path, json body) {
         auto r = call(c, "POST", path, body);
@@ -96,6 +97,9 @@ struct world {
                                "<memory>8388608</memory></node>\n";
         return make(admin, "/api/v1/hosts", {{"name", name}, {"uri", "test://" + path}});
     }
+    std::string fresh_image(bool own) {
+        return make(own ? admin_a : admin_b, "/api/v1/images", {{"name", unique("img")}});
+    }
     std::string fresh_aggregate() { return make(admin, "/api/v1/aggregates", {{"name", unique("agg")}}); }
     std::string app_credential(const cli::api_client& c) {
         return make(c, "/api/v1/application-credentials", {{"name", unique("key")}});
@@ -141,6 +145,8 @@ struct world {
         group_sg_a = fresh_server_group(true);
         group_sg_b = fresh_server_group(false);
         aggregate_id = fresh_aggregate();
+        image_a = fresh_image(true);
+        image_b = fresh_image(false);
         auto made_a = call(admin_a, "POST", "/api/v1/vms", {{"name", "vm-a"}, {"flavor_id", flavor}});
         auto made_b = call(admin_b, "POST", "/api/v1/vms", {{"name", "vm-b"}, {"flavor_id", flavor}});
         REQUIRE(made_a.status == 202);
@@ -364,6 +370,37 @@ std::vector<route_case> cases() {
          [](w& x, builtin_role r, bool own) {
              return at("/api/v1/application-credentials/" +
                        (own ? x.app_credential(x.as.at(r)) : x.app_credential(x.admin)));
+         }},
+        {"GET", v1 + "/images", fixed(v1 + "/images"), false},
+        {"POST", v1 + "/images", fixed(v1 + "/images", {{"name", ""}}), false},
+        {"GET", v1 + "/images/{id}",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/images/" + (own ? x.image_a : x.image_b)); }},
+        {"PATCH", v1 + "/images/{id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/images/" + (own ? x.image_a : x.image_b), {{"min_ram_mb", 64}});
+         }},
+        {"DELETE", v1 + "/images/{id}",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/images/" + x.fresh_image(own)); }},
+        // A JSON body: authorized requests are refused (400, wrong content type) and store nothing.
+        {"PUT", v1 + "/images/{id}/file",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/file", json::object());
+         }},
+        {"GET", v1 + "/images/{id}/file",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/file"); }},
+        {"GET", v1 + "/images/{id}/members",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/members");
+         }},
+        {"PUT", v1 + "/images/{id}/members/{project_id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/members/" + x.project_b);
+         }},
+        {"DELETE", v1 + "/images/{id}/members/{project_id}",
+         [](w& x, builtin_role, bool own) {
+             const std::string path = "/api/v1/images/" + (own ? x.image_a : x.image_b) + "/members/" + x.project_b;
+             REQUIRE(call(x.admin, "PUT", path).status == 204);
+             return at(path);
          }},
         {"GET", v1 + "/audit", fixed(v1 + "/audit"), false},
         {"GET", v1 + "/audit/verify", fixed(v1 + "/audit/verify"), false},

@@ -114,7 +114,7 @@ TEST_CASE("quota checks name every resource a request would push over", "[quota]
     REQUIRE(over.error().fields.size() == 2);
     CHECK(over.error().fields[0].field == "instances");
     CHECK(over.error().fields[1].field == "vcpus");
-    CHECK(quota_resources().size() == 10);
+    CHECK(quota_resources().size() == 11);
 }
 
 TEST_CASE("the audit hash covers every field and needs the key", "[audit]") {

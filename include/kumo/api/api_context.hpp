@@ -6,6 +6,7 @@
 #include "kumo/services/event_bus.hpp"
 #include "kumo/services/host_registry.hpp"
 #include "kumo/services/identity.hpp"
+#include "kumo/services/image_store.hpp"
 #include "kumo/services/mobility.hpp"
 #include "kumo/services/operations.hpp"
 #include "kumo/services/store.hpp"
@@ -22,6 +23,7 @@ struct api_context {
     compute& vms;
     mobility& moves;
     operations& ops;
+    image_store& images;
     std::string web_dir;
 };
 

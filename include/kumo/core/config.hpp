@@ -53,6 +53,14 @@ struct config {
     double weight_soft_affinity = 10.0;
     std::string default_availability_zone = "kumo";  // of hosts in no zone aggregate
     std::int64_t password_min_length = 10;
+    // Image store: largest file accepted, largest disk an image may describe, how long qemu-img may take.
+    std::int64_t image_max_bytes = 64LL << 30;
+    std::int64_t image_max_virtual_gb = 2048;
+    std::int64_t image_inspect_timeout_s = 30;
+    // Root disks from images: "overlay" (a qcow2 on the host's cached copy: constant time) or "copy".
+    std::string root_disk_mode = "overlay";
+    // The directory every host's Kumo storage pool ("kumo") lives in, created on first use.
+    std::string storage_pool_path = "/var/lib/kumo/pool";
     // Default project quotas (-1: unlimited); admins override them per project.
     std::int64_t quota_instances = 20;
     std::int64_t quota_vcpus = 40;
@@ -61,6 +69,7 @@ struct config {
     std::int64_t quota_volumes = 20;
     std::int64_t quota_volume_gb = 1000;
     std::int64_t quota_images = 20;
+    std::int64_t quota_image_gb = 1000;  // bytes of image files, in GiB
     std::int64_t quota_networks = 10;
     std::int64_t quota_floating_ips = 10;
     std::int64_t quota_security_groups = 20;

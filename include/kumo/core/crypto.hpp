@@ -23,6 +23,20 @@ bool equal_constant_time(std::string_view a, std::string_view b);
 result<void> write_secret_file(const std::string& path, std::string_view content);
 result<std::string> load_or_create_secret(const std::string& path);
 
+// An incremental digest (sha256 or md5) for data that arrives in pieces.
+class stream_digest {
+public:
+    explicit stream_digest(std::string_view algorithm);  // "sha256" or "md5"; throws std::invalid_argument
+    ~stream_digest();
+    stream_digest(const stream_digest&) = delete;
+    stream_digest& operator=(const stream_digest&) = delete;
+    void update(const void* data, std::size_t n);
+    std::string hex();  // finishes the digest
+
+private:
+    void* ctx_;  // EVP_MD_CTX
+};
+
 std::string base64url_encode(std::string_view raw);
 // Returns false on characters outside the URL-safe alphabet.
 bool base64url_decode(std::string_view text, std::string& out);

@@ -11,7 +11,7 @@
 
 namespace kumo {
 
-// instances, vcpus, ram_mb, disk_gb, volumes, volume_gb, images, networks, floating_ips, security_groups
+// instances, vcpus, ram_mb, disk_gb, volumes, volume_gb, images, image_gb, networks, floating_ips, security_groups
 const std::vector<std::string>& quota_resources();
 
 using quota_map = std::map<std::string, std::int64_t>;  // resource -> amount; a limit of -1 is unlimited

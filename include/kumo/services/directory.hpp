@@ -107,6 +107,9 @@ private:
 result<void> check_project_quota(const config& cfg, sql::database& db, const std::string& project_id,
                                  const quota_map& request);
 
+// The project's effective limits (configured defaults with its overrides).
+quota_map project_quota_limits(const config& cfg, sql::database& db, const std::string& project_id);
+
 // Reads the audit HMAC key from data_dir/audit-key, creating it (mode 0600) when absent.
 result<std::string> load_or_create_audit_key(const std::string& data_dir);
 

@@ -1,4 +1,5 @@
 // The audit log's hash chain, and quota limits and usage.
+#include "kumo/store/image_repos.hpp"
 #include "kumo/store/repos.hpp"
 
 namespace kumo::repo {
@@ -108,13 +109,17 @@ void set_quota(sql::database& db, std::string_view project_id, std::string_view 
 }
 
 std::map<std::string, std::int64_t> quota_usage(sql::database& db, std::string_view project_id) {
-    // Resources of later modules (volumes, images, networks, ...) are counted here once they exist.
+    // Resources of later modules (volumes, networks, ...) are counted here once they exist.
     // project_usage is kept by triggers on vms (migration 4).
+    std::map<std::string, std::int64_t> usage{{"instances", 0}, {"vcpus", 0}, {"ram_mb", 0}, {"disk_gb", 0}};
     auto st = db.prepare("SELECT instances, vcpus, ram_mb, disk_gb FROM project_usage WHERE project_id = ?");
     st->bind(1, project_id);
-    if (!st->step())
-        return {{"instances", 0}, {"vcpus", 0}, {"ram_mb", 0}, {"disk_gb", 0}};
-    return {{"instances", st->int64(0)}, {"vcpus", st->int64(1)}, {"ram_mb", st->int64(2)}, {"disk_gb", st->int64(3)}};
+    if (st->step())
+        usage = {
+            {"instances", st->int64(0)}, {"vcpus", st->int64(1)}, {"ram_mb", st->int64(2)}, {"disk_gb", st->int64(3)}};
+    usage["images"] = image_count_of(db, project_id);
+    usage["image_gb"] = (image_bytes_of(db, project_id) + (1LL << 30) - 1) >> 30;  // started GiB count
+    return usage;
 }
 
 }  // namespace kumo::repo

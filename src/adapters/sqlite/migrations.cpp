@@ -320,6 +320,58 @@ ALTER TABLE hosts ADD COLUMN cpu_xml TEXT NOT NULL DEFAULT '';
 ALTER TABLE hosts ADD COLUMN migration_address TEXT NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
 )sql",
+        // 6: the image store (records; the bytes live in <data_dir>/images), projects an image is shared
+        // with, SSH key pairs, what a VM boots from and is handed (image, copied public keys, user-data),
+        // and which images each host holds in its pool.
+        R"sql(
+CREATE TABLE images (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    visibility TEXT NOT NULL CHECK (visibility IN ('private', 'shared', 'public')),
+    protected INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'saving', 'active', 'killed')),
+    disk_format TEXT NOT NULL DEFAULT '',
+    container_format TEXT NOT NULL DEFAULT 'bare',
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    virtual_size INTEGER NOT NULL DEFAULT 0,
+    sha256 TEXT NOT NULL DEFAULT '',
+    md5 TEXT NOT NULL DEFAULT '',
+    expected_sha256 TEXT NOT NULL DEFAULT '',
+    min_ram_mb INTEGER NOT NULL DEFAULT 0,
+    min_disk_gb INTEGER NOT NULL DEFAULT 0,
+    properties TEXT NOT NULL DEFAULT '{}',
+    fault TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX images_project ON images(project_id);
+CREATE TABLE image_members (
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    PRIMARY KEY (image_id, project_id)
+);
+CREATE TABLE keypairs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+ALTER TABLE vms ADD COLUMN image_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE vms ADD COLUMN public_keys TEXT NOT NULL DEFAULT '';
+ALTER TABLE vms ADD COLUMN user_data TEXT NOT NULL DEFAULT '';
+CREATE INDEX vms_image ON vms(image_id);
+CREATE TABLE image_cache (
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    image_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    last_used TEXT NOT NULL,
+    PRIMARY KEY (host_id, image_id)
+);
+)sql",
     };
     return steps;
 }

@@ -1,0 +1,100 @@
+#pragma once
+// The image store (Glance's job, in-process): records, streamed uploads with checksums, size and quota
+// limits, content-based format checks, downloads, sharing. Core thread; file I/O, hashing and
+// qemu-img run on the blocking pool. Files live in <data_dir>/images/<id> (".part" while uploading),
+// named by id only, never by anything a user chose.
+#include "kumo/core/config.hpp"
+#include "kumo/model/identity.hpp"
+#include "kumo/model/image.hpp"
+#include "kumo/services/async.hpp"
+#include "kumo/services/event_bus.hpp"
+#include "kumo/services/store.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+#include <optional>
+
+namespace kumo {
+
+struct image_create_request {
+    std::string name;
+    std::string disk_format;  // optional: detected from the content when empty
+    std::string container_format = "bare";
+    std::string visibility = "private";
+    bool is_protected = false;
+    int min_ram_mb = 0;
+    int min_disk_gb = 0;
+    std::map<std::string, std::string> properties;
+    std::string expected_sha256;  // optional: the upload fails unless the bytes hash to this
+};
+
+struct image_update {
+    std::optional<std::string> name, visibility;
+    std::optional<bool> is_protected;
+    std::optional<int> min_ram_mb, min_disk_gb;
+    std::optional<std::map<std::string, std::string>> properties;  // replaces all properties
+};
+
+// The body of an upload as it arrives. read_some returns 0 at the end of the body.
+class byte_source {
+public:
+    virtual ~byte_source() = default;
+    // Errors: bad_request when the client stopped sending (connection closed, timeout, bad framing).
+    virtual awaitable<result<std::size_t>> read_some(char* buf, std::size_t n) = 0;
+    // The Content-Length, when the client sent one.
+    virtual std::optional<std::uint64_t> declared_length() const = 0;
+};
+
+class image_store {
+public:
+    image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg, std::string dir);
+
+    // Errors: validation_failed (name, disk_format, visibility, properties, expected_sha256), forbidden
+    // (public visibility by a non-admin; a token not scoped to a project), quota_exceeded (images).
+    awaitable<result<image>> create(const principal& who, image_create_request req);
+    // Errors: not_found (also for images the caller may not see).
+    awaitable<result<image>> get(const principal& who, const std::string& id);
+    awaitable<result<std::vector<image>>> list(const principal& who, std::string marker, int limit);
+    // Owner or admin. Errors: not_found, forbidden (publicizing as a non-admin), validation_failed.
+    awaitable<result<image>> update(const principal& who, const std::string& id, image_update u);
+    // Errors: not_found, conflict (protected, in use by a VM, upload running).
+    awaitable<result<void>> remove(const principal& who, const std::string& id);
+
+    // Streams the bytes in, hashing as they come, then checks the content (see domain/image_format.hpp)
+    // and activates the image. On any failure the image is `killed` with a fault, and its partial file
+    // removed. Errors: not_found, conflict (not queued), payload_too_large, quota_exceeded,
+    // bad_request (interrupted), validation_failed (file, disk_format, checksum).
+    awaitable<result<image>> upload(const principal& who, const std::string& id, byte_source& body);
+    // The stored file of an active image the caller may see. Errors: not_found, conflict (not active).
+    awaitable<result<std::string>> file_for_download(const principal& who, const std::string& id);
+
+    // Sharing (owner or admin). Errors: not_found, validation_failed (project_id).
+    awaitable<result<std::vector<std::string>>> members(const principal& who, const std::string& id);
+    awaitable<result<void>> add_member(const principal& who, const std::string& id, const std::string& project_id);
+    awaitable<result<void>> remove_member(const principal& who, const std::string& id, const std::string& project_id);
+
+    // For VM builds: an active image the caller may use. Errors: validation_failed (`field`).
+    awaitable<result<image>> usable(const principal& who, const std::string& id, const char* field);
+    std::string file_path(const std::string& id) const { return dir_ + "/" + id; }
+    const std::string& dir() const { return dir_; }
+    // Removes .part files of uploads a previous daemon did not finish and marks those images killed.
+    awaitable<void> recover();
+
+private:
+    awaitable<result<image>> find_visible(const principal& who, const std::string& id);
+    awaitable<result<image>> find_owned(const principal& who, const std::string& id);
+    // Marks the image killed with `why`, removes its partial file, and returns `why`.
+    awaitable<error> kill(image img, error why);
+    awaitable<result<std::int64_t>> start_saving(const principal& who, image& img, std::optional<std::uint64_t> length);
+    awaitable<result<image>> activate(image img, std::int64_t size, std::string sha256, std::string md5);
+
+    store& store_;
+    event_bus& bus_;
+    asio::thread_pool& blocking_;
+    const config& cfg_;
+    std::string dir_;
+};
+
+// The API view of an image (no file paths).
+json image_view(const image& i);
+
+}  // namespace kumo

@@ -1,0 +1,41 @@
+#pragma once
+// Image, image member, key pair and image cache rows.
+#include "kumo/model/image.hpp"
+#include "kumo/store/database.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace kumo::repo {
+
+void insert_image(sql::database& db, const image& i);
+// Everything but id, project_id and created_at.
+void update_image(sql::database& db, const image& i);
+// Moves the image from `from` to `to` only if it is in `from`; false otherwise (someone else got there).
+bool set_image_status_if(sql::database& db, std::string_view id, image_status from, image_status to,
+                         std::string_view now);
+std::optional<image> find_image(sql::database& db, std::string_view id);
+// Images `project_id` may see: its own, public ones, and those shared with it; all for an empty project.
+std::vector<image> list_images(sql::database& db, std::string_view project_id, std::string_view marker, int limit);
+void delete_image(sql::database& db, std::string_view id);
+bool image_in_use(sql::database& db, std::string_view id);  // by a VM (root disk, kernel or ramdisk)
+// Bytes of the project's images that hold or are receiving a file.
+std::int64_t image_bytes_of(sql::database& db, std::string_view project_id);
+std::int64_t image_count_of(sql::database& db, std::string_view project_id);
+
+bool is_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
+void add_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
+bool remove_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
+std::vector<std::string> image_members(sql::database& db, std::string_view image_id);
+
+// Which images a host's pool holds (the cache), by host.
+struct cached_image {
+    std::string host_id, image_id, path, last_used;
+};
+void record_cached_image(sql::database& db, const cached_image& c);
+std::optional<cached_image> find_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
+// Cached images no VM on that host uses (garbage-collection candidates).
+std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id);
+void forget_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
+
+}  // namespace kumo::repo

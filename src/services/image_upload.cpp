@@ -1,0 +1,308 @@
+// Image bytes: a streamed upload is hashed and written on the blocking pool while the next chunk is
+// read from the connection, then checked with qemu-img before the image becomes active.
+#include "kumo/core/clock.hpp"
+#include "kumo/core/crypto.hpp"
+#include "kumo/core/log.hpp"
+#include "kumo/core/subprocess.hpp"
+#include "kumo/domain/image_format.hpp"
+#include "kumo/services/directory.hpp"
+#include "kumo/services/image_store.hpp"
+#include "kumo/store/image_repos.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace kumo {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t chunk_bytes = 1 << 20;
+
+// Two jobs per chunk on the blocking pool, in parallel: SHA-256 + write, and MD5. The caller reads the
+// next chunk into the other buffer meanwhile, and waits for both jobs before reusing a buffer.
+class chunk_pipeline {
+public:
+    chunk_pipeline(asio::any_io_executor home, asio::thread_pool& pool, int fd)
+        : home_(home), pool_(pool), fd_(fd), done_(home) {}
+
+    // Waits until the chunk started last is hashed and written. Errors: internal (write failed).
+    awaitable<result<void>> wait() {
+        while (pending_ > 0) {
+            done_.expires_at(asio::steady_timer::time_point::max());
+            boost::system::error_code ec;
+            co_await done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (!failure_.empty())
+            co_return make_error(errc::internal, failure_);
+        co_return result<void>{};
+    }
+
+    // `data` must stay untouched until wait() returns.
+    void start(const char* data, std::size_t n) {
+        pending_ = 2;
+        asio::post(pool_, [this, data, n] {
+            sha256_.update(data, n);
+            finish(write_all(data, n));
+        });
+        asio::post(pool_, [this, data, n] {
+            md5_.update(data, n);
+            finish({});
+        });
+    }
+
+    std::string sha256() { return sha256_.hex(); }
+    std::string md5() { return md5_.hex(); }
+
+private:
+    std::string write_all(const char* data, std::size_t n) const {
+        while (n > 0) {
+            ssize_t w = ::write(fd_, data, n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+                return std::string("cannot write the image file: ") + std::strerror(errno);
+            data += w;
+            n -= static_cast<std::size_t>(w);
+        }
+        return {};
+    }
+    void finish(std::string failure) {
+        asio::post(home_, [this, failure = std::move(failure)] {
+            if (!failure.empty())
+                failure_ = failure;
+            if (--pending_ == 0)
+                done_.cancel();
+        });
+    }
+
+    asio::any_io_executor home_;
+    asio::thread_pool& pool_;
+    int fd_;
+    asio::steady_timer done_;
+    int pending_ = 0;  // touched on the home executor only
+    std::string failure_;
+    crypto::stream_digest sha256_{"sha256"}, md5_{"md5"};
+};
+
+struct inspection {
+    result<image_verdict> verdict = make_error(errc::internal, "not inspected");
+};
+
+std::string read_head(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return head;
+}
+
+// qemu-img info under a memory and CPU limit (prlimit) and a wall-clock limit, then the rules.
+inspection inspect(const std::string& path, const std::string& declared, std::int64_t size, const config& cfg) {
+    inspection out;
+    const std::vector<std::string> argv = {"prlimit",
+                                           "--as=" + std::to_string(2LL << 30),
+                                           "--cpu=" + std::to_string(cfg.image_inspect_timeout_s),
+                                           "qemu-img",
+                                           "info",
+                                           "--output=json",
+                                           path};
+    auto ran = run_process(argv, std::chrono::seconds(cfg.image_inspect_timeout_s));
+    if (!ran) {
+        out.verdict = validation_error("file", "qemu-img did not finish: " + ran.error().detail);
+        return out;
+    }
+    if (ran->exit_code != 0) {
+        out.verdict = validation_error("file", "qemu-img cannot read the image: " + ran->err.substr(0, 500));
+        return out;
+    }
+    auto probe = parse_qemu_img_info(ran->out, path);
+    if (!probe) {
+        out.verdict = probe.error();
+        return out;
+    }
+    probe->sniffed = sniff_format(read_head(path));
+    out.verdict = judge_image(*probe, declared, size, cfg.image_max_virtual_gb << 30);
+    return out;
+}
+
+}  // namespace
+
+awaitable<error> image_store::kill(image img, error why) {
+    std::error_code ec;
+    fs::remove(file_path(img.id) + ".part", ec);
+    img.status = image_status::killed;
+    img.fault = why.detail;
+    img.size_bytes = 0;
+    img.virtual_size = 0;
+    img.updated_at = to_rfc3339(system_clock().now());
+    auto job = [img](sql::database& db) -> result<void> {
+        repo::update_image(db, img);
+        return {};
+    };
+    (void)co_await store_.write(std::move(job));
+    log::info("images", "image {} killed: {}", img.id, why.detail);
+    bus_.publish({"image", "updated", img.id, img.project_id, image_view(img)});
+    co_return why;
+}
+
+awaitable<result<std::int64_t>> image_store::start_saving(const principal& who, image& img,
+                                                          std::optional<std::uint64_t> length) {
+    std::int64_t limit = 0;
+    auto job = [&, who](sql::database& db) -> result<void> {
+        auto found = repo::find_image(db, img.id);
+        if (!found || !who.can_see(found->project_id))
+            return make_error(errc::not_found, "image not found");
+        if (found->status != image_status::queued)
+            return make_error(errc::conflict, std::string("the image already has data (status ") +
+                                                  to_string(found->status) + "); create a new image");
+        const std::int64_t quota_gb = project_quota_limits(cfg_, db, found->project_id)["image_gb"];
+        limit = cfg_.image_max_bytes;
+        if (quota_gb >= 0)
+            limit = std::min(limit, (quota_gb << 30) - repo::image_bytes_of(db, found->project_id));
+        if (length && static_cast<std::int64_t>(*length) > cfg_.image_max_bytes)
+            return make_error(errc::payload_too_large,
+                              fmt::format("the image is larger than the maximum of {} bytes", cfg_.image_max_bytes));
+        if (length && static_cast<std::int64_t>(*length) > limit)
+            return make_error(errc::quota_exceeded, "quota exceeded for image_gb");
+        img = *found;
+        img.status = image_status::saving;
+        img.size_bytes = length ? static_cast<std::int64_t>(*length) : 0;  // reserved against the quota
+        img.updated_at = to_rfc3339(system_clock().now());
+        repo::update_image(db, img);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(job));
+    bus_.publish({"image", "updated", img.id, img.project_id, image_view(img)});
+    co_return limit;
+}
+
+awaitable<result<image>> image_store::upload(const principal& who, const std::string& id, byte_source& body) {
+    image img;
+    img.id = id;
+    KUMO_CO_TRY(const std::int64_t limit, co_await start_saving(who, img, body.declared_length()));
+    const std::string part = file_path(id) + ".part";
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        auto why = make_error(errc::internal, "cannot create the image file: " + std::string(std::strerror(errno)));
+        {
+            error killed = co_await kill(img, why);
+            co_return killed;
+        }
+    }
+    chunk_pipeline pipe(co_await asio::this_coro::executor, blocking_, fd);
+    std::vector<char> buffers[2] = {std::vector<char>(chunk_bytes), std::vector<char>(chunk_bytes)};
+    std::int64_t total = 0;
+    std::optional<error> failed;
+    for (int cur = 0;; cur ^= 1) {
+        auto n = co_await body.read_some(buffers[cur].data(), chunk_bytes);
+        if (!n) {
+            failed = n.error();
+            break;
+        }
+        if (*n == 0)
+            break;
+        total += static_cast<std::int64_t>(*n);
+        if (total > limit) {
+            failed =
+                total > cfg_.image_max_bytes
+                    ? make_error(errc::payload_too_large,
+                                 fmt::format("the image is larger than the maximum of {} bytes", cfg_.image_max_bytes))
+                    : make_error(errc::quota_exceeded, "quota exceeded for image_gb");
+            break;
+        }
+        if (auto w = co_await pipe.wait(); !w) {
+            failed = w.error();
+            break;
+        }
+        pipe.start(buffers[cur].data(), *n);
+    }
+    auto written = co_await pipe.wait();
+    if (!failed && !written)
+        failed = written.error();
+    auto synced = [fd] { return ::fsync(fd) == 0; };
+    const bool durable = !failed && co_await run_on(blocking_.get_executor(), synced);
+    if (!failed && !durable)
+        failed = make_error(errc::internal, "cannot sync the image file: " + std::string(std::strerror(errno)));
+    ::close(fd);
+    if (failed) {
+        error killed = co_await kill(img, *failed);
+        co_return killed;
+    }
+    std::string sha256 = pipe.sha256();
+    std::string md5 = pipe.md5();
+    auto activated = co_await activate(img, total, std::move(sha256), std::move(md5));
+    co_return activated;
+}
+
+awaitable<result<image>> image_store::activate(image img, std::int64_t size, std::string sha256, std::string md5) {
+    const std::string part = file_path(img.id) + ".part";
+    if (!img.expected_sha256.empty() && img.expected_sha256 != sha256) {
+        error mismatch = validation_error(
+            "expected_sha256", "the data's SHA-256 is " + sha256 + ", not the declared " + img.expected_sha256);
+        error killed = co_await kill(img, mismatch);
+        co_return killed;
+    }
+    auto check = [part, declared = img.disk_format, size, &cfg = cfg_] { return inspect(part, declared, size, cfg); };
+    inspection looked = co_await run_on(blocking_.get_executor(), check);
+    if (!looked.verdict) {
+        error killed = co_await kill(img, looked.verdict.error());
+        co_return killed;
+    }
+    img.status = image_status::active;
+    img.disk_format = looked.verdict->disk_format;
+    img.virtual_size = looked.verdict->virtual_size;
+    img.size_bytes = size;
+    img.sha256 = std::move(sha256);
+    img.md5 = std::move(md5);
+    img.fault.clear();
+    img.updated_at = to_rfc3339(system_clock().now());
+    std::error_code ec;
+    fs::rename(part, file_path(img.id), ec);
+    if (ec) {
+        error not_stored = make_error(errc::internal, "cannot store the image file: " + ec.message());
+        error killed = co_await kill(img, not_stored);
+        co_return killed;
+    }
+    auto job = [img](sql::database& db) -> result<void> {
+        if (!repo::set_image_status_if(db, img.id, image_status::saving, image_status::active, img.updated_at))
+            return make_error(errc::conflict, "the image changed during the upload");
+        repo::update_image(db, img);
+        return {};
+    };
+    if (auto stored = co_await store_.write(std::move(job)); !stored) {
+        fs::remove(file_path(img.id), ec);
+        {
+            error killed = co_await kill(img, stored.error());
+            co_return killed;
+        }
+    }
+    log::info("images", "image {} active: {} {} bytes sha256 {}", img.id, img.disk_format, img.size_bytes, img.sha256);
+    bus_.publish({"image", "updated", img.id, img.project_id, image_view(img)});
+    co_return img;
+}
+
+awaitable<void> image_store::recover() {
+    auto job = [](sql::database& db) -> result<std::vector<image>> {
+        std::vector<image> stuck;
+        for (auto& i : repo::list_images(db, "", "", 100000))
+            if (i.status == image_status::saving)
+                stuck.push_back(i);
+        return stuck;
+    };
+    auto stuck = co_await store_.write(std::move(job));
+    if (!stuck)
+        co_return;
+    const error interrupted = make_error(errc::internal, "the daemon stopped during the upload");
+    for (auto& i : *stuck)
+        (void)co_await kill(i, interrupted);
+}
+
+}  // namespace kumo
