@@ -146,16 +146,11 @@ awaitable<bool> write_response(Stream& stream, const response& r, const http_hea
     co_return !wec && keep_alive;
 }
 
-// Answers 413, then half-closes and drains what the client is still sending (bounded in bytes and
-// time), so the client can finish its write and read the answer instead of failing with EPIPE.
+// Half-closes and drains what the client is still sending (bounded in bytes and time), so a client
+// that was answered before its body was read can finish its write and read the answer instead of
+// failing with EPIPE.
 template <class Stream>
-awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, const http_header& head) {
-    const std::string rid = new_uuid();
-    auto res = to_http(problem(make_error(errc::payload_too_large, "the request is too large"), rid), head, rid);
-    res.keep_alive(false);
-    auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
-    if (wec)
-        co_return;
+awaitable<void> drain_and_close(Stream& stream, beast::tcp_stream& tcp) {
     boost::system::error_code ignored;
     tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     tcp.expires_after(std::chrono::seconds(5));
@@ -166,6 +161,16 @@ awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, const h
             break;
         drained += n;
     }
+}
+
+template <class Stream>
+awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, const http_header& head) {
+    const std::string rid = new_uuid();
+    auto res = to_http(problem(make_error(errc::payload_too_large, "the request is too large"), rid), head, rid);
+    res.keep_alive(false);
+    auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
+    if (!wec)
+        co_await drain_and_close(stream, tcp);
 }
 
 // An upload body handed to its route as it arrives, one buffer at a time; each read has its own idle
@@ -270,6 +275,7 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             rc.content_type = std::string(ct->value());
         const auto started = std::chrono::steady_clock::now();
         response r;
+        bool body_unread = false;
         if (routes.streams_body(rc.method, rc.path)) {
             http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
             body_parser.body_limit(boost::none);  // the route enforces its own limits while it reads
@@ -278,7 +284,8 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             streamed_body<Stream> body(stream, buffer, body_parser, *tcp, ctx.cfg.request_timeout_s);
             rc.body_stream = &body;
             r = co_await handle(routes, ctx, rc);
-            keep_alive = keep_alive && body_parser.is_done();  // an unread body leaves the connection unusable
+            body_unread = !body_parser.is_done();
+            keep_alive = keep_alive && !body_unread;  // an unread body leaves the connection unusable
         } else {
             http::request_parser<http::string_body> body_parser(std::move(head_parser));
             body_parser.body_limit(static_cast<std::uint64_t>(ctx.cfg.max_body_bytes));
@@ -312,7 +319,12 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
         // Writes get their own deadline rather than whatever the read left behind (a long poll may have
         // outlived it); a file gets as long as a client may be silent, per write.
         tcp->expires_after(std::chrono::seconds(r.file ? std::max<std::int64_t>(ctx.cfg.request_timeout_s, 3600) : 30));
-        if (!co_await write_response(stream, r, head, rc.request_id, keep_alive))
+        const bool more = co_await write_response(stream, r, head, rc.request_id, keep_alive);
+        if (body_unread) {
+            co_await drain_and_close(stream, *tcp);
+            break;
+        }
+        if (!more)
             break;
     }
     sessions.open.erase(tcp);

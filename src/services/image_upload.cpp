@@ -120,7 +120,14 @@ inspection inspect(const std::string& path, const std::string& declared, std::in
         return out;
     }
     if (ran->exit_code != 0) {
-        out.verdict = validation_error("file", "qemu-img cannot read the image: " + ran->err.substr(0, 500));
+        std::string why = ran->err.substr(0, 500);
+        // No server paths in answers: the file is "the image", files next to it are named relative.
+        const std::string dir = fs::path(path).parent_path().string() + "/";
+        for (auto at = why.find(path); at != std::string::npos; at = why.find(path))
+            why.replace(at, path.size(), "the image");
+        for (auto at = why.find(dir); at != std::string::npos; at = why.find(dir))
+            why.erase(at, dir.size());
+        out.verdict = validation_error("file", "qemu-img cannot read the image: " + why);
         return out;
     }
     auto probe = parse_qemu_img_info(ran->out, path);

@@ -1,0 +1,298 @@
+// The image store against a real daemon and the real qemu-img: uploads and downloads, and every bad
+// input the storage issue lists. Each refused upload must leave the image `killed` (or untouched, when
+// refused before any byte was read), no file in the image directory, and no quota held.
+#include "daemon_process.hpp"
+#include "kumo/core/crypto.hpp"
+#include "kumo/core/subprocess.hpp"
+
+#include <fmt/format.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include "kumo_catch.hpp"
+
+using namespace kumo;
+using kumo::test::call;
+using kumo::test::daemon_process;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kMaxBytes = 4 << 20;
+
+daemon_process& daemon() {
+    static daemon_process d(test::make_temp_dir("kumo-images"), {"--simulate", "1", "--no-tls"},
+                            {{"KUMO_IMAGE_MAX_BYTES", std::to_string(kMaxBytes)}});
+    return d;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A file made by `qemu-img create` with the given arguments; returns its bytes.
+std::string qemu_img_file(const std::vector<std::string>& args, const std::string& name) {
+    const std::string path = daemon().data_dir() + "/" + name;
+    std::vector<std::string> argv = {"qemu-img", "create", "-q"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end() - 1, path);  // the size comes last
+    auto ran = run_process(argv, std::chrono::seconds(30));
+    REQUIRE(ran);
+    INFO(ran->err);
+    REQUIRE(ran->exit_code == 0);
+    return read_file(path);
+}
+
+std::string new_image(const cli::api_client& c, json body) {
+    if (!body.contains("name"))
+        body["name"] = "image";
+    auto r = call(c, "POST", "/api/v1/images", body);
+    INFO(r.body.dump());
+    REQUIRE(r.status == 201);
+    return r.body["id"];
+}
+
+cli::reply upload(const cli::api_client& c, const std::string& id, const std::string& bytes) {
+    auto r = c.send("PUT", "/api/v1/images/" + id + "/file", std::nullopt, bytes, "application/octet-stream");
+    REQUIRE(r);
+    return *r;
+}
+
+json image_of(const std::string& id) {
+    return call(daemon().admin(), "GET", "/api/v1/images/" + id).body;
+}
+
+// Nothing of the image on disk: neither its file nor a partial one.
+bool no_file_for(const std::string& id) {
+    const std::string dir = daemon().data_dir() + "/images/";
+    return !fs::exists(dir + id) && !fs::exists(dir + id + ".part");
+}
+
+std::int64_t image_gb_in_use(const cli::api_client& c) {
+    auto me = call(c, "GET", "/api/v1/auth/me").body;
+    auto q = call(c, "GET", "/api/v1/projects/" + me["project"]["id"].get<std::string>() + "/quota").body;
+    INFO(q.dump());
+    return q["quota"]["image_gb"]["in_use"].get<std::int64_t>();
+}
+
+// Sends a request head and `body_part` on a plain TCP connection, then closes it without finishing.
+void send_and_hang_up(const std::string& request_head, const std::string& body_part) {
+    const std::string url = daemon().url();  // http://127.0.0.1:PORT
+    const std::string port = url.substr(url.rfind(':') + 1);
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket s(io);
+    boost::asio::connect(s, boost::asio::ip::tcp::resolver(io).resolve("127.0.0.1", port));
+    boost::asio::write(s, boost::asio::buffer(request_head));
+    boost::asio::write(s, boost::asio::buffer(body_part));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    s.close();
+}
+
+std::string admin_token() {
+    auto r = call(daemon().anonymous(), "POST", "/api/v1/auth/tokens",
+                  {{"username", "admin"}, {"password", test::kTestAdminPassword}});
+    return r.body["token"];
+}
+
+json wait_status(const std::string& id, const std::string& not_this) {
+    for (int i = 0; i < 100; ++i) {
+        json img = image_of(id);
+        if (img["status"] != not_this)
+            return img;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return image_of(id);
+}
+
+}  // namespace
+
+TEST_CASE("an uploaded qcow2 becomes active with its checksums and downloads byte for byte", "[images]") {
+    auto admin = daemon().admin();
+    const std::string bytes = qemu_img_file({"-f", "qcow2", "64M"}, "plain.qcow2");
+    const std::string id = new_image(admin, {{"name", "plain"},
+                                             {"disk_format", "qcow2"},
+                                             {"min_ram_mb", 64},
+                                             {"properties", {{"os_type", "linux"}}},
+                                             {"expected_sha256", crypto::sha256_hex(bytes)}});
+    CHECK(image_of(id)["status"] == "queued");
+    auto r = upload(admin, id, bytes);
+    INFO(r.body.dump());
+    REQUIRE(r.status == 200);
+    CHECK(r.body["status"] == "active");
+    CHECK(r.body["disk_format"] == "qcow2");
+    CHECK(r.body["size"] == bytes.size());
+    CHECK(r.body["virtual_size"] == 64 << 20);
+    CHECK(r.body["os_hash_value"] == crypto::sha256_hex(bytes));
+    CHECK(r.body["checksum"].get<std::string>().size() == 32);
+    CHECK(r.body["properties"]["os_type"] == "linux");
+
+    auto down = admin.send("GET", "/api/v1/images/" + id + "/file");
+    REQUIRE(down);
+    CHECK(down->status == 200);
+    CHECK(down->content_type == "application/octet-stream");
+    CHECK(down->body["raw"].get<std::string>() == bytes);
+
+    // Data is written once: a second upload is refused and changes nothing.
+    CHECK(upload(admin, id, bytes).status == 409);
+    CHECK(image_of(id)["status"] == "active");
+    // Undeclared formats are detected.
+    const std::string undeclared = new_image(admin, {{"name", "undeclared"}});
+    CHECK(upload(admin, undeclared, bytes).body["disk_format"] == "qcow2");
+}
+
+TEST_CASE("host-file disclosure shapes and lying formats are refused and leave nothing", "[images]") {
+    auto admin = daemon().admin();
+    struct bad {
+        const char* what;
+        std::string bytes;
+        json create;
+        const char* field;
+    };
+    const std::vector<bad> cases = {
+        {"qcow2 backed by a host file",
+         qemu_img_file({"-f", "qcow2", "-F", "raw", "-b", "/etc/shadow", "1M"}, "b.qcow2"),
+         {{"disk_format", "qcow2"}},
+         "file"},
+        {"qcow2 with an external data file",
+         qemu_img_file({"-f", "qcow2", "-o", "data_file=" + daemon().data_dir() + "/data.raw", "1M"}, "d.qcow2"),
+         json::object(), "file"},
+        {"VMDK whose extent is another file",
+         qemu_img_file({"-f", "vmdk", "-o", "subformat=monolithicFlat", "1M"}, "flat.vmdk"), json::object(), "file"},
+        {"raw declared as qcow2", std::string(1 << 20, 'r'), {{"disk_format", "qcow2"}}, "disk_format"},
+        {"an empty upload", std::string(), json::object(), "file"},
+        {"a truncated qcow2",
+         qemu_img_file({"-f", "qcow2", "1M"}, "t.qcow2").substr(0, 100),
+         {{"disk_format", "qcow2"}},
+         "file"},
+        {"a checksum that does not match",
+         std::string(4096, 'x'),
+         {{"expected_sha256", std::string(64, 'a')}},
+         "expected_sha256"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        const std::string id = new_image(admin, c.create);
+        auto r = upload(admin, id, c.bytes);
+        INFO(r.body.dump());
+        CHECK(r.status == 422);
+        REQUIRE(r.body["errors"].size() == 1);
+        CHECK(r.body["errors"][0]["field"] == c.field);
+        json img = image_of(id);
+        CHECK(img["status"] == "killed");
+        CHECK(!img["fault"].get<std::string>().empty());
+        CHECK(img["fault"].get<std::string>().find("/images/") == std::string::npos);  // no server paths
+        CHECK(img["size"].is_null());
+        CHECK(no_file_for(id));
+        // A killed image cannot be downloaded and can be deleted.
+        CHECK(call(admin, "GET", "/api/v1/images/" + id + "/file").status == 409);
+        CHECK(call(admin, "DELETE", "/api/v1/images/" + id).status == 204);
+    }
+    CHECK(image_gb_in_use(admin) <= 1);  // only the active images of the other cases
+}
+
+TEST_CASE("an upload cut off mid-stream is killed and releases its quota", "[images]") {
+    auto admin = daemon().admin();
+    const std::int64_t before = image_gb_in_use(admin);
+    const std::string id = new_image(admin, {{"name", "cut"}});
+    send_and_hang_up("PUT /api/v1/images/" + id + "/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                         admin_token() +
+                         "\r\nContent-Type: application/octet-stream\r\nContent-Length: 3000000\r\n\r\n",
+                     std::string(1200000, 'z'));
+    json img = wait_status(id, "saving");
+    CHECK(img["status"] == "killed");
+    CHECK(img["fault"].get<std::string>().find("interrupted") != std::string::npos);
+    CHECK(no_file_for(id));
+    CHECK(image_gb_in_use(admin) == before);
+}
+
+TEST_CASE("size limits: a declared length over the maximum is refused before reading, a chunked one midway",
+          "[images]") {
+    auto admin = daemon().admin();
+    const std::string declared = new_image(admin, {{"name", "too-big"}});
+    auto r = upload(admin, declared, std::string(kMaxBytes + 1, 'b'));
+    CHECK(r.status == 413);
+    CHECK(image_of(declared)["status"] == "queued");  // nothing was read: the image may still be uploaded
+    CHECK(no_file_for(declared));
+
+    const std::string chunked = new_image(admin, {{"name", "too-big-chunked"}});
+    const std::string chunk(1 << 20, 'c');
+    std::string body;
+    for (int i = 0; i < 5; ++i)
+        body += fmt::format("{:x}\r\n", chunk.size()) + chunk + "\r\n";
+    send_and_hang_up("PUT /api/v1/images/" + chunked + "/file HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                         admin_token() +
+                         "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+                     body + "0\r\n\r\n");
+    json img = wait_status(chunked, "saving");
+    CHECK(img["status"] == "killed");
+    CHECK(img["fault"].get<std::string>().find("maximum") != std::string::npos);
+    CHECK(no_file_for(chunked));
+
+    // A project without image quota cannot upload at all.
+    auto me = call(admin, "GET", "/api/v1/auth/me").body;
+    const std::string project = me["project"]["id"];
+    REQUIRE(call(admin, "PATCH", "/api/v1/projects/" + project + "/quota", {{"image_gb", 0}}).status == 200);
+    const std::string over = new_image(admin, {{"name", "over-quota"}});
+    auto refused = upload(admin, over, std::string(4096, 'q'));
+    CHECK(refused.status == 409);
+    CHECK(refused.body["code"] == "quota_exceeded");
+    REQUIRE(call(admin, "PATCH", "/api/v1/projects/" + project + "/quota", {{"image_gb", -1}}).status == 200);
+}
+
+TEST_CASE("protected images, odd names, visibility and sharing", "[images]") {
+    auto admin = daemon().admin();
+    const std::string raw(1 << 20, '\0');
+    const std::string id = new_image(admin, {{"name", "../../../etc/passwd"}, {"protected", true}});
+    REQUIRE(upload(admin, id, raw).status == 200);
+    CHECK(image_of(id)["name"] == "../../../etc/passwd");
+    CHECK(fs::exists(daemon().data_dir() + "/images/" + id));  // files are named by id only
+    auto refused = call(admin, "DELETE", "/api/v1/images/" + id);
+    CHECK(refused.status == 409);
+    CHECK(refused.body["detail"].get<std::string>().find("protected") != std::string::npos);
+    REQUIRE(call(admin, "PATCH", "/api/v1/images/" + id, {{"protected", false}}).status == 200);
+    CHECK(call(admin, "DELETE", "/api/v1/images/" + id).status == 204);
+    CHECK(no_file_for(id));
+    CHECK(call(admin, "GET", "/api/v1/images/" + id).status == 404);
+
+    // Another project's member: private images are invisible, shared ones visible once a member.
+    const std::string other = call(admin, "POST", "/api/v1/projects", {{"name", "image-viewers"}}).body["id"];
+    const std::string user =
+        call(admin, "POST", "/api/v1/users", {{"name", "viewer"}, {"password", "long-enough-pw"}}).body["id"];
+    REQUIRE(
+        call(admin, "POST", "/api/v1/role-assignments", {{"role", "member"}, {"user_id", user}, {"project_id", other}})
+            .status == 201);
+    auto login = call(daemon().anonymous(), "POST", "/api/v1/auth/tokens",
+                      {{"username", "viewer"}, {"password", "long-enough-pw"}, {"project", "image-viewers"}});
+    REQUIRE(login.status == 201);
+    cli::api_client viewer(daemon().url(), daemon().fingerprint(), login.body["token"]);
+
+    const std::string mine = new_image(admin, {{"name", "mine"}});
+    REQUIRE(upload(admin, mine, raw).status == 200);
+    CHECK(call(viewer, "GET", "/api/v1/images/" + mine).status == 404);
+    CHECK(call(viewer, "GET", "/api/v1/images/" + mine + "/file").status == 404);
+    REQUIRE(call(admin, "PATCH", "/api/v1/images/" + mine, {{"visibility", "shared"}}).status == 200);
+    CHECK(call(viewer, "GET", "/api/v1/images/" + mine).status == 404);  // not a member yet
+    REQUIRE(call(admin, "PUT", "/api/v1/images/" + mine + "/members/" + other).status == 204);
+    CHECK(call(viewer, "GET", "/api/v1/images/" + mine).status == 200);
+    CHECK(call(viewer, "GET", "/api/v1/images/" + mine + "/file").status == 200);
+    // Members may use an image, not change or delete it.
+    CHECK(call(viewer, "PATCH", "/api/v1/images/" + mine, {{"name", "taken"}}).status == 403);
+    CHECK(call(viewer, "DELETE", "/api/v1/images/" + mine).status == 403);
+    // Only administrators publish.
+    const std::string theirs = new_image(viewer, {{"name", "theirs"}});
+    auto publish = call(viewer, "PATCH", "/api/v1/images/" + theirs, {{"visibility", "public"}});
+    CHECK(publish.status == 403);
+    CHECK(call(viewer, "POST", "/api/v1/images", {{"name", "p"}, {"visibility", "public"}}).status == 403);
+    REQUIRE(call(admin, "DELETE", "/api/v1/images/" + mine + "/members/" + other).status == 204);
+    CHECK(call(viewer, "GET", "/api/v1/images/" + mine).status == 404);
+    // Bad fields are named.
+    auto bad = call(admin, "POST", "/api/v1/images", {{"name", "x"}, {"disk_format", "exe"}});
+    CHECK(bad.status == 422);
+    CHECK(bad.body["errors"][0]["field"] == "disk_format");
+}
