@@ -1,5 +1,7 @@
 #include "fake_hypervisor.hpp"
 
+#include <fstream>
+
 namespace kumo::test {
 
 // What a connection shares with the driver: whether it is still open, and whom to tell when it closes.
@@ -107,7 +109,74 @@ public:
         return std::string("<cpu mode='custom' match='exact'><model fallback='forbid'>fake-cpu</model></cpu>");
     }
 
+    result<std::string> ensure_pool(const std::string& pool, const std::string& path) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto [it, added] = host_->pools.try_emplace(pool);
+        if (added)
+            it->second.path = path;
+        return it->second.path;
+    }
+    result<std::optional<std::string>> find_volume(const std::string& pool, const std::string& name) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        if (!p->volumes.count(name))
+            return std::optional<std::string>();
+        return std::optional<std::string>(p->path + "/" + name);
+    }
+    result<std::string> create_volume(const std::string& pool, const volume_spec& spec) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        if (p->volumes.count(spec.name))
+            return make_error(errc::conflict, "create volume: storage volume already exists");
+        std::string content;
+        if (!spec.copy_of.empty()) {
+            auto source = p->volumes.find(spec.copy_of);
+            if (source == p->volumes.end())
+                return make_error(errc::not_found, "create volume: source volume not found");
+            content = source->second;
+        }
+        p->volumes[spec.name] = content;
+        return p->path + "/" + spec.name;
+    }
+    result<std::string> upload_volume(const std::string& pool, const std::string& name,
+                                      const std::string& local_file) override {
+        std::ifstream in(local_file, std::ios::binary);
+        if (!in)
+            return make_error(errc::internal, "cannot open " + local_file);
+        std::string content((std::istreambuf_iterator<char>(in)), {});
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        if (p->volumes.count(name))
+            return make_error(errc::conflict, "upload volume: storage volume already exists");
+        p->volumes[name] = std::move(content);
+        return p->path + "/" + name;
+    }
+    result<std::string> read_volume_tail(const std::string& pool, const std::string& name,
+                                         std::size_t max_bytes) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        auto it = p->volumes.find(name);
+        if (it == p->volumes.end())
+            return make_error(errc::not_found, "volume not found");
+        const std::string& c = it->second;
+        return c.size() > max_bytes ? c.substr(c.size() - max_bytes) : c;
+    }
+    result<void> delete_volume(const std::string& pool, const std::string& name) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        p->volumes.erase(name);
+        return {};
+    }
+
 private:
+    result<fake_driver::pool*> pool_of(const std::string& name) {
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->pools.find(name);
+        if (it == host_->pools.end())
+            return make_error(errc::not_found, "storage pool not found");
+        return &it->second;
+    }
     result<void> check_open() const {
         if (!link_->open)
             return make_error(errc::host_unreachable, "connection closed");

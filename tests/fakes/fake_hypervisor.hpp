@@ -29,8 +29,13 @@ public:
         std::string name;
         power_state power = power_state::shutoff;
     };
+    struct pool {
+        std::string path;
+        std::map<std::string, std::string> volumes;  // name -> content
+    };
     struct host_state {
         host_inventory inventory;
+        std::map<std::string, pool> pools;
         bool reachable = true;
         int connects = 0;
         std::map<std::string, domain> domains;  // by uuid

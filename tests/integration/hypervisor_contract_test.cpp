@@ -125,6 +125,35 @@ TEST_CASE("hypervisor contract: failures map to error codes", "[contract]") {
     }
 }
 
+TEST_CASE("hypervisor contract: a pool and its volumes", "[contract]") {
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        auto pool = c->ensure_pool("kumo-contract", "/tmp/kumo-contract-pool");
+        REQUIRE(pool);
+        CHECK(*pool == "/tmp/kumo-contract-pool");
+        CHECK(c->ensure_pool("kumo-contract", "/elsewhere").value() == "/tmp/kumo-contract-pool");  // idempotent
+        CHECK(c->find_volume("kumo-contract", "disk").value() == std::nullopt);
+        auto made = c->create_volume("kumo-contract", {"disk", "raw", 1 << 20, "", "", ""});
+        REQUIRE(made);
+        CHECK(*made == "/tmp/kumo-contract-pool/disk");
+        CHECK(c->find_volume("kumo-contract", "disk").value() == *made);
+        auto twice = c->create_volume("kumo-contract", {"disk", "raw", 1 << 20, "", "", ""});
+        REQUIRE_FALSE(twice);
+        CHECK(twice.error().code == errc::conflict);
+        REQUIRE(c->create_volume("kumo-contract", {"copy", "raw", 1 << 20, "", "", "disk"}));
+        REQUIRE(c->delete_volume("kumo-contract", "disk"));
+        REQUIRE(c->delete_volume("kumo-contract", "disk"));  // already gone: fine
+        CHECK(c->find_volume("kumo-contract", "disk").value() == std::nullopt);
+        auto tail = c->read_volume_tail("kumo-contract", "no-such-log", 100);
+        REQUIRE_FALSE(tail);
+        CHECK(tail.error().code == errc::not_found);
+        auto no_pool = c->find_volume("no-such-pool", "disk");
+        REQUIRE_FALSE(no_pool);
+        CHECK(no_pool.error().code == errc::not_found);
+    }
+}
+
 TEST_CASE("libvirt adapter refuses unreachable hosts and foreign schemes", "[contract]") {
     auto bad = libvirt().connect("test:///no/such/host.xml", {});
     REQUIRE_FALSE(bad);

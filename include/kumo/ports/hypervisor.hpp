@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,17 @@ struct migration_request {
 struct migration_progress {
     bool active = false;
     std::uint64_t data_total = 0, data_processed = 0, data_remaining = 0;  // bytes
+};
+
+// A volume to create in a pool: blank, a qcow2 overlay on a backing file, or a full copy of another
+// volume of the same pool.
+struct volume_spec {
+    std::string name;
+    std::string format = "qcow2";  // qcow2 | raw
+    std::int64_t capacity_bytes = 0;
+    std::string backing_path;    // overlay: the file it reads through to (Kumo's cached image)
+    std::string backing_format;  // of the backing file: qcow2 | raw
+    std::string copy_of;         // full copy: the name of the source volume in the same pool
 };
 
 // Invoked on the adapter's event thread: implementations only post work elsewhere.
@@ -68,6 +80,22 @@ public:
     // `virt_type`, migratable features only, as a domain <cpu> element.
     virtual result<std::string> baseline_cpu(const std::vector<std::string>& host_cpu_xmls,
                                              const std::string& virt_type) = 0;
+
+    // Storage, through libvirt's storage API (works over SSH; no other channel to the host).
+    // Defines, builds, starts and autostarts a directory pool unless it exists; returns its path.
+    virtual result<std::string> ensure_pool(const std::string& pool, const std::string& path) = 0;
+    // The volume's path, or nullopt when the pool has no such volume.
+    virtual result<std::optional<std::string>> find_volume(const std::string& pool, const std::string& name) = 0;
+    // Errors: conflict when it exists, internal with libvirt's message. Returns the path.
+    virtual result<std::string> create_volume(const std::string& pool, const volume_spec& spec) = 0;
+    // A new volume whose bytes are exactly `local_file`'s, sent through the storage upload stream.
+    virtual result<std::string> upload_volume(const std::string& pool, const std::string& name,
+                                              const std::string& local_file) = 0;
+    // The last `max_bytes` of a file in the pool (e.g. a console log). Errors: not_found.
+    virtual result<std::string> read_volume_tail(const std::string& pool, const std::string& name,
+                                                 std::size_t max_bytes) = 0;
+    // Succeeds when the volume is already gone.
+    virtual result<void> delete_volume(const std::string& pool, const std::string& name) = 0;
 };
 
 class hypervisor_driver {

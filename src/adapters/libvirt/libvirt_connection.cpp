@@ -2,6 +2,7 @@
 
 #include "kumo/core/log.hpp"
 #include "libvirt_error.hpp"
+#include "libvirt_storage.hpp"
 
 #include <fmt/format.h>
 #include <libvirt/libvirt.h>
@@ -379,6 +380,27 @@ private:
     }
     static int on_lifecycle_thunk(virConnectPtr c, virDomainPtr d, int event, int detail, void* opaque) {
         return on_lifecycle(c, d, event, detail, static_cast<std::shared_ptr<callback_box>*>(opaque)->get());
+    }
+
+    result<std::string> ensure_pool(const std::string& pool, const std::string& path) override {
+        return lv::ensure_pool(conn_, pool, path);
+    }
+    result<std::optional<std::string>> find_volume(const std::string& pool, const std::string& name) override {
+        return lv::find_volume(conn_, pool, name);
+    }
+    result<std::string> create_volume(const std::string& pool, const volume_spec& spec) override {
+        return lv::create_volume(conn_, pool, spec);
+    }
+    result<std::string> upload_volume(const std::string& pool, const std::string& name,
+                                      const std::string& local_file) override {
+        return lv::upload_volume(conn_, pool, name, local_file);
+    }
+    result<std::string> read_volume_tail(const std::string& pool, const std::string& name,
+                                         std::size_t max_bytes) override {
+        return lv::read_volume_tail(conn_, pool, name, max_bytes);
+    }
+    result<void> delete_volume(const std::string& pool, const std::string& name) override {
+        return lv::delete_volume(conn_, pool, name);
     }
 
     template <class F>

@@ -11,7 +11,10 @@ void quiet(void*, virErrorPtr) {}
 
 errc classify(int code) {
     switch (code) {
-        case VIR_ERR_NO_DOMAIN: return errc::not_found;
+        case VIR_ERR_NO_DOMAIN:
+        case VIR_ERR_NO_STORAGE_POOL:
+        case VIR_ERR_NO_STORAGE_VOL: return errc::not_found;
+        case VIR_ERR_STORAGE_VOL_EXIST:
         case VIR_ERR_OPERATION_INVALID:
         case VIR_ERR_OPERATION_DENIED: return errc::conflict;
         case VIR_ERR_XML_ERROR:

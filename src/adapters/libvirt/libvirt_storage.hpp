@@ -1,0 +1,18 @@
+#pragma once
+// The storage half of the libvirt adapter: one directory pool per host, volumes in it.
+#include "kumo/ports/hypervisor.hpp"
+
+#include <libvirt/libvirt.h>
+
+namespace kumo::lv {
+
+result<std::string> ensure_pool(virConnectPtr c, const std::string& pool, const std::string& path);
+result<std::optional<std::string>> find_volume(virConnectPtr c, const std::string& pool, const std::string& name);
+result<std::string> create_volume(virConnectPtr c, const std::string& pool, const volume_spec& spec);
+result<std::string> upload_volume(virConnectPtr c, const std::string& pool, const std::string& name,
+                                  const std::string& local_file);
+result<std::string> read_volume_tail(virConnectPtr c, const std::string& pool, const std::string& name,
+                                     std::size_t max_bytes);
+result<void> delete_volume(virConnectPtr c, const std::string& pool, const std::string& name);
+
+}  // namespace kumo::lv
