@@ -23,6 +23,13 @@ cleanup() {
                 virsh -c qemu:///system undefine "$d" >/dev/null 2>&1 || true
         fi
     done
+    # Storage pools the image tests define (kumo-test-<pid>) remove themselves; this covers a test killed
+    # half-way.
+    [ "$domains_known" = yes ] && for p in $(virsh -c qemu:///system pool-list --all --name 2>/dev/null | grep '^kumo-test-' || true); do
+        virsh -c qemu:///system pool-destroy "$p" >/dev/null 2>&1 || true
+        virsh -c qemu:///system pool-undefine "$p" >/dev/null 2>&1 || true
+        rm -rf "/var/lib/kumo-test/${p#kumo-test-}"
+    done
     # The lab test removes its lab itself; this covers a test killed half-way. Only when its directory
     # exists: lab names are fixed, and someone's own lab must not be taken down.
     [ -d "$TMPDIR/kumo-lab-test" ] &&

@@ -109,6 +109,26 @@ std::map<std::string, std::string> body_fields::string_map(const char* field) {
     return out;
 }
 
+std::string body_fields::document(const char* field, std::size_t max_len) {
+    const json* v = get(field, false);
+    if (!v)
+        return {};
+    if (!v->is_string()) {
+        errors_.push_back({field, "must be a string"});
+        return {};
+    }
+    std::string s = v->get<std::string>();
+    std::string lines = s;  // checked with line breaks and tabs as spaces
+    for (char& c : lines)
+        if (c == '\n' || c == '\r' || c == '\t')
+            c = ' ';
+    if (s.size() > max_len)
+        errors_.push_back({field, fmt::format("must be at most {} bytes", max_len)});
+    else if (!is_printable_utf8(lines))
+        errors_.push_back({field, "must be UTF-8 without control characters other than line breaks and tabs"});
+    return s;
+}
+
 bool body_fields::present(const char* field) const {
     auto it = obj_.find(field);
     return it != obj_.end() && !it->is_null();

@@ -56,6 +56,8 @@ public:
     explicit body_fields(const json& obj) : obj_(obj) {}
     std::string name(const char* field, bool required);  // 1..255 printable UTF-8, no surrounding spaces
     std::string text(const char* field, bool required, std::size_t max_len);
+    // Multi-line text (user-data, scripts): like text() but newlines and tabs are allowed.
+    std::string document(const char* field, std::size_t max_len);
     std::int64_t integer(const char* field, bool required, std::int64_t lo, std::int64_t hi, std::int64_t def);
     bool boolean(const char* field, bool def);
     std::optional<double> number(const char* field, double lo, double hi);  // nullopt when absent or null

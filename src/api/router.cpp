@@ -152,6 +152,7 @@ router build_router() {
     add_app_credential_routes(r);
     add_audit_routes(r);
     add_image_routes(r);
+    add_keypair_routes(r);
     return r;
 }
 

@@ -53,6 +53,7 @@ void add_role_routes(router& r);
 void add_app_credential_routes(router& r);
 void add_audit_routes(router& r);
 void add_image_routes(router& r);
+void add_keypair_routes(router& r);
 router build_router();
 
 }  // namespace kumo::api

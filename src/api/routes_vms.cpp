@@ -19,6 +19,9 @@ awaitable<response> create_vm(request_ctx& q) {
     req.host_id = f.text("host_id", false, 64);
     req.availability_zone = f.text("availability_zone", false, 255);
     req.server_group_id = f.text("server_group_id", false, 64);
+    req.image_id = f.text("image_id", false, 64);
+    req.key_name = f.text("key_name", false, 255);
+    req.user_data = f.document("user_data", 65536);
     if (auto v = f.done(); !v)
         co_return problem(v.error(), q.request_id);
     auto made = co_await q.ctx.vms.create(*q.who, std::move(req));
@@ -77,6 +80,23 @@ void add_vm_routes(router& r) {
         if (!found)
             co_return problem(found.error(), q.request_id);
         co_return ok(vm_view(*found));
+    });
+    r.add(http::verb::get, "/api/v1/vms/{id}/console-log", "vm:console", [](request_ctx& q) -> awaitable<response> {
+        std::size_t length = 65536;
+        if (auto l = q.query.find("length"); l != q.query.end()) {
+            char* end = nullptr;
+            const unsigned long long n = std::strtoull(l->second.c_str(), &end, 10);
+            if (l->second.empty() || *end != '\0' || n == 0 || n > (1 << 20))
+                co_return problem(validation_error("length", "1..1048576 bytes"), q.request_id);
+            length = static_cast<std::size_t>(n);
+        }
+        auto log = co_await q.ctx.vms.console_log(*q.who, q.params["id"], length);
+        if (!log)
+            co_return problem(log.error(), q.request_id);
+        response r;
+        r.content_type = "text/plain; charset=utf-8";
+        r.raw = *log;
+        co_return r;
     });
     r.add(http::verb::delete_, "/api/v1/vms/{id}", "vm:delete", [](request_ctx& q) -> awaitable<response> {
         auto done = co_await q.ctx.vms.act(*q.who, q.params["id"], vm_action::del, {});

@@ -79,7 +79,8 @@ struct runtime {
           ids(st, blocking, cfg, std::move(keys)),
           dir(st, ids, cfg, std::move(audit_key)),
           images(st, bus, blocking, cfg, c.data_dir + "/images"),
-          vms(core, st, bus, hosts, ops, cfg),
+          disks(st, hosts, images, blocking, cfg),
+          vms(core, st, bus, hosts, ops, images, disks, cfg),
           moves(core, st, bus, hosts, ops, vms, cfg) {}
     const config& cfg;
     asio::io_context core{1};
@@ -93,6 +94,7 @@ struct runtime {
     identity ids;
     directory dir;
     image_store images;
+    vm_storage disks;
     compute vms;
     mobility moves;
     asio::steady_timer reconcile_timer{core};
@@ -123,6 +125,9 @@ awaitable<void> startup(runtime& rt) {
         if (rt.stopping)
             break;
         co_await rt.vms.reconcile_all();
+        for (const auto& h : rt.hosts.hosts())
+            if (rt.hosts.is_up(h.id))
+                co_await rt.disks.collect_garbage(h.id);
     }
 }
 

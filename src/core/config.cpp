@@ -120,6 +120,12 @@ const std::vector<key_spec>& key_table() {
          [](const std::string& v) {
              return one_of(v, {"overlay", "copy"});
          }},
+        {"storage_pool", &config::storage_pool,
+         [](const std::string& v) {
+             return !v.empty() && v.size() <= 64 &&
+                    v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
+         }},
+        {"image_cache_ttl_s", int_key{&config::image_cache_ttl_s, 0, 365LL * 86400}, {}},
         {"storage_pool_path", &config::storage_pool_path,
          [](const std::string& v) { return v.size() > 1 && v[0] == '/' && v.find("..") == std::string::npos; }},
     };

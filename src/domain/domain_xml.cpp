@@ -32,11 +32,19 @@ std::string os_section(const domain_spec& s) {
                 arch);
         case guest_kind::test: return fmt::format("  <os>\n    <type arch='{}'>hvm</type>\n  </os>\n", arch);
         case guest_kind::kvm:
-        case guest_kind::qemu:
-            return fmt::format(
-                "  <os>\n    <type arch='{}' machine='pc'>hvm</type>\n    <boot dev='hd'/>\n"
-                "    <boot dev='network'/>\n  </os>\n",
-                arch);
+        case guest_kind::qemu: {
+            std::string os = fmt::format("  <os>\n    <type arch='{}' machine='pc'>hvm</type>\n", arch);
+            if (!s.kernel.empty()) {
+                os += fmt::format("    <kernel>{}</kernel>\n", xml_escape(s.kernel));
+                if (!s.initrd.empty())
+                    os += fmt::format("    <initrd>{}</initrd>\n", xml_escape(s.initrd));
+                if (!s.cmdline.empty())
+                    os += fmt::format("    <cmdline>{}</cmdline>\n", xml_escape(s.cmdline));
+            } else {
+                os += "    <boot dev='hd'/>\n    <boot dev='network'/>\n";
+            }
+            return os + "  </os>\n";
+        }
     }
     return {};
 }
@@ -54,10 +62,23 @@ std::string cpu_section(const domain_spec& s) {
 
 std::string devices_section(const domain_spec& s) {
     std::string d = "  <devices>\n";
+    if (s.kind == guest_kind::kvm || s.kind == guest_kind::qemu) {
+        for (std::size_t i = 0; i < s.disks.size() && i < 26; ++i) {
+            const disk_spec& disk = s.disks[i];
+            d += fmt::format(
+                "    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}' discard='unmap'/>\n"
+                "      <source file='{}'/>\n      <target dev='vd{}' bus='virtio'/>\n{}    </disk>\n",
+                disk.format == "raw" ? "raw" : "qcow2", xml_escape(disk.path), static_cast<char>('a' + i),
+                disk.readonly ? "      <readonly/>\n" : "");
+        }
+    }
     if (s.kind == guest_kind::xen_pv) {
         d += "    <console type='pty'>\n      <target type='xen' port='0'/>\n    </console>\n";
     } else {
-        d += "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n";
+        // The serial console is also logged to a file (kept by virtlogd) so it can be read afterwards.
+        const std::string log =
+            s.console_log.empty() ? "" : fmt::format("      <log file='{}' append='on'/>\n", xml_escape(s.console_log));
+        d += "    <serial type='pty'>\n" + log + "      <target port='0'/>\n    </serial>\n";
         d += "    <console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n";
     }
     d += fmt::format(

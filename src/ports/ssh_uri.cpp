@@ -100,6 +100,31 @@ std::string fingerprint_of(const ssh_host_key& key) {
     return "SHA256:" + fp;
 }
 
+result<ssh_host_key> parse_public_key(std::string_view line, const std::string& field) {
+    std::istringstream fields{std::string(line)};
+    ssh_host_key k;
+    if (!(fields >> k.type >> k.base64))
+        return validation_error(field, "expected an OpenSSH public key: TYPE BASE64 [COMMENT]");
+    static const char* types[] = {"ssh-ed25519",         "ssh-rsa",
+                                  "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                                  "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com"};
+    if (std::find(std::begin(types), std::end(types), k.type) == std::end(types))
+        return validation_error(field, "unsupported key type " + k.type);
+    if (k.base64.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=
+        std::string::npos)
+        return validation_error(field, "the key is not base64");
+    std::string urlsafe = k.base64;
+    urlsafe.erase(std::remove(urlsafe.begin(), urlsafe.end(), '='), urlsafe.end());
+    std::replace(urlsafe.begin(), urlsafe.end(), '+', '-');
+    std::replace(urlsafe.begin(), urlsafe.end(), '/', '_');
+    std::string blob;
+    // The blob starts with the key type as an SSH string (4-byte length, then the name).
+    if (!crypto::base64url_decode(urlsafe, blob) || blob.size() < 4 + k.type.size() ||
+        blob.substr(4, k.type.size()) != k.type)
+        return validation_error(field, "the key data does not match its type");
+    return k;
+}
+
 result<ssh_host_key> pick_scanned_key(const std::string& keyscan_output, const std::string& host) {
     std::istringstream lines(keyscan_output);
     std::string line;

@@ -5,6 +5,7 @@
 #include "kumo/domain/domain_xml.hpp"
 #include "kumo/services/directory.hpp"
 #include "kumo/services/views.hpp"
+#include "kumo/store/image_repos.hpp"
 
 #include <fmt/format.h>
 #include <random>
@@ -58,11 +59,45 @@ result<flavor> flavor_into(sql::database& db, const std::string& flavor_id, plac
 
 }  // namespace
 
+awaitable<result<void>> compute::apply_image(const principal& who, const create_vm_request& req, vm& v,
+                                             std::int64_t& image_virtual_size, int& image_min_disk_gb,
+                                             int& image_min_ram_mb) {
+    if (req.image_id.empty())
+        co_return result<void>{};
+    KUMO_CO_TRY(const image root, co_await images_.usable(who, req.image_id, "image_id"));
+    if (root.disk_format != "qcow2" && root.disk_format != "raw")
+        co_return validation_error("image_id",
+                                   "VMs boot from qcow2 or raw images (this one is " + root.disk_format + ")");
+    v.image_id = root.id;
+    image_virtual_size = root.virtual_size;
+    image_min_disk_gb = root.min_disk_gb;
+    image_min_ram_mb = root.min_ram_mb;
+    // Kernel and ramdisk named by the image (Glance's kernel_id/ramdisk_id), copied into the VM so a later
+    // change of the image's properties does not change how an existing VM boots.
+    const std::pair<const char*, const char*> parts[] = {{"kernel_id", "aki"}, {"ramdisk_id", "ari"}};
+    for (const auto& [property, format] : parts) {
+        auto it = root.properties.find(property);
+        if (it == root.properties.end())
+            continue;
+        KUMO_CO_TRY(const image part, co_await images_.usable(who, it->second, "image_id"));
+        if (part.disk_format != format)
+            co_return validation_error("image_id", fmt::format("the image's {} is not a {} image", property, format));
+        (std::string_view(property) == "kernel_id" ? v.kernel_image : v.ramdisk_image) = part.id;
+    }
+    if (auto cmdline = root.properties.find("os_command_line"); cmdline != root.properties.end())
+        v.cmdline = cmdline->second;
+    co_return result<void>{};
+}
+
 awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
     auto input = placement_for(who, req);
     if (!input)
         co_return input.error();
     vm v;
+    std::int64_t image_virtual_size = 0;
+    int image_min_disk_gb = 0, image_min_ram_mb = 0;
+    KUMO_CO_TRY_VOID(co_await apply_image(who, req, v, image_virtual_size, image_min_disk_gb, image_min_ram_mb));
+    v.user_data = req.user_data;
     v.id = new_uuid();
     v.name = req.name;
     v.project_id = who.project_id;
@@ -76,9 +111,27 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     v.created_at = v.updated_at = to_rfc3339(system_clock().now());
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
 
-    auto job = [&v, &op, in = std::move(*input), up = up_hosts(),
-                &cfg = cfg_](sql::database& db) mutable -> result<void> {
+    auto job = [&v, &op, in = std::move(*input), up = up_hosts(), key_name = req.key_name, image_virtual_size,
+                image_min_disk_gb, image_min_ram_mb, &cfg = cfg_](sql::database& db) mutable -> result<void> {
         KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
+        if (!v.image_id.empty()) {
+            // As Nova: a flavor disk of 0 takes the image's size; otherwise it must hold the image.
+            const std::int64_t needed_gb =
+                std::max<std::int64_t>(image_min_disk_gb, (image_virtual_size + (1LL << 30) - 1) >> 30);
+            if (f.disk_gb != 0 && f.disk_gb < needed_gb)
+                return validation_error(
+                    "flavor_id", fmt::format("the flavor's disk ({} GiB) is smaller than the image needs ({} GiB)",
+                                             f.disk_gb, needed_gb));
+            if (f.ram_mb < image_min_ram_mb)
+                return validation_error("flavor_id",
+                                        fmt::format("the image needs at least {} MiB of RAM", image_min_ram_mb));
+        }
+        if (!key_name.empty()) {
+            auto key = repo::find_keypair(db, v.user_id, key_name);
+            if (!key)
+                return validation_error("key_name", "you have no key pair with this name");
+            v.public_keys = key->public_key;
+        }
         // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
         KUMO_TRY_VOID(
             check_project_quota(cfg, db, v.project_id,
@@ -165,6 +218,13 @@ awaitable<result<vm>> compute::get(const principal& who, const std::string& id) 
     co_return **found;
 }
 
+awaitable<result<std::string>> compute::console_log(const principal& who, const std::string& id,
+                                                    std::size_t max_bytes) {
+    KUMO_CO_TRY(const vm v, co_await get(who, id));
+    auto tail = co_await storage_.console_log(v, max_bytes);
+    co_return tail;
+}
+
 awaitable<result<std::vector<vm>>> compute::list(const principal& who, repo::list_query q) {
     if (!who.is_admin() || q.project_id.empty())
         q.project_id = who.project_id;
@@ -204,6 +264,12 @@ std::string compute::domain_xml(const vm& v, const std::string& virt_type) const
     if (virt_type == "kvm" && cfg_.cpu_mode == "baseline")
         spec.cpu_xml = hosts_.baseline().xml;
     spec.vnc_password = v.vnc_password;
+    vm_disks disks = storage_.layout(v);
+    spec.disks = std::move(disks.disks);
+    spec.kernel = std::move(disks.kernel);
+    spec.initrd = std::move(disks.initrd);
+    spec.cmdline = v.cmdline;
+    spec.console_log = std::move(disks.console_log);
     return render_domain_xml(spec);
 }
 

@@ -77,15 +77,18 @@ awaitable<result<power_state>> compute::power_of(const vm& v) {
 op_task compute::create_task(vm v) {
     return [this, v](op_context&) mutable -> awaitable<result<void>> {
         const std::string xml = domain_xml(v, virt_type_of(v.host_id));
-        auto job = [xml, id = v.id](hypervisor_connection& c) -> result<void> {
-            KUMO_TRY(auto state, c.state(id));
-            if (state == power_state::missing)
-                KUMO_TRY_VOID(c.define(xml));
-            if (state != power_state::running)
-                KUMO_TRY_VOID(start_idempotent(c, id));
-            return {};
-        };
-        auto started = co_await hosts_.call(v.host_id, std::move(job));
+        auto started = co_await storage_.prepare(v);
+        if (started) {
+            auto job = [xml, id = v.id](hypervisor_connection& c) -> result<void> {
+                KUMO_TRY(auto state, c.state(id));
+                if (state == power_state::missing)
+                    KUMO_TRY_VOID(c.define(xml));
+                if (state != power_state::running)
+                    KUMO_TRY_VOID(start_idempotent(c, id));
+                return {};
+            };
+            started = co_await hosts_.call(v.host_id, std::move(job));
+        }
         if (!started) {
             // Leave no orphaned domain behind: the VM stays, in error, for the user to inspect and delete.
             auto cleanup = [id = v.id](hypervisor_connection& c) -> result<power_state> {
@@ -94,6 +97,8 @@ op_task compute::create_task(vm v) {
                 return c.state(id);
             };
             auto left = co_await hosts_.call(v.host_id, std::move(cleanup));
+            if (auto released = co_await storage_.release(v); !released)
+                log::warn("compute", "vm {}: its disks could not be removed: {}", v.id, released.error().detail);
             v.status = vm_status::error;
             v.task = vm_task::none;
             v.power = left ? *left : power_state::unknown;
@@ -148,6 +153,8 @@ awaitable<result<void>> compute::run_action(op_context& ctx, const vm& v, vm_act
 op_task compute::action_task(vm v, vm_action a, action_options opts) {
     return [this, v, a, opts](op_context& ctx) mutable -> awaitable<result<void>> {
         auto done = co_await run_action(ctx, v, a, opts);
+        if (done && a == vm_action::del)
+            done = co_await storage_.release(v);  // a failure leaves the VM for another delete to finish
         if (done && a == vm_action::del) {
             auto job = [id = v.id](sql::database& db) -> result<void> {
                 repo::delete_vm(db, id);

@@ -19,6 +19,10 @@ namespace {
 result<bool> migration_kind(const vm& v, std::optional<bool> live) {
     const bool running = v.status == vm_status::active && v.power == power_state::running;
     const bool stopped = v.status == vm_status::stopped;
+    if (!v.image_id.empty())
+        return make_error(errc::conflict,
+                          "VMs with disks on a host's local pool cannot migrate yet (storage copy "
+                          "and shared pools are not implemented)");
     if (!running && !stopped)
         return make_error(errc::conflict, std::string("a VM that is ") + to_string(v.status) +
                                               " cannot migrate; only running (live) or stopped (cold) VMs can");

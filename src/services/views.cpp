@@ -136,6 +136,7 @@ json vm_view(const vm& v) {
                 {"disk_gb", v.disk_gb},
                 {"availability_zone", v.availability_zone.empty() ? json(nullptr) : json(v.availability_zone)},
                 {"server_group_id", v.server_group_id.empty() ? json(nullptr) : json(v.server_group_id)},
+                {"image_id", v.image_id.empty() ? json(nullptr) : json(v.image_id)},
                 {"status", to_string(v.status)},
                 {"task_state", v.task == vm_task::none ? json(nullptr) : json(to_string(v.task))},
                 {"power_state", to_string(v.power)},

@@ -100,6 +100,16 @@ struct world {
     std::string fresh_image(bool own) {
         return make(own ? admin_a : admin_b, "/api/v1/images", {{"name", unique("img")}});
     }
+    std::string fresh_keypair_for(const cli::api_client& c, const std::string& name) {
+        auto r =
+            call(c, "POST", "/api/v1/keypairs",
+                 {{"name", name},
+                  {"public_key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP0cRkc+wPSvQlfB0qMCHfgm/Tm0+Hkq6SGbe3UHHzYo"}});
+        INFO(r.body.dump());
+        REQUIRE(r.status == 201);
+        return name;
+    }
+    std::string fresh_keypair(builtin_role r, const std::string& name) { return fresh_keypair_for(as.at(r), name); }
     std::string fresh_aggregate() { return make(admin, "/api/v1/aggregates", {{"name", unique("agg")}}); }
     std::string app_credential(const cli::api_client& c) {
         return make(c, "/api/v1/application-credentials", {{"name", unique("key")}});
@@ -145,6 +155,9 @@ struct world {
         group_sg_a = fresh_server_group(true);
         group_sg_b = fresh_server_group(false);
         aggregate_id = fresh_aggregate();
+        for (auto r : builtin_roles())
+            fresh_keypair(r, std::string("key-") + to_string(r));
+        fresh_keypair_for(admin, "admins-own-key");
         image_a = fresh_image(true);
         image_b = fresh_image(false);
         auto made_a = call(admin_a, "POST", "/api/v1/vms", {{"name", "vm-a"}, {"flavor_id", flavor}});
@@ -402,6 +415,22 @@ std::vector<route_case> cases() {
              REQUIRE(call(x.admin, "PUT", path).status == 204);
              return at(path);
          }},
+        {"GET", v1 + "/keypairs", fixed(v1 + "/keypairs"), false},
+        {"POST", v1 + "/keypairs", fixed(v1 + "/keypairs", {{"name", ""}}), false},
+        // Key pairs are the caller's own: another user's name is not found, even for administrators.
+        {"GET", v1 + "/keypairs/{name}",
+         [](w&, builtin_role r, bool own) {
+             return at("/api/v1/keypairs/" +
+                       (own ? std::string("key-") + to_string(r) : std::string("admins-own-key")));
+         }},
+        {"DELETE", v1 + "/keypairs/{name}",
+         [](w& x, builtin_role r, bool own) {
+             return at("/api/v1/keypairs/" +
+                       (own ? x.fresh_keypair(r, unique("doomed")) : std::string("admins-own-key")));
+         }},
+        // Diskless VMs have no console log: authorized requests answer 409.
+        {"GET", v1 + "/vms/{id}/console-log",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/console-log"); }},
         {"GET", v1 + "/audit", fixed(v1 + "/audit"), false},
         {"GET", v1 + "/audit/verify", fixed(v1 + "/audit/verify"), false},
     };

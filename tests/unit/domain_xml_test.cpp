@@ -46,6 +46,23 @@ TEST_CASE("domain XML matches the golden file for every guest kind", "[xml]") {
     }
 }
 
+TEST_CASE("a guest booted from images: disks, direct kernel boot, console log", "[xml]") {
+    auto s = sample(guest_kind::qemu);
+    s.disks = {{"/var/lib/kumo/pool/kumo-6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f-root.qcow2", "qcow2", false},
+               {"/var/lib/kumo/pool/kumo-6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f-config.iso", "raw", true}};
+    s.kernel = "/var/lib/kumo/pool/image-1";
+    s.initrd = "/var/lib/kumo/pool/image-2";
+    s.cmdline = "console=ttyS0 root=/dev/vda";
+    s.console_log = "/var/lib/kumo/pool/kumo-6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f-console.log";
+    const std::string path = std::string(KUMO_GOLDEN_DIR) + "/domain-qemu-image.xml";
+    const std::string xml = render_domain_xml(s);
+    if (std::getenv("KUMO_UPDATE_GOLDEN"))
+        std::ofstream(path) << xml;
+    CHECK(xml == read_file(path));
+    CHECK(xml.find("<target dev='vdb' bus='virtio'/>\n      <readonly/>") != std::string::npos);
+    CHECK(xml.find("<boot dev=") == std::string::npos);  // the kernel boots, not the firmware's boot order
+}
+
 TEST_CASE("user text in domain XML is escaped, never markup", "[xml]") {
     auto s = sample(guest_kind::kvm);
     s.title = "</title><devices><disk/></devices>";

@@ -60,7 +60,9 @@ struct config {
     // Root disks from images: "overlay" (a qcow2 on the host's cached copy: constant time) or "copy".
     std::string root_disk_mode = "overlay";
     // The directory every host's Kumo storage pool ("kumo") lives in, created on first use.
+    std::string storage_pool = "kumo";
     std::string storage_pool_path = "/var/lib/kumo/pool";
+    std::int64_t image_cache_ttl_s = 3600;  // a cached image no VM on the host used for this long is removed
     // Default project quotas (-1: unlimited); admins override them per project.
     std::int64_t quota_instances = 20;
     std::int64_t quota_vcpus = 40;

@@ -2,10 +2,18 @@
 // libvirt domain XML from typed fields. Every value is escaped; user-chosen text only ever appears
 // in <title> and the Kumo metadata element, never in names, paths or attributes libvirt acts on.
 #include <string>
+#include <vector>
 
 namespace kumo {
 
 enum class guest_kind { kvm, qemu, xen_hvm, xen_pv, test };
+
+// A disk the guest sees, in the order given (vda, vdb, ...). Paths are Kumo's (volumes in its pool).
+struct disk_spec {
+    std::string path;
+    std::string format = "qcow2";  // qcow2 | raw
+    bool readonly = false;
+};
 
 struct domain_spec {
     std::string uuid;
@@ -18,6 +26,10 @@ struct domain_spec {
     std::string cpu_model = "qemu64";  // kvm/qemu: a named model, never host-passthrough
     std::string cpu_xml;               // kvm: the pool's baseline <cpu> as libvirt computed it (not user input)
     std::string vnc_password;          // VNC listens on loopback only
+    std::vector<disk_spec> disks;      // virtio disks vda, vdb, ... (kvm/qemu)
+    // Direct kernel boot (Glance's kernel_id/ramdisk_id images): paths on the host, and the command line.
+    std::string kernel, initrd, cmdline;
+    std::string console_log;  // file the serial console is also written to (empty: none)
 };
 
 std::string render_domain_xml(const domain_spec& spec);

@@ -32,6 +32,16 @@ struct image {
     std::string created_at, updated_at;
 };
 
+// An SSH public key a user registered, handed to the VMs they create with it (Nova's key pairs).
+struct keypair {
+    std::string id;
+    std::string name;
+    std::string user_id;
+    std::string public_key;   // "type base64"
+    std::string fingerprint;  // SHA256:...
+    std::string created_at;
+};
+
 // Formats an image may have; "aki"/"ari" are kernel and ramdisk (Glance's names).
 bool is_known_disk_format(std::string_view f);
 

@@ -38,6 +38,11 @@ struct vm {
     power_state power = power_state::unknown;
     std::string vnc_password;  // secret: never logged, never in API responses
     std::string fault;         // why the VM is in error
+    std::string image_id;      // empty: no disk (network boot)
+    std::string public_keys;   // SSH public keys handed to the guest, one per line (copied at create)
+    std::string user_data;     // handed to the guest's cloud-init as is
+    // Direct kernel boot, copied from the image's properties at create: kernel_id, ramdisk_id, cmdline.
+    std::string kernel_image, ramdisk_image, cmdline;
     std::string created_at, updated_at;
 };
 

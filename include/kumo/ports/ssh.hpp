@@ -34,6 +34,10 @@ struct ssh_host_key {
 
 // "SHA256:<base64 without padding>", as `ssh-keygen -l` prints it. Empty for a malformed key.
 std::string fingerprint_of(const ssh_host_key& key);
+
+// A user's public key line ("type base64 [comment]"): the type must be one OpenSSH uses and the blob
+// must decode and name the same type. The comment is dropped. Errors: validation_failed on `field`.
+result<ssh_host_key> parse_public_key(std::string_view line, const std::string& field);
 // The best key from ssh-keyscan's output (ed25519, then ecdsa, then rsa). Errors: host_unreachable.
 result<ssh_host_key> pick_scanned_key(const std::string& keyscan_output, const std::string& host);
 // "host type key" for port 22, "[host]:port type key" otherwise.

@@ -7,6 +7,7 @@
 #include "kumo/services/host_registry.hpp"
 #include "kumo/services/operations.hpp"
 #include "kumo/services/placement.hpp"
+#include "kumo/services/vm_storage.hpp"
 #include "kumo/store/repos.hpp"
 
 namespace kumo {
@@ -17,6 +18,9 @@ struct create_vm_request {
     std::string host_id;  // admin only; empty: the scheduler decides
     std::string availability_zone;
     std::string server_group_id;
+    std::string image_id;   // empty: a diskless VM (network boot)
+    std::string key_name;   // one of the caller's key pairs, handed to the guest
+    std::string user_data;  // handed to the guest's cloud-init as is
 };
 
 struct action_options {
@@ -31,11 +35,13 @@ struct vm_with_operation {
 
 class compute {
 public:
-    compute(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops, const config& cfg)
-        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), cfg_(cfg) {}
+    compute(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops,
+            image_store& images, vm_storage& storage, const config& cfg)
+        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), images_(images), storage_(storage), cfg_(cfg) {}
 
     // Places the VM and records its claim, the VM row and the operation in one transaction.
-    // Errors: validation_failed (flavor_id, host_id, availability_zone, server_group_id), forbidden
+    // Errors: validation_failed (flavor_id, host_id, availability_zone, server_group_id, image_id, key_name),
+    // forbidden
     // (host_id by a non-admin), quota_exceeded, no_valid_host (detail: the scheduler's summary).
     awaitable<result<vm_with_operation>> create(const principal& who, create_vm_request req);
     // The scheduler's full verdict for such a request, creating nothing. Same errors, except
@@ -45,6 +51,8 @@ public:
     awaitable<result<vm_with_operation>> act(const principal& who, const std::string& id, vm_action a,
                                              action_options opts);
     awaitable<result<vm>> get(const principal& who, const std::string& id);
+    // The end of the VM's serial console log. Errors: not_found.
+    awaitable<result<std::string>> console_log(const principal& who, const std::string& id, std::size_t max_bytes);
     awaitable<result<std::vector<vm>>> list(const principal& who, repo::list_query q);
 
     // Host hooks (see host_registry).
@@ -73,6 +81,10 @@ private:
     // A build that failed: the VM stays (in error) for the user to inspect, its claim is released.
     awaitable<void> fail_build(vm v);
     op_task action_task(vm v, vm_action a, action_options opts);
+    // What booting from `req.image_id` adds to the VM (boot data, keys copied later in the transaction).
+    awaitable<result<void>> apply_image(const principal& who, const create_vm_request& req, vm& v,
+                                        std::int64_t& image_virtual_size, int& image_min_disk_gb,
+                                        int& image_min_ram_mb);
     awaitable<result<void>> graceful_stop(op_context& ctx, const vm& v);
     awaitable<result<void>> run_action(op_context& ctx, const vm& v, vm_action a, action_options opts);
     awaitable<void> reconcile_host(const std::string& host_id);
@@ -85,6 +97,8 @@ private:
     event_bus& bus_;
     host_registry& hosts_;
     operations& ops_;
+    image_store& images_;
+    vm_storage& storage_;
     const config& cfg_;
     std::function<void(operation, std::optional<vm>)> resume_migration_;
 };

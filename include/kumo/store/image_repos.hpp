@@ -28,6 +28,12 @@ void add_image_member(sql::database& db, std::string_view image_id, std::string_
 bool remove_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
 std::vector<std::string> image_members(sql::database& db, std::string_view image_id);
 
+// key pairs, per user
+void insert_keypair(sql::database& db, const keypair& k);
+std::optional<keypair> find_keypair(sql::database& db, std::string_view user_id, std::string_view name);
+std::vector<keypair> list_keypairs(sql::database& db, std::string_view user_id);
+bool delete_keypair(sql::database& db, std::string_view user_id, std::string_view name);
+
 // Which images a host's pool holds (the cache), by host.
 struct cached_image {
     std::string host_id, image_id, path, last_used;

@@ -90,16 +90,11 @@ void delete_image(sql::database& db, std::string_view id) {
 }
 
 bool image_in_use(sql::database& db, std::string_view id) {
-    auto st = db.prepare("SELECT 1 FROM vms WHERE image_id = ?1 LIMIT 1");
+    auto st = db.prepare(
+        "SELECT 1 FROM vms WHERE image_id = ?1 OR json_extract(boot, '$.kernel_image') = ?1 OR "
+        "json_extract(boot, '$.ramdisk_image') = ?1 LIMIT 1");
     st->bind(1, id);
-    if (st->step())
-        return true;
-    // A kernel or ramdisk is in use when an image some VM boots from names it.
-    auto refs = db.prepare(
-        "SELECT 1 FROM images i JOIN vms v ON v.image_id = i.id WHERE json_extract(i.properties, '$.kernel_id') = ?1 "
-        "OR json_extract(i.properties, '$.ramdisk_id') = ?1 LIMIT 1");
-    refs->bind(1, id);
-    return refs->step();
+    return st->step();
 }
 
 std::int64_t image_bytes_of(sql::database& db, std::string_view project_id) {
@@ -145,6 +140,37 @@ std::vector<std::string> image_members(sql::database& db, std::string_view image
     return out;
 }
 
+void insert_keypair(sql::database& db, const keypair& k) {
+    db.prepare(
+          "INSERT INTO keypairs (id, name, user_id, public_key, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        ->bind_all(k.id, k.name, k.user_id, k.public_key, k.fingerprint, k.created_at)
+        .exec();
+}
+
+std::optional<keypair> find_keypair(sql::database& db, std::string_view user_id, std::string_view name) {
+    auto st = db.prepare(
+        "SELECT id, name, user_id, public_key, fingerprint, created_at FROM keypairs WHERE user_id = ? AND name = ?");
+    st->bind_all(user_id, name);
+    if (!st->step())
+        return std::nullopt;
+    return keypair{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5)};
+}
+
+std::vector<keypair> list_keypairs(sql::database& db, std::string_view user_id) {
+    auto st = db.prepare(
+        "SELECT id, name, user_id, public_key, fingerprint, created_at FROM keypairs WHERE user_id = ? ORDER BY name");
+    st->bind(1, user_id);
+    std::vector<keypair> out;
+    while (st->step())
+        out.push_back(keypair{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5)});
+    return out;
+}
+
+bool delete_keypair(sql::database& db, std::string_view user_id, std::string_view name) {
+    db.prepare("DELETE FROM keypairs WHERE user_id = ? AND name = ?")->bind_all(user_id, name).exec();
+    return db.changes() > 0;
+}
+
 void record_cached_image(sql::database& db, const cached_image& c) {
     db.prepare(
           "INSERT INTO image_cache (host_id, image_id, path, last_used) VALUES (?1, ?2, ?3, ?4) "
@@ -165,9 +191,9 @@ std::optional<cached_image> find_cached_image(sql::database& db, std::string_vie
 std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id) {
     auto st = db.prepare(
         "SELECT c.host_id, c.image_id, c.path, c.last_used FROM image_cache c WHERE c.host_id = ?1 AND NOT EXISTS "
-        "(SELECT 1 FROM vms v LEFT JOIN images i ON i.id = v.image_id WHERE v.host_id = ?1 AND (v.image_id = "
-        "c.image_id OR json_extract(i.properties, '$.kernel_id') = c.image_id OR "
-        "json_extract(i.properties, '$.ramdisk_id') = c.image_id)) ORDER BY c.last_used");
+        "(SELECT 1 FROM vms v WHERE v.host_id = ?1 AND (v.image_id = c.image_id OR "
+        "json_extract(v.boot, '$.kernel_image') = c.image_id OR json_extract(v.boot, '$.ramdisk_image') = c.image_id)) "
+        "ORDER BY c.last_used");
     st->bind(1, host_id);
     std::vector<cached_image> out;
     while (st->step())

@@ -321,8 +321,9 @@ ALTER TABLE hosts ADD COLUMN migration_address TEXT NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
 )sql",
         // 6: the image store (records; the bytes live in <data_dir>/images), projects an image is shared
-        // with, SSH key pairs, what a VM boots from and is handed (image, copied public keys, user-data),
-        // and which images each host holds in its pool.
+        // with, SSH key pairs, what a VM boots from and is handed (image, copied public keys, user-data;
+        // `boot`: the kernel/ramdisk images and command line copied from the image at create), and which
+        // images each host holds in its pool.
         R"sql(
 CREATE TABLE images (
     id TEXT PRIMARY KEY,
@@ -363,6 +364,7 @@ CREATE TABLE keypairs (
 ALTER TABLE vms ADD COLUMN image_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE vms ADD COLUMN public_keys TEXT NOT NULL DEFAULT '';
 ALTER TABLE vms ADD COLUMN user_data TEXT NOT NULL DEFAULT '';
+ALTER TABLE vms ADD COLUMN boot TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX vms_image ON vms(image_id);
 CREATE TABLE image_cache (
     host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,

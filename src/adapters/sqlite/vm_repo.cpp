@@ -1,3 +1,4 @@
+#include "kumo/core/json.hpp"
 #include "kumo/store/repos.hpp"
 
 namespace kumo::repo {
@@ -6,7 +7,7 @@ namespace {
 #define KUMO_VM_COLUMNS                                                                                           \
     "SELECT id, name, project_id, user_id, flavor_id, COALESCE(host_id, ''), vcpus, ram_mb, status, task_state, " \
     "power_state, vnc_password, fault, created_at, updated_at, disk_gb, availability_zone, "                      \
-    "COALESCE(server_group_id, '') FROM vms "
+    "COALESCE(server_group_id, ''), image_id, public_keys, user_data, boot FROM vms "
 
 vm read_vm(sql::statement& st) {
     vm v;
@@ -28,6 +29,15 @@ vm read_vm(sql::statement& st) {
     v.disk_gb = st.integer(15);
     v.availability_zone = st.text(16);
     v.server_group_id = st.text(17);
+    v.image_id = st.text(18);
+    v.public_keys = st.text(19);
+    v.user_data = st.text(20);
+    const json boot = json::parse(st.text(21), nullptr, false);
+    if (boot.is_object()) {
+        v.kernel_image = boot.value("kernel_image", "");
+        v.ramdisk_image = boot.value("ramdisk_image", "");
+        v.cmdline = boot.value("cmdline", "");
+    }
     return v;
 }
 
@@ -45,10 +55,13 @@ void insert_vm(sql::database& db, const vm& v) {
     auto st = db.prepare(
         "INSERT INTO vms (id, name, project_id, user_id, flavor_id, host_id, vcpus, ram_mb, status, "
         "task_state, power_state, vnc_password, fault, created_at, updated_at, disk_gb, availability_zone, "
-        "server_group_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    st->bind_all(v.id, v.name, v.project_id, v.user_id, v.flavor_id, v.host_id, v.vcpus, v.ram_mb, to_string(v.status),
-                 to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at, v.disk_gb,
-                 v.availability_zone, v.server_group_id);
+        "server_group_id, image_id, public_keys, user_data, boot) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st->bind_all(
+        v.id, v.name, v.project_id, v.user_id, v.flavor_id, v.host_id, v.vcpus, v.ram_mb, to_string(v.status),
+        to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at, v.disk_gb,
+        v.availability_zone, v.server_group_id, v.image_id, v.public_keys, v.user_data,
+        json{{"kernel_image", v.kernel_image}, {"ramdisk_image", v.ramdisk_image}, {"cmdline", v.cmdline}}.dump());
     bind_reference(*st, 6, v.host_id);
     bind_reference(*st, 18, v.server_group_id);
     st->exec();

@@ -1,0 +1,57 @@
+#pragma once
+// A VM's disks on its host: the image cached in the host's pool (uploaded through libvirt's storage
+// stream, so it works over SSH), a qcow2 overlay on it as the root disk (or a full copy), and a NoCloud
+// config drive (ISO 9660 "cidata": meta-data, user-data, network-config). Names are derived from ids
+// only: kumo-<vm>-root.qcow2, kumo-<vm>-config.iso, kumo-<vm>-console.log, image-<image>.
+#include "kumo/core/config.hpp"
+#include "kumo/domain/domain_xml.hpp"
+#include "kumo/services/host_registry.hpp"
+#include "kumo/services/image_store.hpp"
+
+namespace kumo {
+
+// What the domain definition needs from storage.
+struct vm_disks {
+    std::vector<disk_spec> disks;  // root, then the config drive
+    std::string kernel, initrd;
+    std::string console_log;
+};
+
+// The NoCloud files for a VM (pure; tested on their own).
+struct config_drive_files {
+    std::string meta_data, user_data, network_config;
+};
+config_drive_files config_drive_for(const vm& v);
+// A hostname from the VM's name: lowercase letters, digits and '-', at most 63; "vm-<id prefix>" if none.
+std::string hostname_for(const vm& v);
+
+class vm_storage {
+public:
+    vm_storage(store& db, host_registry& hosts, image_store& images, asio::thread_pool& blocking, const config& cfg)
+        : store_(db), hosts_(hosts), images_(images), blocking_(blocking), cfg_(cfg) {}
+
+    // Paths the VM's domain uses, without touching the host (the pool path is the same everywhere).
+    vm_disks layout(const vm& v) const;
+    // Makes everything layout() names exist on the VM's host. Idempotent: what exists is kept.
+    // Errors: host_unreachable, internal (libvirt's or genisoimage's message).
+    awaitable<result<void>> prepare(const vm& v);
+    // Removes the VM's own volumes (root, config drive, console log); cached images stay for reuse.
+    awaitable<result<void>> release(const vm& v);
+    // The end of the VM's serial console log; empty before the guest wrote anything. Errors: conflict
+    // (a VM without an image has none), host_unreachable.
+    awaitable<result<std::string>> console_log(const vm& v, std::size_t max_bytes);
+    // Deletes cached images no VM on the host has used for image_cache_ttl_s.
+    awaitable<void> collect_garbage(const std::string& host_id);
+
+private:
+    awaitable<result<std::string>> cached_image(const std::string& host_id, const std::string& image_id);
+    awaitable<result<void>> make_config_drive(const vm& v);
+
+    store& store_;
+    host_registry& hosts_;
+    image_store& images_;
+    asio::thread_pool& blocking_;
+    const config& cfg_;
+};
+
+}  // namespace kumo

@@ -1,0 +1,262 @@
+#include "kumo/services/vm_storage.hpp"
+
+#include "kumo/core/clock.hpp"
+#include "kumo/core/log.hpp"
+#include "kumo/core/subprocess.hpp"
+#include "kumo/store/image_repos.hpp"
+
+#include <fmt/format.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kumo {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string root_volume(const vm& v) {
+    return "kumo-" + v.id + "-root.qcow2";
+}
+std::string config_volume(const vm& v) {
+    return "kumo-" + v.id + "-config.iso";
+}
+std::string console_volume(const vm& v) {
+    return "kumo-" + v.id + "-console.log";
+}
+std::string image_volume(const std::string& image_id) {
+    return "image-" + image_id;
+}
+
+// Writes the three NoCloud files into `dir` and makes the ISO; blocking (run off the core thread).
+result<void> build_iso(const config_drive_files& files, const std::string& dir, const std::string& iso) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec)
+        return make_error(errc::internal, "cannot create " + dir + ": " + ec.message());
+    std::ofstream(dir + "/meta-data") << files.meta_data;
+    std::ofstream(dir + "/user-data") << files.user_data;
+    std::ofstream(dir + "/network-config") << files.network_config;
+    auto ran = run_process({"genisoimage", "-quiet", "-output", iso, "-volid", "cidata", "-joliet", "-rock", dir},
+                           std::chrono::seconds(60));
+    fs::remove_all(dir, ec);
+    if (!ran)
+        return ran.error();
+    if (ran->exit_code != 0)
+        return make_error(errc::internal, "genisoimage failed: " + ran->err.substr(0, 500));
+    return {};
+}
+
+}  // namespace
+
+std::string hostname_for(const vm& v) {
+    std::string h;
+    for (char c : v.name) {
+        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9'))
+            h.push_back(l);
+        else if (!h.empty() && h.back() != '-')
+            h.push_back('-');
+    }
+    while (!h.empty() && h.back() == '-')
+        h.pop_back();
+    if (h.size() > 63)
+        h.resize(63);
+    while (!h.empty() && h.back() == '-')
+        h.pop_back();
+    return h.empty() ? "vm-" + v.id.substr(0, 8) : h;
+}
+
+config_drive_files config_drive_for(const vm& v) {
+    config_drive_files f;
+    f.meta_data = fmt::format("instance-id: {}\nlocal-hostname: {}\n", v.id, hostname_for(v));
+    std::istringstream keys(v.public_keys);
+    std::string line;
+    bool first = true;
+    while (std::getline(keys, line)) {
+        if (line.empty())
+            continue;
+        if (first)
+            f.meta_data += "public-keys:\n";
+        first = false;
+        f.meta_data += fmt::format("  - \"{}\"\n", line);  // validated "type base64": no quotes inside
+    }
+    f.user_data = v.user_data;
+    f.network_config = "version: 2\nethernets:\n  nics:\n    match:\n      name: \"e*\"\n    dhcp4: true\n";
+    return f;
+}
+
+vm_disks vm_storage::layout(const vm& v) const {
+    vm_disks d;
+    if (v.image_id.empty())
+        return d;
+    const std::string base = cfg_.storage_pool_path + "/";
+    d.disks.push_back({base + root_volume(v), "qcow2", false});
+    d.disks.push_back({base + config_volume(v), "raw", true});
+    if (!v.kernel_image.empty())
+        d.kernel = base + image_volume(v.kernel_image);
+    if (!v.ramdisk_image.empty())
+        d.initrd = base + image_volume(v.ramdisk_image);
+    d.console_log = base + console_volume(v);
+    return d;
+}
+
+awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_id, const std::string& image_id) {
+    const std::string now = to_rfc3339(system_clock().now());
+    auto lookup = [host_id, image_id, now](sql::database& db) -> result<std::optional<repo::cached_image>> {
+        auto c = repo::find_cached_image(db, host_id, image_id);
+        if (c) {
+            c->last_used = now;
+            repo::record_cached_image(db, *c);
+        }
+        return c;
+    };
+    KUMO_CO_TRY(auto cached, co_await store_.write(std::move(lookup)));
+    const std::string pool = cfg_.storage_pool;
+    const std::string name = image_volume(image_id);
+    if (cached) {
+        auto find = [pool, name](hypervisor_connection& c) { return c.find_volume(pool, name); };
+        KUMO_CO_TRY(auto there, co_await hosts_.call(host_id, std::move(find)));
+        if (there)
+            co_return *there;
+        log::warn("storage", "cached image {} vanished from host {}; copying it again", image_id, host_id);
+    }
+    // Only a recorded copy is complete: anything else under that name is a leftover of an interrupted copy.
+    auto copy = [pool, name, file = images_.file_path(image_id)](hypervisor_connection& c) -> result<std::string> {
+        KUMO_TRY_VOID(c.delete_volume(pool, name));
+        return c.upload_volume(pool, name, file);
+    };
+    const auto started = std::chrono::steady_clock::now();
+    KUMO_CO_TRY(auto path, co_await hosts_.call(host_id, std::move(copy)));
+    log::info(
+        "storage", "image {} copied to host {} in {} ms", image_id, host_id,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+    auto record = [c = repo::cached_image{host_id, image_id, path, now}](sql::database& db) -> result<void> {
+        repo::record_cached_image(db, c);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(std::move(record)));
+    co_return path;
+}
+
+awaitable<result<void>> vm_storage::make_config_drive(const vm& v) {
+    const std::string pool = cfg_.storage_pool;
+    auto find = [pool, name = config_volume(v)](hypervisor_connection& c) { return c.find_volume(pool, name); };
+    KUMO_CO_TRY(auto there, co_await hosts_.call(v.host_id, std::move(find)));
+    if (there)
+        co_return result<void>{};
+    const std::string dir = cfg_.data_dir + "/tmp/cidata-" + v.id;
+    const std::string iso = cfg_.data_dir + "/tmp/cidata-" + v.id + ".iso";
+    auto build = [files = config_drive_for(v), dir, iso] { return build_iso(files, dir, iso); };
+    KUMO_CO_TRY_VOID(co_await run_on(blocking_.get_executor(), build));
+    auto upload = [pool, name = config_volume(v), iso](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY_VOID(c.upload_volume(pool, name, iso));
+        return {};
+    };
+    auto sent = co_await hosts_.call(v.host_id, std::move(upload));
+    std::error_code ec;
+    fs::remove(iso, ec);
+    co_return sent;
+}
+
+awaitable<result<void>> vm_storage::prepare(const vm& v) {
+    if (v.image_id.empty())
+        co_return result<void>{};
+    auto find_image = [id = v.image_id](sql::database& db) -> result<image> {
+        auto i = repo::find_image(db, id);
+        if (!i || i->status != image_status::active)
+            return make_error(errc::conflict, "the VM's image is no longer available");
+        return *i;
+    };
+    KUMO_CO_TRY(const image img, co_await store_.read(std::move(find_image)));
+    const std::string pool = cfg_.storage_pool;
+    auto ensure = [pool, path = cfg_.storage_pool_path](hypervisor_connection& c) { return c.ensure_pool(pool, path); };
+    KUMO_CO_TRY(auto pool_path, co_await hosts_.call(v.host_id, std::move(ensure)));
+    if (pool_path != cfg_.storage_pool_path)
+        co_return make_error(errc::conflict, fmt::format("the host's storage pool {} is at {}, not at {}", pool,
+                                                         pool_path, cfg_.storage_pool_path));
+    KUMO_CO_TRY(const std::string base, co_await cached_image(v.host_id, v.image_id));
+    for (const auto& extra : {v.kernel_image, v.ramdisk_image})
+        if (!extra.empty())
+            KUMO_CO_TRY_VOID(co_await cached_image(v.host_id, extra));
+    volume_spec root{
+        root_volume(v), "qcow2", std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, img.virtual_size), "", "", ""};
+    if (cfg_.root_disk_mode == "copy") {
+        root.copy_of = image_volume(v.image_id);
+    } else {
+        root.backing_path = base;
+        root.backing_format = img.disk_format;
+    }
+    auto make_root = [pool, root](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY(auto there, c.find_volume(pool, root.name));
+        if (!there)
+            KUMO_TRY_VOID(c.create_volume(pool, root));
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(make_root)));
+    auto drive = co_await make_config_drive(v);
+    co_return drive;
+}
+
+awaitable<result<void>> vm_storage::release(const vm& v) {
+    if (v.image_id.empty() || v.host_id.empty())
+        co_return result<void>{};
+    auto job = [pool = cfg_.storage_pool,
+                names = std::vector<std::string>{root_volume(v), config_volume(v), console_volume(v)}](
+                   hypervisor_connection& c) -> result<void> {
+        for (const auto& n : names) {
+            auto gone = c.delete_volume(pool, n);
+            if (!gone && gone.error().code != errc::not_found)  // a host without the pool has nothing to delete
+                return gone;
+        }
+        return {};
+    };
+    auto done = co_await hosts_.call(v.host_id, std::move(job));
+    co_return done;
+}
+
+awaitable<result<std::string>> vm_storage::console_log(const vm& v, std::size_t max_bytes) {
+    if (v.image_id.empty())
+        co_return make_error(errc::conflict, "only VMs booted from an image keep a console log");
+    if (v.host_id.empty())
+        co_return std::string();
+    auto job = [pool = cfg_.storage_pool, name = console_volume(v), max_bytes](hypervisor_connection& c) {
+        return c.read_volume_tail(pool, name, max_bytes);
+    };
+    auto tail = co_await hosts_.call(v.host_id, std::move(job));
+    if (!tail && tail.error().code == errc::not_found)
+        co_return std::string();  // nothing logged yet
+    co_return tail;
+}
+
+awaitable<void> vm_storage::collect_garbage(const std::string& host_id) {
+    auto job = [host_id](sql::database& db) -> result<std::vector<repo::cached_image>> {
+        return repo::unused_cached_images(db, host_id);
+    };
+    auto unused = co_await store_.read(std::move(job));
+    if (!unused)
+        co_return;
+    // Fixed-width UTC timestamps compare as strings.
+    const std::string cutoff = to_rfc3339(system_clock().now() - std::chrono::seconds(cfg_.image_cache_ttl_s));
+    for (const auto& c : *unused) {
+        if (c.last_used > cutoff)
+            continue;
+        auto drop = [pool = cfg_.storage_pool, name = image_volume(c.image_id)](hypervisor_connection& conn) {
+            return conn.delete_volume(pool, name);
+        };
+        if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone) {
+            log::warn("storage", "cannot remove cached image {} from host {}: {}", c.image_id, host_id,
+                      gone.error().detail);
+            continue;
+        }
+        auto forget = [c](sql::database& db) -> result<void> {
+            repo::forget_cached_image(db, c.host_id, c.image_id);
+            return {};
+        };
+        (void)co_await store_.write(std::move(forget));
+        log::info("storage", "removed cached image {} from host {} (unused)", c.image_id, host_id);
+    }
+}
+
+}  // namespace kumo

@@ -1,0 +1,218 @@
+// The whole image path on real QEMU (emulated: Linux guests do not run under this machine's nested
+// KVM): a guest built from Debian packages is uploaded (kernel, ramdisk, qcow2 root), booted from a
+// qcow2 overlay on the host's cached copy, and reports on its serial console what it found: its block
+// devices, the NoCloud drive's hostname, instance id, SSH key and user-data, and the root disk's marker.
+// Then: images in use cannot be deleted, deleting the VM removes its volumes, unused cached images are
+// collected, and a build that fails leaves no volume behind.
+#include "daemon_process.hpp"
+#include "kumo/core/subprocess.hpp"
+#include "virsh.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include "kumo_catch.hpp"
+
+using namespace kumo;
+using kumo::test::call;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kGuestDir = "/var/tmp/kumo-test-guest";
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void build_guest() {
+    auto built = run_process({"bash", std::string(KUMO_SOURCE_DIR) + "/tests/guest/build-test-guest.sh", kGuestDir},
+                             std::chrono::seconds(600));
+    REQUIRE(built);
+    INFO(built->out << built->err);
+    REQUIRE(built->exit_code == 0);
+}
+
+std::string upload_image(const cli::api_client& c, json create, const std::string& file) {
+    auto made = call(c, "POST", "/api/v1/images", create);
+    INFO(made.body.dump());
+    REQUIRE(made.status == 201);
+    const std::string id = made.body["id"];
+    auto r = c.send("PUT", "/api/v1/images/" + id + "/file", std::nullopt, read_file(file), "application/octet-stream");
+    REQUIRE(r);
+    INFO(r->body.dump());
+    REQUIRE(r->status == 200);
+    return id;
+}
+
+// The pool this test owns, removed at the end whatever happens.
+struct test_pool {
+    std::string name = "kumo-test-" + std::to_string(getpid());
+    std::string path = "/var/lib/kumo-test/" + std::to_string(getpid());
+    ~test_pool() {
+        (void)run_process({"virsh", "-c", "qemu:///system", "pool-destroy", name}, std::chrono::seconds(30));
+        (void)run_process({"virsh", "-c", "qemu:///system", "pool-undefine", name}, std::chrono::seconds(30));
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::set<std::string> files() const {
+        std::set<std::string> out;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(path, ec))
+            out.insert(e.path().filename().string());
+        return out;
+    }
+};
+
+std::string console_until(const cli::api_client& c, const std::string& vm, const std::string& marker, int timeout_s) {
+    std::string log;
+    for (int i = 0; i < timeout_s * 2; ++i) {
+        auto r = c.send("GET", "/api/v1/vms/" + vm + "/console-log");
+        REQUIRE(r);
+        if (r->status == 200) {
+            log = r->body.is_object() && r->body.contains("raw") ? r->body["raw"].get<std::string>() : r->body.dump();
+            if (log.find(marker) != std::string::npos)
+                return log;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return log;
+}
+
+}  // namespace
+
+TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata", "[qemu-image]") {
+    build_guest();
+    test_pool pool;
+    const std::string dir = test::make_temp_dir("kumo-qemu-image");
+    test::daemon_process d(dir, {},
+                           {{"KUMO_VIRT_TYPE", "qemu"},
+                            {"KUMO_STORAGE_POOL", pool.name},
+                            {"KUMO_STORAGE_POOL_PATH", pool.path},
+                            {"KUMO_RECONCILE_INTERVAL_S", "1"},
+                            {"KUMO_IMAGE_CACHE_TTL_S", "0"},
+                            {"KUMO_QUOTA_RAM_MB", "-1"}});
+    auto c = d.admin();
+    const std::string kernel = upload_image(c, {{"name", "kernel"}}, kGuestDir + "/vmlinuz");
+    const std::string ramdisk = upload_image(c, {{"name", "ramdisk"}}, kGuestDir + "/initrd.gz");
+    CHECK(call(c, "GET", "/api/v1/images/" + kernel).body["disk_format"] == "aki");  // detected
+    CHECK(call(c, "GET", "/api/v1/images/" + ramdisk).body["disk_format"] == "ari");
+    const std::string root = upload_image(
+        c,
+        {{"name", "guest-root"},
+         {"disk_format", "qcow2"},
+         {"properties",
+          {{"kernel_id", kernel}, {"ramdisk_id", ramdisk}, {"os_command_line", "console=ttyS0 panic=-1"}}}},
+        kGuestDir + "/root.qcow2");
+    auto flavor =
+        call(c, "POST", "/api/v1/flavors", {{"name", "guest"}, {"vcpus", 1}, {"ram_mb", 256}, {"disk_gb", 1}});
+    REQUIRE(flavor.status == 201);
+    const std::string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP0cRkc+wPSvQlfB0qMCHfgm/Tm0+Hkq6SGbe3UHHzYo";
+    REQUIRE(call(c, "POST", "/api/v1/keypairs", {{"name", "mine"}, {"public_key", key + " me@example"}}).status == 201);
+
+    auto created = call(c, "POST", "/api/v1/vms",
+                        {{"name", "Guest One"},
+                         {"flavor_id", flavor.body["id"]},
+                         {"image_id", root},
+                         {"key_name", "mine"},
+                         {"user_data", "#cloud-config\nhello: world\n"}});
+    INFO(created.body.dump());
+    REQUIRE(created.status == 202);
+    const std::string vm = created.body["vm"]["id"];
+    auto op = test::wait_op(c, created.body["operation"]["id"], 180);
+    INFO(op.dump());
+    REQUIRE(op["status"] == "succeeded");
+    CHECK(call(c, "GET", "/api/v1/vms/" + vm).body["image_id"] == root);
+
+    const std::string log = console_until(c, vm, "KUMO-GUEST: ready", 120);
+    INFO(log);
+    CHECK(log.find("KUMO-GUEST: block devices: vda vdb") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: cidata on vdb") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: hostname=guest-one") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: instance-id=" + vm) != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: keys=1") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: user-data=#cloud-config|hello: world|") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: root marker=kumo-test-root-disk") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: ready") != std::string::npos);
+
+    // The root disk is an overlay on the cached image: small, whatever the image's size.
+    const std::string root_disk = pool.path + "/kumo-" + vm + "-root.qcow2";
+    auto info = run_process({"qemu-img", "info", "-U", "--output=json", root_disk}, std::chrono::seconds(30));
+    REQUIRE(info);
+    const json disk = json::parse(info->out, nullptr, false);
+    INFO(info->out << info->err);
+    CHECK(disk.value("backing-filename", "") == pool.path + "/image-" + root);
+    CHECK(disk.value("virtual-size", 0LL) == 1LL << 30);  // the flavor's 1 GiB, more than the image's 16 MiB
+    CHECK(fs::file_size(root_disk) < (1 << 20));
+
+    // Images a VM uses cannot be deleted, nor can the kernel it boots.
+    CHECK(call(c, "DELETE", "/api/v1/images/" + root).status == 409);
+    CHECK(call(c, "DELETE", "/api/v1/images/" + kernel).status == 409);
+
+    auto gone = call(c, "DELETE", "/api/v1/vms/" + vm);
+    REQUIRE(gone.status == 202);
+    REQUIRE(test::wait_op(c, gone.body["operation"]["id"])["status"] == "succeeded");
+    CHECK(test::virsh_domstate(vm).empty());
+    for (const auto& f : pool.files())
+        CHECK(f.find(vm) == std::string::npos);  // root, config drive and console log are gone
+    // With a cache TTL of 0, the next reconciliation (every second here) removes the unused cached images.
+    bool collected = false;
+    for (int i = 0; i < 60 && !collected; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        collected = pool.files().empty();
+    }
+    INFO(fmt::format("left in the pool: {}", fmt::join(pool.files(), " ")));
+    CHECK(collected);
+    CHECK(call(c, "DELETE", "/api/v1/images/" + root).status == 204);
+    CHECK(call(c, "DELETE", "/api/v1/images/" + kernel).status == 204);
+
+    // A build QEMU refuses (4 TiB of RAM) leaves neither a domain nor a volume.
+    const std::string host = call(c, "GET", "/api/v1/hosts").body["items"][0]["id"];
+    REQUIRE(call(c, "PATCH", "/api/v1/hosts/" + host, {{"ram_allocation_ratio", 1000}}).status == 200);
+    auto huge = call(c, "POST", "/api/v1/flavors", {{"name", "huge"}, {"vcpus", 1}, {"ram_mb", 4 * 1024 * 1024}});
+    const std::string small_root = upload_image(c, {{"name", "small-root"}}, kGuestDir + "/root.qcow2");
+    auto failing =
+        call(c, "POST", "/api/v1/vms", {{"name", "too-big"}, {"flavor_id", huge.body["id"]}, {"image_id", small_root}});
+    INFO(failing.body.dump());
+    REQUIRE(failing.status == 202);
+    const std::string failed_vm = failing.body["vm"]["id"];
+    CHECK(test::wait_op(c, failing.body["operation"]["id"], 180)["status"] == "failed");
+    CHECK(test::virsh_domstate(failed_vm).empty());
+    for (const auto& f : pool.files())
+        CHECK(f.find(failed_vm) == std::string::npos);
+    auto removed = call(c, "DELETE", "/api/v1/vms/" + failed_vm);
+    REQUIRE(removed.status == 202);
+    CHECK(test::wait_op(c, removed.body["operation"]["id"])["status"] == "succeeded");
+    CHECK(d.stop() == 0);
+}
+
+TEST_CASE("VM create refuses images it cannot boot, naming the field", "[qemu-image]") {
+    const std::string dir = test::make_temp_dir("kumo-image-refusals");
+    test::daemon_process d(dir, {"--simulate", "1"});
+    auto c = d.admin();
+    auto flavor = call(c, "POST", "/api/v1/flavors", {{"name", "small"}, {"vcpus", 1}, {"ram_mb", 64}, {"disk_gb", 1}});
+    auto queued = call(c, "POST", "/api/v1/images", {{"name", "empty"}});
+    auto refused = [&](const json& body, const std::string& field) {
+        json req = body;
+        req["name"] = "x";
+        req["flavor_id"] = flavor.body["id"];
+        auto r = call(c, "POST", "/api/v1/vms", req);
+        INFO(r.body.dump());
+        CHECK(r.status == 422);
+        REQUIRE(r.body["errors"].size() >= 1);
+        CHECK(r.body["errors"][0]["field"] == field);
+    };
+    refused({{"image_id", "no-such-image"}}, "image_id");
+    refused({{"image_id", queued.body["id"]}}, "image_id");  // not active
+    refused({{"key_name", "nobody-has-this"}}, "key_name");
+    refused({{"user_data", 5}}, "user_data");
+    CHECK(call(c, "POST", "/api/v1/keypairs", {{"name", "bad"}, {"public_key", "ssh-ed25519 bm90LWEta2V5"}}).status ==
+          422);
+    CHECK(call(c, "POST", "/api/v1/keypairs", {{"name", "bad"}, {"public_key", "ssh-dss AAAA"}}).status == 422);
+    // No VM was recorded by any of these.
+    CHECK(call(c, "GET", "/api/v1/vms").body["items"].empty());
+}
