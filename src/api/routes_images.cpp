@@ -77,6 +77,18 @@ awaitable<response> upload_image(request_ctx& q) {
     co_return answer(q, stored, image_view);
 }
 
+awaitable<response> import_image(request_ctx& q) {
+    auto body = json_body(q);
+    if (!body)
+        co_return problem(body.error(), q.request_id);
+    body_fields f(*body);
+    std::string url = f.text("url", true, 4096);
+    if (auto v = f.done(); !v)
+        co_return problem(v.error(), q.request_id);
+    auto started = co_await q.ctx.images.import(*q.who, q.params["id"], std::move(url));
+    co_return answer(q, started, image_view, http::status::accepted);
+}
+
 awaitable<response> download_image(request_ctx& q) {
     auto i = co_await q.ctx.images.get(*q.who, q.params["id"]);
     if (!i)
@@ -124,6 +136,7 @@ void add_image_routes(router& r) {
     });
     r.add_streaming(http::verb::put, "/api/v1/images/{id}/file", "image:upload", upload_image);
     r.add(http::verb::get, "/api/v1/images/{id}/file", "image:read", download_image);
+    r.add(http::verb::post, "/api/v1/images/{id}/import", "image:upload", import_image);
     r.add(http::verb::get, "/api/v1/images/{id}/members", "image:share", list_members);
     r.add(http::verb::put, "/api/v1/images/{id}/members/{project_id}", "image:share",
           [](request_ctx& q) -> awaitable<response> {

@@ -3,6 +3,7 @@
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/text.hpp"
+#include "kumo/services/http_body_source.hpp"
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -173,44 +174,6 @@ awaitable<void> refuse_oversized(Stream& stream, beast::tcp_stream& tcp, const h
         co_await drain_and_close(stream, tcp);
 }
 
-// An upload body handed to its route as it arrives, one buffer at a time; each read has its own idle
-// deadline, so a multi-GB upload is bounded by silence, not by its length.
-template <class Stream>
-class streamed_body final : public byte_source {
-public:
-    streamed_body(Stream& s, beast::flat_buffer& b, http::request_parser<http::buffer_body>& p, beast::tcp_stream& tcp,
-                  std::int64_t idle_s)
-        : stream_(s), buffer_(b), parser_(p), tcp_(tcp), idle_s_(idle_s) {}
-
-    awaitable<result<std::size_t>> read_some(char* out, std::size_t n) override {
-        while (!parser_.is_done()) {
-            parser_.get().body().data = out;
-            parser_.get().body().size = n;
-            tcp_.expires_after(std::chrono::seconds(idle_s_));
-            auto [ec, ignored] = co_await http::async_read(stream_, buffer_, parser_, as_tuple(use_awaitable));
-            if (ec == http::error::need_buffer)
-                ec = {};
-            if (ec)
-                co_return make_error(errc::bad_request, "the upload was interrupted: " + ec.message());
-            const std::size_t got = n - parser_.get().body().size;
-            if (got > 0)
-                co_return got;
-        }
-        co_return std::size_t{0};
-    }
-    std::optional<std::uint64_t> declared_length() const override {
-        auto len = parser_.content_length();
-        return len ? std::optional<std::uint64_t>(*len) : std::nullopt;
-    }
-
-private:
-    Stream& stream_;
-    beast::flat_buffer& buffer_;
-    http::request_parser<http::buffer_body>& parser_;
-    beast::tcp_stream& tcp_;
-    std::int64_t idle_s_;
-};
-
 // The 100 Continue a client that sent "Expect: 100-continue" waits for before sending a body.
 template <class Stream>
 awaitable<bool> send_continue(Stream& stream, const http_header& head) {
@@ -281,7 +244,8 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             body_parser.body_limit(boost::none);  // the route enforces its own limits while it reads
             if (!co_await send_continue(stream, head))
                 break;
-            streamed_body<Stream> body(stream, buffer, body_parser, *tcp, ctx.cfg.request_timeout_s);
+            http_body_source<Stream, http::request_parser<http::buffer_body>> body(stream, buffer, body_parser, *tcp,
+                                                                                   ctx.cfg.request_timeout_s);
             rc.body_stream = &body;
             r = co_await handle(routes, ctx, rc);
             body_unread = !body_parser.is_done();

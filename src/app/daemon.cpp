@@ -7,6 +7,7 @@
 #include "kumo/core/log.hpp"
 #include "kumo/core/version.hpp"
 #include "kumo/ports/libvirt_driver.hpp"
+#include "kumo/ports/ssh.hpp"
 #include "kumo/services/compute.hpp"
 #include "kumo/services/directory.hpp"
 #include "kumo/services/identity.hpp"
@@ -107,6 +108,16 @@ awaitable<void> startup(runtime& rt) {
          [&rt](const std::string& id, const std::string& uuid) { return rt.vms.on_domain_event(id, uuid); }});
     rt.vms.set_migration_resumer(
         [&rt](operation op, std::optional<vm> v) { rt.moves.resume(std::move(op), std::move(v)); });
+    rt.images.set_import_denied([&rt] {
+        std::vector<std::string> names;
+        for (const auto& h : rt.hosts.hosts()) {
+            if (auto t = parse_ssh_uri(h.uri, "uri"))
+                names.push_back(t->host);
+            if (!h.migration_address.empty())
+                names.push_back(h.migration_address);
+        }
+        return names;
+    });
     co_await rt.images.recover();
     co_await rt.hosts.start();
     if (rt.cfg.simulate == 0 && rt.cfg.register_local_host && rt.hosts.hosts().empty()) {

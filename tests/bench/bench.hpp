@@ -16,12 +16,14 @@ struct options {
     int hosts_small = 3, hosts_large = 1000;
     int decisions = 20000;
     int rounds = 6;           // migrate: migrations per side
+    int size_mib = 1024;      // upload: image size
     std::string kumo_binary;  // default: next to kumo-bench's build tree
 };
 
 int run_create(const options& o);
 int run_place(const options& o);
 int run_migrate(const options& o);
+int run_upload(const options& o);
 
 double seconds_since(std::chrono::steady_clock::time_point t0);
 double percentile(std::vector<double> v, double p);  // p in [0,100]; 0 for an empty set

@@ -28,7 +28,8 @@ int usage() {
     fmt::print(stderr,
                "usage: kumo-bench create [--vms N] [--concurrency C] [--kumo PATH]\n"
                "       kumo-bench place [--hosts-small N] [--hosts-large N] [--decisions K]\n"
-               "       kumo-bench migrate [--rounds N]   (root: brings up the three-node lab)\n");
+               "       kumo-bench migrate [--rounds N]   (root: brings up the three-node lab)\n"
+               "       kumo-bench upload [--size-mib N]  (root for the root-disk figures)\n");
     return 2;
 }
 
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
             o.decisions = n;
         else if (a == "--rounds")
             o.rounds = n;
+        else if (a == "--size-mib")
+            o.size_mib = n;
         else
             return usage();
     }
@@ -73,5 +76,7 @@ int main(int argc, char** argv) {
         return kumo::bench::run_place(o);
     if (cmd == "migrate")
         return kumo::bench::run_migrate(o);
+    if (cmd == "upload")
+        return kumo::bench::run_upload(o);
     return usage();
 }

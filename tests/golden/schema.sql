@@ -258,7 +258,7 @@ CREATE TABLE vms (
     fault TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id), image_id TEXT NOT NULL DEFAULT '', public_keys TEXT NOT NULL DEFAULT '', user_data TEXT NOT NULL DEFAULT '');
+, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id), image_id TEXT NOT NULL DEFAULT '', public_keys TEXT NOT NULL DEFAULT '', user_data TEXT NOT NULL DEFAULT '', boot TEXT NOT NULL DEFAULT '{}');
 CREATE TRIGGER claims_added AFTER INSERT ON claims BEGIN
     INSERT OR IGNORE INTO host_usage (host_id) VALUES (NEW.host_id);
     UPDATE host_usage SET vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb, disk_gb = disk_gb + NEW.disk_gb,

@@ -399,6 +399,11 @@ std::vector<route_case> cases() {
          [](w& x, builtin_role, bool own) {
              return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/file", json::object());
          }},
+        // A file:// URL: authorized requests are refused (422) and fetch nothing.
+        {"POST", v1 + "/images/{id}/import",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/import", {{"url", "file:///etc/passwd"}});
+         }},
         {"GET", v1 + "/images/{id}/file",
          [](w& x, builtin_role, bool own) { return at("/api/v1/images/" + (own ? x.image_a : x.image_b) + "/file"); }},
         {"GET", v1 + "/images/{id}/members",

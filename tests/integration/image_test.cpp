@@ -6,9 +6,12 @@
 #include "kumo/core/subprocess.hpp"
 
 #include <fmt/format.h>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <filesystem>
@@ -295,4 +298,132 @@ TEST_CASE("protected images, odd names, visibility and sharing", "[images]") {
     auto bad = call(admin, "POST", "/api/v1/images", {{"name", "x"}, {"disk_format", "exe"}});
     CHECK(bad.status == 422);
     CHECK(bad.body["errors"][0]["field"] == "disk_format");
+}
+
+namespace {
+
+// A tiny HTTP server on loopback for imports: /image (the bytes), /missing (404), /loop (redirects to
+// itself), /to-metadata (redirects to the cloud metadata address), /to-image (redirects to /image).
+class file_server {
+public:
+    explicit file_server(std::string bytes) : bytes_(std::move(bytes)) {
+        acceptor_.open(boost::asio::ip::tcp::v4());
+        acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+        acceptor_.listen();
+        port_ = acceptor_.local_endpoint().port();
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~file_server() {
+        stopping_ = true;
+        boost::system::error_code ec;
+        boost::asio::ip::tcp::socket poke(io_);
+        poke.connect({boost::asio::ip::make_address("127.0.0.1"), port_}, ec);  // wakes accept()
+        thread_.join();
+    }
+    std::string url(const std::string& path) const { return fmt::format("http://127.0.0.1:{}{}", port_, path); }
+
+private:
+    void serve() {
+        while (!stopping_) {
+            boost::asio::ip::tcp::socket s(io_);
+            boost::system::error_code ec;
+            acceptor_.accept(s, ec);
+            if (ec || stopping_)
+                return;
+            boost::asio::streambuf req;
+            boost::asio::read_until(s, req, "\r\n\r\n", ec);
+            std::istream in(&req);
+            std::string method, path;
+            in >> method >> path;
+            std::string answer;
+            if (path == "/image")
+                answer =
+                    fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", bytes_.size()) +
+                    bytes_;
+            else if (path == "/to-image")
+                answer = "HTTP/1.1 302 Found\r\nLocation: /image\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            else if (path == "/to-metadata")
+                answer =
+                    "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data\r\n"
+                    "Content-Length: 0\r\nConnection: close\r\n\r\n";
+            else if (path == "/loop")
+                answer = "HTTP/1.1 301 Moved\r\nLocation: /loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            else
+                answer = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            boost::asio::write(s, boost::asio::buffer(answer), ec);
+        }
+    }
+    std::string bytes_;
+    boost::asio::io_context io_;
+    boost::asio::ip::tcp::acceptor acceptor_{io_};
+    unsigned short port_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+cli::reply start_import(const cli::api_client& c, const std::string& id, const std::string& url) {
+    return call(c, "POST", "/api/v1/images/" + id + "/import", {{"url", url}});
+}
+
+}  // namespace
+
+TEST_CASE("URL imports refuse loopback, link-local and this machine's addresses", "[images]") {
+    auto admin = daemon().admin();
+    file_server server(std::string(1 << 20, 'i'));
+    const std::string id = new_image(admin, {{"name", "imported"}});
+    for (const std::string& url :
+         {server.url("/image"), std::string("http://localhost/x"), std::string("http://[::1]/x"),
+          std::string("http://169.254.169.254/latest/meta-data"), std::string("http://0.0.0.0:8443/")}) {
+        INFO(url);
+        auto r = start_import(admin, id, url);
+        INFO(r.body.dump());
+        CHECK(r.status == 403);
+    }
+    for (const std::string& url :
+         {std::string("file:///etc/passwd"), std::string("gopher://x/"), std::string("http://user:pw@example.org/")}) {
+        auto r = start_import(admin, id, url);
+        CHECK(r.status == 422);
+        CHECK(r.body["errors"][0]["field"] == "url");
+    }
+    CHECK(image_of(id)["status"] == "queued");  // refused before anything happened
+}
+
+TEST_CASE("URL imports from an allowed address: bytes checked, redirects re-checked and bounded", "[images]") {
+    test::daemon_process allowing(test::make_temp_dir("kumo-import"), {"--simulate", "1", "--no-tls"},
+                                  {{"KUMO_IMAGE_IMPORT_ALLOW", "127.0.0.1/32"}});
+    auto admin = allowing.admin();
+    const std::string bytes(3 << 20, 'j');
+    file_server server(bytes);
+    auto wait_done = [&](const std::string& id) {
+        for (int i = 0; i < 100; ++i) {
+            json img = call(admin, "GET", "/api/v1/images/" + id).body;
+            if (img["status"] == "active" || img["status"] == "killed")
+                return img;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return call(admin, "GET", "/api/v1/images/" + id).body;
+    };
+    auto imported = [&](const std::string& path) {
+        auto made = call(admin, "POST", "/api/v1/images", {{"name", path}});
+        REQUIRE(made.status == 201);
+        const std::string id = made.body["id"];
+        auto r = start_import(admin, id, server.url(path));
+        INFO(r.body.dump());
+        REQUIRE(r.status == 202);
+        return wait_done(id);
+    };
+    json ok = imported("/to-image");
+    CHECK(ok["status"] == "active");
+    CHECK(ok["size"] == bytes.size());
+    CHECK(ok["os_hash_value"] == crypto::sha256_hex(bytes));
+    json metadata = imported("/to-metadata");
+    CHECK(metadata["status"] == "killed");
+    CHECK(metadata["fault"].get<std::string>().find("169.254.169.254") != std::string::npos);
+    json loop = imported("/loop");
+    CHECK(loop["status"] == "killed");
+    CHECK(loop["fault"].get<std::string>().find("redirects") != std::string::npos);
+    json missing = imported("/missing");
+    CHECK(missing["status"] == "killed");
+    CHECK(missing["fault"].get<std::string>().find("404") != std::string::npos);
+    CHECK(allowing.stop() == 0);
 }

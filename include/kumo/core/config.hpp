@@ -57,6 +57,10 @@ struct config {
     std::int64_t image_max_bytes = 64LL << 30;
     std::int64_t image_max_virtual_gb = 2048;
     std::int64_t image_inspect_timeout_s = 30;
+    // URL imports: CIDRs (comma-separated) an import may fetch from although they are refused by default
+    // (loopback, link-local, the daemon's and the hosts' own addresses); the whole transfer's limit.
+    std::string image_import_allow;
+    std::int64_t image_import_timeout_s = 3600;
     // Root disks from images: "overlay" (a qcow2 on the host's cached copy: constant time) or "copy".
     std::string root_disk_mode = "overlay";
     // The directory every host's Kumo storage pool ("kumo") lives in, created on first use.

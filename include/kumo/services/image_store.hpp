@@ -11,6 +11,7 @@
 #include "kumo/services/store.hpp"
 
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <optional>
 
 namespace kumo {
@@ -64,6 +65,14 @@ public:
     // removed. Errors: not_found, conflict (not queued), payload_too_large, quota_exceeded,
     // bad_request (interrupted), validation_failed (file, disk_format, checksum).
     awaitable<result<image>> upload(const principal& who, const std::string& id, byte_source& body);
+    // Fetches the image's bytes from an http(s) URL in the background (same checks as an upload). The
+    // URL's addresses are checked first (see domain/url_policy.hpp): a refused one answers at once and
+    // leaves the image queued; a later failure (refused redirect, error status, transfer) kills it.
+    // Errors: not_found, conflict (not queued), validation_failed (url), forbidden (refused address).
+    awaitable<result<image>> import(const principal& who, const std::string& id, std::string url);
+    // Names or addresses imports must not reach besides this machine's own: the hosts' (set by the daemon).
+    void set_import_denied(std::function<std::vector<std::string>()> f) { import_denied_ = std::move(f); }
+
     // The stored file of an active image the caller may see. Errors: not_found, conflict (not active).
     awaitable<result<std::string>> file_for_download(const principal& who, const std::string& id);
 
@@ -86,12 +95,17 @@ private:
     awaitable<error> kill(image img, error why);
     awaitable<result<std::int64_t>> start_saving(const principal& who, image& img, std::optional<std::uint64_t> length);
     awaitable<result<image>> activate(image img, std::int64_t size, std::string sha256, std::string md5);
+    // One numeric address of the URL's host that imports may connect to. Errors: forbidden, validation_failed.
+    awaitable<result<std::string>> import_address(std::string host, std::string port);
+    awaitable<void> fetch(principal who, std::string id, std::string url, std::string address);
+    awaitable<result<void>> fetch_hops(principal who, std::string id, std::string url, std::string address);
 
     store& store_;
     event_bus& bus_;
     asio::thread_pool& blocking_;
     const config& cfg_;
     std::string dir_;
+    std::function<std::vector<std::string>()> import_denied_;
 };
 
 // The API view of an image (no file paths).

@@ -1,0 +1,216 @@
+// URL imports: the daemon fetches an image over http(s) for a user, so every address it connects to is
+// checked first (domain/url_policy.hpp), redirects included, and the bytes go through the same
+// streaming checks as an upload.
+#include "kumo/core/log.hpp"
+#include "kumo/domain/url_policy.hpp"
+#include "kumo/services/http_body_source.hpp"
+#include "kumo/services/image_store.hpp"
+#include "kumo/store/image_repos.hpp"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netdb.h>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace kumo {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::as_tuple;
+using asio::use_awaitable;
+
+constexpr int kMaxRedirects = 3;
+constexpr std::int64_t kIdleSeconds = 60;
+
+std::string numeric(const sockaddr* sa) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text, sizeof text);
+    return text;
+}
+
+// Blocking name lookup: every address the name has.
+std::vector<std::string> resolve_numeric(const std::string& host, const std::string& port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    std::vector<std::string> out;
+    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0)
+        return out;
+    for (addrinfo* a = found; a; a = a->ai_next)
+        if (auto n = numeric(a->ai_addr); !n.empty())
+            out.push_back(n);
+    freeaddrinfo(found);
+    return out;
+}
+
+// This machine's own addresses, on every interface.
+std::vector<std::string> local_addresses() {
+    std::vector<std::string> out;
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0)
+        return out;
+    for (ifaddrs* i = list; i; i = i->ifa_next)
+        if (i->ifa_addr)
+            if (auto n = numeric(i->ifa_addr); !n.empty())
+                out.push_back(n);
+    freeifaddrs(list);
+    return out;
+}
+
+std::vector<std::string> split_list(const std::string& csv) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : csv + ",") {
+        if (c == ',' || c == ' ') {
+            if (!item.empty())
+                out.push_back(item);
+            item.clear();
+        } else {
+            item.push_back(c);
+        }
+    }
+    return out;
+}
+
+struct hop_result {
+    std::string redirect;  // empty: the body was taken (or the hop failed)
+};
+
+}  // namespace
+
+awaitable<result<std::string>> image_store::import_address(std::string host, std::string port) {
+    // The hosts' names are resolved here too, off the core thread, with the URL's host.
+    std::vector<std::string> host_names = import_denied_ ? import_denied_() : std::vector<std::string>{};
+    auto lookup = [host, port, host_names] {
+        std::pair<std::vector<std::string>, std::vector<std::string>> found{resolve_numeric(host, port),
+                                                                            local_addresses()};
+        for (const auto& name : host_names)
+            for (auto& a : resolve_numeric(name, "22"))
+                found.second.push_back(std::move(a));
+        return found;
+    };
+    const auto [addresses, denied] = co_await run_on(blocking_.get_executor(), lookup);
+    if (addresses.empty())
+        co_return validation_error("url", "the host " + host + " does not resolve");
+    const std::vector<std::string> allowed = split_list(cfg_.image_import_allow);
+    for (const auto& a : addresses)  // all of them: a name must not hide a refused address behind a good one
+        KUMO_CO_TRY_VOID(check_import_address(a, denied, allowed));
+    co_return addresses.front();
+}
+
+awaitable<result<image>> image_store::import(const principal& who, const std::string& id, std::string url) {
+    KUMO_CO_TRY(const image img, co_await find_owned(who, id));
+    KUMO_CO_TRY(const import_url u, parse_import_url(url, "url"));
+    if (img.status != image_status::queued)
+        co_return make_error(errc::conflict, "the image already has data; create a new image");
+    KUMO_CO_TRY(std::string address, co_await import_address(u.host, u.port));
+    asio::co_spawn(co_await asio::this_coro::executor, fetch(who, id, url, address), asio::detached);
+    co_return img;
+}
+
+namespace {
+
+// One request/response on an open stream: a redirect's Location, or the body handed to `take`.
+template <class Stream, class Take>
+awaitable<result<hop_result>> exchange(Stream& s, beast::tcp_stream& tcp, const import_url& u, Take take,
+                                       std::chrono::steady_clock::time_point deadline) {
+    http::request<http::empty_body> req{http::verb::get, u.target, 11};
+    const bool default_port = u.port == (u.scheme == "https" ? "443" : "80");
+    const std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+    req.set(http::field::host, default_port ? host : host + ":" + u.port);
+    req.set(http::field::user_agent, "kumo-image-import");
+    tcp.expires_after(std::chrono::seconds(kIdleSeconds));
+    auto [wec, wn] = co_await http::async_write(s, req, as_tuple(use_awaitable));
+    if (wec)
+        co_return make_error(errc::host_unreachable, "cannot send the request: " + wec.message());
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);  // the upload path enforces the limits
+    auto [rec, rn] = co_await http::async_read_header(s, buffer, parser, as_tuple(use_awaitable));
+    if (rec)
+        co_return make_error(errc::host_unreachable, "no answer: " + rec.message());
+    const unsigned status = parser.get().result_int();
+    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+        auto location = parser.get().find(http::field::location);
+        if (location == parser.get().end())
+            co_return make_error(errc::bad_request, "a redirect without a Location");
+        co_return hop_result{std::string(location->value())};
+    }
+    if (status != 200)
+        co_return make_error(errc::bad_request, "the URL answered HTTP " + std::to_string(status));
+    http_body_source<Stream, http::response_parser<http::buffer_body>> body(s, buffer, parser, tcp, kIdleSeconds,
+                                                                            deadline);
+    KUMO_CO_TRY_VOID(co_await take(body));
+    co_return hop_result{};
+}
+
+}  // namespace
+
+awaitable<result<void>> image_store::fetch_hops(principal who, std::string id, std::string url, std::string address) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg_.image_import_timeout_s);
+    KUMO_CO_TRY(import_url u, parse_import_url(url, "url"));
+    auto take = [this, &who, &id](byte_source& body) -> awaitable<result<void>> {
+        auto stored = co_await upload(who, id, body);
+        if (!stored)
+            co_return stored.error();
+        co_return result<void>{};
+    };
+    for (int hop = 0;; ++hop) {
+        if (hop > 0) {
+            KUMO_CO_TRY(address, co_await import_address(u.host, u.port));
+        }
+        beast::tcp_stream tcp(co_await asio::this_coro::executor);
+        tcp.expires_after(std::chrono::seconds(kIdleSeconds));
+        boost::system::error_code parse_ec;
+        const auto ip = asio::ip::make_address(address, parse_ec);
+        const asio::ip::tcp::endpoint to(ip, static_cast<unsigned short>(std::stoi(u.port)));
+        auto [cec] = co_await tcp.async_connect(to, as_tuple(use_awaitable));
+        if (parse_ec || cec)
+            co_return make_error(errc::host_unreachable, "cannot connect to " + u.host + ": " + cec.message());
+        result<hop_result> done = hop_result{};
+        if (u.scheme == "https") {
+            asio::ssl::context tls(asio::ssl::context::tls_client);
+            tls.set_default_verify_paths();
+            tls.set_verify_mode(asio::ssl::verify_peer);
+            beast::ssl_stream<beast::tcp_stream> s(std::move(tcp), tls);
+            SSL_set_tlsext_host_name(s.native_handle(), u.host.c_str());
+            s.set_verify_callback(asio::ssl::host_name_verification(u.host));
+            auto [hec] = co_await s.async_handshake(asio::ssl::stream_base::client, as_tuple(use_awaitable));
+            if (hec)
+                co_return make_error(errc::host_unreachable, "TLS with " + u.host + " failed: " + hec.message());
+            done = co_await exchange(s, beast::get_lowest_layer(s), u, take, deadline);
+        } else {
+            done = co_await exchange(tcp, tcp, u, take, deadline);
+        }
+        if (!done)
+            co_return done.error();
+        if (done->redirect.empty())
+            co_return result<void>{};
+        if (hop + 1 > kMaxRedirects)
+            co_return make_error(errc::bad_request, "more than 3 redirects");
+        KUMO_CO_TRY(u, resolve_redirect(u, done->redirect, "url"));
+    }
+}
+
+awaitable<void> image_store::fetch(principal who, std::string id, std::string url, std::string address) {
+    auto done = co_await fetch_hops(who, id, url, address);
+    if (done)
+        co_return;
+    // upload() kills the image itself once bytes flow; failures before that leave it queued: kill it here.
+    auto job = [id](sql::database& db) -> result<std::optional<image>> { return repo::find_image(db, id); };
+    auto found = co_await store_.read(std::move(job));
+    if (found && *found && (*found)->status == image_status::queued) {
+        const error why = done.error();
+        (void)co_await kill(**found, why);
+    }
+    log::info("images", "import of image {} failed: {}", id, done.error().detail);
+}
+
+}  // namespace kumo
