@@ -12,12 +12,16 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <array>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 namespace kumo {
 namespace fs = std::filesystem;
@@ -25,44 +29,74 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t chunk_bytes = 1 << 20;
+constexpr int chunk_count = 4;
 
-// Two jobs per chunk on the blocking pool, in parallel: SHA-256 + write, and MD5. The caller reads the
-// next chunk into the other buffer meanwhile, and waits for both jobs before reusing a buffer.
+// Received chunks are written and hashed on the blocking pool while the next ones are read from the
+// connection: writes run in order on one strand, both digests in order on another, so the two threads
+// stay busy. A buffer is reused once its write and its digests are done. Writes bypass the page cache
+// (O_DIRECT, aligned buffers) where the file system allows: measured on this machine kind, `dd` of
+// 1 GiB costs 1.3 s of system time through the page cache and 0.2 s with O_DIRECT, and the CPU saved
+// is what the digests (SHA-256 ~0.6 ms, MD5 ~1.4 ms per MiB) and the socket need.
 class chunk_pipeline {
 public:
     chunk_pipeline(asio::any_io_executor home, asio::thread_pool& pool, int fd)
-        : home_(home), pool_(pool), fd_(fd), done_(home) {}
+        : home_(home), writes_(pool.get_executor()), digests_(pool.get_executor()), fd_(fd), done_(home) {
+        for (auto& b : buffers_)
+            b.reset(static_cast<char*>(std::aligned_alloc(kAlignment, chunk_bytes)));
+        direct_ = (::fcntl(fd_, F_GETFL) & O_DIRECT) != 0;
+    }
 
-    // Waits until the chunk started last is hashed and written. Errors: internal (write failed).
-    awaitable<result<void>> wait() {
-        while (pending_ > 0) {
-            done_.expires_at(asio::steady_timer::time_point::max());
-            boost::system::error_code ec;
-            co_await done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
+    // A free buffer to read the next chunk into. Errors: internal (an earlier write failed).
+    awaitable<result<char*>> acquire() {
+        co_await wait_until([this] { return pending_[next_] == 0; });
+        if (!failure_.empty())
+            co_return make_error(errc::internal, failure_);
+        co_return buffers_[next_].get();
+    }
+    // Hands the buffer from the last acquire() over with its first `n` bytes filled.
+    void submit(std::size_t n) {
+        const int i = next_;
+        next_ = (next_ + 1) % chunk_count;
+        pending_[i] = 2;
+        const char* data = buffers_[i].get();
+        asio::post(writes_, [this, i, data, n] { finish(i, write_all(data, n)); });
+        asio::post(digests_, [this, i, data, n] {
+            sha256_.update(data, n);
+            md5_.update(data, n);
+            finish(i, {});
+        });
+    }
+    // Waits for every chunk handed over. Errors: internal (a write failed).
+    awaitable<result<void>> drain() {
+        co_await wait_until([this] {
+            for (int p : pending_)
+                if (p > 0)
+                    return false;
+            return true;
+        });
         if (!failure_.empty())
             co_return make_error(errc::internal, failure_);
         co_return result<void>{};
-    }
-
-    // `data` must stay untouched until wait() returns.
-    void start(const char* data, std::size_t n) {
-        pending_ = 2;
-        asio::post(pool_, [this, data, n] {
-            sha256_.update(data, n);
-            finish(write_all(data, n));
-        });
-        asio::post(pool_, [this, data, n] {
-            md5_.update(data, n);
-            finish({});
-        });
     }
 
     std::string sha256() { return sha256_.hex(); }
     std::string md5() { return md5_.hex(); }
 
 private:
-    std::string write_all(const char* data, std::size_t n) const {
+    template <class Ready>
+    awaitable<void> wait_until(Ready ready) {
+        while (!ready()) {
+            done_.expires_at(asio::steady_timer::time_point::max());
+            boost::system::error_code ec;
+            co_await done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+    std::string write_all(const char* data, std::size_t n) {
+        if (direct_ && n % kAlignment != 0) {
+            // The last, partial chunk: O_DIRECT needs whole blocks, so the rest goes through the cache.
+            ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_DIRECT);
+            direct_ = false;
+        }
         while (n > 0) {
             ssize_t w = ::write(fd_, data, n);
             if (w < 0 && errno == EINTR)
@@ -74,20 +108,27 @@ private:
         }
         return {};
     }
-    void finish(std::string failure) {
-        asio::post(home_, [this, failure = std::move(failure)] {
+    void finish(int i, std::string failure) {
+        asio::post(home_, [this, i, failure = std::move(failure)] {
             if (!failure.empty())
                 failure_ = failure;
-            if (--pending_ == 0)
+            if (--pending_[i] == 0)
                 done_.cancel();
         });
     }
 
     asio::any_io_executor home_;
-    asio::thread_pool& pool_;
+    asio::strand<asio::thread_pool::executor_type> writes_, digests_;
     int fd_;
     asio::steady_timer done_;
-    int pending_ = 0;  // touched on the home executor only
+    static constexpr std::size_t kAlignment = 4096;
+    struct freer {
+        void operator()(char* p) const { std::free(p); }
+    };
+    std::array<std::unique_ptr<char, freer>, chunk_count> buffers_;
+    bool direct_ = false;                     // write strand only
+    std::array<int, chunk_count> pending_{};  // jobs still running per buffer; home executor only
+    int next_ = 0;
     std::string failure_;
     crypto::stream_digest sha256_{"sha256"}, md5_{"md5"};
 };
@@ -196,7 +237,9 @@ awaitable<result<image>> image_store::upload(const principal& who, const std::st
     img.id = id;
     KUMO_CO_TRY(const std::int64_t limit, co_await start_saving(who, img, body.declared_length()));
     const std::string part = file_path(id) + ".part";
-    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0600);
+    if (fd < 0 && errno == EINVAL)  // a file system without O_DIRECT (tmpfs)
+        fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
         auto why = make_error(errc::internal, "cannot create the image file: " + std::string(std::strerror(errno)));
         {
@@ -205,11 +248,15 @@ awaitable<result<image>> image_store::upload(const principal& who, const std::st
         }
     }
     chunk_pipeline pipe(co_await asio::this_coro::executor, blocking_, fd);
-    std::vector<char> buffers[2] = {std::vector<char>(chunk_bytes), std::vector<char>(chunk_bytes)};
     std::int64_t total = 0;
     std::optional<error> failed;
-    for (int cur = 0;; cur ^= 1) {
-        auto n = co_await body.read_some(buffers[cur].data(), chunk_bytes);
+    for (;;) {
+        auto buffer = co_await pipe.acquire();
+        if (!buffer) {
+            failed = buffer.error();
+            break;
+        }
+        auto n = co_await body.read_some(*buffer, chunk_bytes);
         if (!n) {
             failed = n.error();
             break;
@@ -225,13 +272,9 @@ awaitable<result<image>> image_store::upload(const principal& who, const std::st
                     : make_error(errc::quota_exceeded, "quota exceeded for image_gb");
             break;
         }
-        if (auto w = co_await pipe.wait(); !w) {
-            failed = w.error();
-            break;
-        }
-        pipe.start(buffers[cur].data(), *n);
+        pipe.submit(*n);
     }
-    auto written = co_await pipe.wait();
+    auto written = co_await pipe.drain();
     if (!failed && !written)
         failed = written.error();
     auto synced = [fd] { return ::fsync(fd) == 0; };
