@@ -153,6 +153,7 @@ router build_router() {
     add_audit_routes(r);
     add_image_routes(r);
     add_keypair_routes(r);
+    add_volume_routes(r);
     return r;
 }
 

@@ -54,6 +54,7 @@ void add_app_credential_routes(router& r);
 void add_audit_routes(router& r);
 void add_image_routes(router& r);
 void add_keypair_routes(router& r);
+void add_volume_routes(router& r);
 router build_router();
 
 }  // namespace kumo::api

@@ -81,6 +81,7 @@ struct runtime {
           dir(st, ids, cfg, std::move(audit_key)),
           images(st, bus, blocking, cfg, c.data_dir + "/images"),
           disks(st, hosts, images, blocking, cfg),
+          volumes(st, bus, hosts, cfg),
           vms(core, st, bus, hosts, ops, images, disks, cfg),
           moves(core, st, bus, hosts, ops, vms, cfg) {}
     const config& cfg;
@@ -96,6 +97,7 @@ struct runtime {
     directory dir;
     image_store images;
     vm_storage disks;
+    volume_service volumes;
     compute vms;
     mobility moves;
     asio::steady_timer reconcile_timer{core};
@@ -237,17 +239,9 @@ int run_daemon(const config& cfg) {
             return fail(r.error());
     rt.ids.load(rt.st.unsafe_direct());
 
-    api_context actx{cfg,
-                     rt.st,
-                     rt.bus,
-                     rt.ids,
-                     rt.dir,
-                     rt.hosts,
-                     rt.vms,
-                     rt.moves,
-                     rt.ops,
-                     rt.images,
-                     cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
+    api_context actx{cfg,    rt.st,     rt.bus,     rt.ids,
+                     rt.dir, rt.hosts,  rt.vms,     rt.moves,
+                     rt.ops, rt.images, rt.volumes, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
     http_server server(rt.core, actx, tls);
     auto listen = parse_listen(cfg.listen, "listen");
     auto ep = server.listen(listen->host, listen->port);

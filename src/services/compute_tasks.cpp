@@ -1,7 +1,9 @@
 // The bodies of VM operations. Each is idempotent, so a task interrupted by a crash can simply run again.
+#include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/services/compute.hpp"
 #include "kumo/services/views.hpp"
+#include "kumo/store/image_repos.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -157,6 +159,7 @@ op_task compute::action_task(vm v, vm_action a, action_options opts) {
             done = co_await storage_.release(v);  // a failure leaves the VM for another delete to finish
         if (done && a == vm_action::del) {
             auto job = [id = v.id](sql::database& db) -> result<void> {
+                repo::detach_all_volumes(db, id, to_rfc3339(system_clock().now()));  // volumes outlive the VM
                 repo::delete_vm(db, id);
                 return {};
             };

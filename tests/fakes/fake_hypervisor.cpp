@@ -169,6 +169,34 @@ public:
         return {};
     }
 
+    result<void> resize_volume(const std::string& pool, const std::string& name, std::int64_t) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        if (!p->volumes.count(name))
+            return make_error(errc::not_found, "volume not found");
+        return {};
+    }
+    result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, "attach disk: domain not found");
+        if (!it->second.disks.emplace(target, path).second)
+            return make_error(errc::conflict, "attach disk: target " + target + " already exists");
+        return {};
+    }
+    result<void> detach_disk(const std::string& uuid, const std::string&, const std::string& target) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, "detach disk: domain not found");
+        if (!it->second.disks.erase(target))
+            return make_error(errc::not_found, "detach disk: no disk " + target);
+        return {};
+    }
+
 private:
     result<fake_driver::pool*> pool_of(const std::string& name) {
         KUMO_TRY_VOID(check_open());

@@ -28,6 +28,7 @@ public:
     struct domain {
         std::string name;
         power_state power = power_state::shutoff;
+        std::map<std::string, std::string> disks;  // target -> path (attached ones)
     };
     struct pool {
         std::string path;

@@ -14,6 +14,8 @@ CREATE INDEX vms_host ON vms(host_id);
 CREATE INDEX vms_image ON vms(image_id);
 CREATE INDEX vms_project ON vms(project_id);
 CREATE INDEX vms_server_group ON vms(server_group_id);
+CREATE INDEX volumes_project ON volumes(project_id);
+CREATE INDEX volumes_vm ON volumes(vm_id);
 CREATE TABLE aggregate_hosts (
     aggregate_id TEXT NOT NULL REFERENCES aggregates(id) ON DELETE CASCADE,
     host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
@@ -259,6 +261,18 @@ CREATE TABLE vms (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 , disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id), image_id TEXT NOT NULL DEFAULT '', public_keys TEXT NOT NULL DEFAULT '', user_data TEXT NOT NULL DEFAULT '', boot TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE volumes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    size_gb INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('available', 'in-use', 'error')),
+    host_id TEXT REFERENCES hosts(id),
+    vm_id TEXT REFERENCES vms(id),
+    device TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 CREATE TRIGGER claims_added AFTER INSERT ON claims BEGIN
     INSERT OR IGNORE INTO host_usage (host_id) VALUES (NEW.host_id);
     UPDATE host_usage SET vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb, disk_gb = disk_gb + NEW.disk_gb,

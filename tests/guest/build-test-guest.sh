@@ -6,10 +6,13 @@
 # The init loads the modules, prints the block devices it sees, mounts the NoCloud drive (label cidata)
 # and prints its hostname, instance id, key count and user-data, reads the marker from the root disk,
 # prints "KUMO-GUEST: ready", then idles. Everything goes to the serial console (ttyS0).
-# Usage: build-test-guest.sh OUT. Cached: does nothing when OUT already holds all three files.
+# While idling it prints the block devices again whenever they change (hot-plugged volumes).
+# Usage: build-test-guest.sh OUT. Cached: does nothing when OUT holds what this version of the script made.
 set -euo pipefail
 out=$1
-[ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ -s "$out/root.qcow2" ] && exit 0
+stamp=$(sha256sum "$0" | cut -c1-16)
+[ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ -s "$out/root.qcow2" ] &&
+    [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
@@ -60,7 +63,15 @@ if mount -t ext4 -o ro /dev/vda /root 2>/dev/null; then
     say "root marker=$(cat /root/kumo-root-marker)"
 fi
 say ready
-while true; do sleep 60; done
+seen=$(ls /sys/block | grep '^vd' | tr '\n' ' ')
+while true; do
+    sleep 1
+    now=$(ls /sys/block | grep '^vd' | tr '\n' ' ')
+    if [ "$now" != "$seen" ]; then
+        say "block devices now: $now"
+        seen=$now
+    fi
+done
 INIT
 chmod +x initrd/init
 (cd initrd && find . | cpio -o -H newc --quiet | gzip -9) >"$out/initrd.gz"
@@ -70,4 +81,5 @@ mkdir -p rootfs
 echo "kumo-test-root-disk" >rootfs/kumo-root-marker
 mke2fs -q -t ext4 -d rootfs root.raw 16M
 qemu-img convert -f raw -O qcow2 root.raw "$out/root.qcow2"
+echo "$stamp" >"$out/stamp"
 echo "build-test-guest: $out ($version)"

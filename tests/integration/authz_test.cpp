@@ -41,7 +41,7 @@ struct world {
     std::string user_a, user_b, group_a, group_b, role_custom, vm_a, vm_b, op_a, op_b, admin_app_credential;
     std::string assignment_a, assignment_b;
     std::string group_sg_a, group_sg_b, aggregate_id;
-    std::string image_a, image_b;
+    std::string image_a, image_b, volume_a, volume_b;
 
     std::string make(const cli::api_client& c, const std::string& path, json body) {
         auto r = call(c, "POST", path, body);
@@ -110,6 +110,9 @@ struct world {
         return name;
     }
     std::string fresh_keypair(builtin_role r, const std::string& name) { return fresh_keypair_for(as.at(r), name); }
+    std::string fresh_volume(bool own) {
+        return make(own ? admin_a : admin_b, "/api/v1/volumes", {{"name", unique("vol")}, {"size_gb", 1}});
+    }
     std::string fresh_aggregate() { return make(admin, "/api/v1/aggregates", {{"name", unique("agg")}}); }
     std::string app_credential(const cli::api_client& c) {
         return make(c, "/api/v1/application-credentials", {{"name", unique("key")}});
@@ -158,6 +161,8 @@ struct world {
         for (auto r : builtin_roles())
             fresh_keypair(r, std::string("key-") + to_string(r));
         fresh_keypair_for(admin, "admins-own-key");
+        volume_a = fresh_volume(true);
+        volume_b = fresh_volume(false);
         image_a = fresh_image(true);
         image_b = fresh_image(false);
         auto made_a = call(admin_a, "POST", "/api/v1/vms", {{"name", "vm-a"}, {"flavor_id", flavor}});
@@ -436,6 +441,27 @@ std::vector<route_case> cases() {
         // Diskless VMs have no console log: authorized requests answer 409.
         {"GET", v1 + "/vms/{id}/console-log",
          [](w& x, builtin_role, bool own) { return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/console-log"); }},
+        {"GET", v1 + "/volumes", fixed(v1 + "/volumes"), false},
+        {"POST", v1 + "/volumes", fixed(v1 + "/volumes", {{"name", ""}, {"size_gb", 1}}), false},
+        {"GET", v1 + "/volumes/{id}",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b)); }},
+        {"DELETE", v1 + "/volumes/{id}",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/volumes/" + x.fresh_volume(own)); }},
+        // Not larger than now: authorized requests are refused (422) and change nothing.
+        {"POST", v1 + "/volumes/{id}/actions/extend",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b) + "/actions/extend", {{"size_gb", 1}});
+         }},
+        // No volume named: authorized requests fail validation (422).
+        {"POST", v1 + "/vms/{id}/volumes",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/volumes", json::object());
+         }},
+        // The volume is not attached: authorized requests answer 409.
+        {"DELETE", v1 + "/vms/{id}/volumes/{volume_id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/volumes/" + (own ? x.volume_a : x.volume_b));
+         }},
         {"GET", v1 + "/audit", fixed(v1 + "/audit"), false},
         {"GET", v1 + "/audit/verify", fixed(v1 + "/audit/verify"), false},
     };

@@ -83,6 +83,18 @@ std::string console_until(const cli::api_client& c, const std::string& vm, const
     return log;
 }
 
+// The guest's latest "block devices now:" report, trimmed.
+std::string last_block_devices(const std::string& log) {
+    const std::string tag = "KUMO-GUEST: block devices now: ";
+    auto at = log.rfind(tag);
+    if (at == std::string::npos)
+        return {};
+    std::string line = log.substr(at + tag.size(), log.find('\n', at) - at - tag.size());
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+        line.pop_back();
+    return line;
+}
+
 }  // namespace
 
 TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata", "[qemu-image]") {
@@ -148,6 +160,36 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
     CHECK(disk.value("backing-filename", "") == pool.path + "/image-" + root);
     CHECK(disk.value("virtual-size", 0LL) == 1LL << 30);  // the flavor's 1 GiB, more than the image's 16 MiB
     CHECK(fs::file_size(root_disk) < (1 << 20));
+
+    // A volume hot-plugged into the running guest shows up there; it cannot be deleted while attached.
+    auto vol = call(c, "POST", "/api/v1/volumes", {{"name", "data"}, {"size_gb", 1}});
+    REQUIRE(vol.status == 201);
+    const std::string volume = vol.body["id"];
+    auto attached = call(c, "POST", "/api/v1/vms/" + vm + "/volumes", {{"volume_id", volume}});
+    INFO(attached.body.dump());
+    REQUIRE(attached.status == 200);
+    CHECK(attached.body["device"] == "vdc");
+    CHECK(attached.body["status"] == "in-use");
+    const std::string plugged = console_until(c, vm, "KUMO-GUEST: block devices now: vda vdb vdc", 60);
+    CHECK(plugged.find("KUMO-GUEST: block devices now: vda vdb vdc") != std::string::npos);
+    CHECK(call(c, "DELETE", "/api/v1/volumes/" + volume).status == 409);
+    CHECK(call(c, "POST", "/api/v1/volumes/" + volume + "/actions/extend", {{"size_gb", 2}}).status == 409);
+    CHECK(pool.files().count("volume-" + volume + ".qcow2") == 1);
+    auto detached = call(c, "DELETE", "/api/v1/vms/" + vm + "/volumes/" + volume);
+    INFO(detached.body.dump());
+    REQUIRE(detached.status == 200);
+    CHECK(detached.body["status"] == "available");
+    std::string last_seen;
+    for (int i = 0; i < 120 && last_seen != "vda vdb"; ++i) {  // the guest releases the disk on its own
+        last_seen = last_block_devices(console_until(c, vm, "KUMO-GUEST: ready", 1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    CHECK(last_seen == "vda vdb");
+    auto grown = call(c, "POST", "/api/v1/volumes/" + volume + "/actions/extend", {{"size_gb", 2}});
+    CHECK(grown.status == 200);
+    CHECK(grown.body["size_gb"] == 2);
+    CHECK(call(c, "DELETE", "/api/v1/volumes/" + volume).status == 204);
+    CHECK(pool.files().count("volume-" + volume + ".qcow2") == 0);
 
     // Images a VM uses cannot be deleted, nor can the kernel it boots.
     CHECK(call(c, "DELETE", "/api/v1/images/" + root).status == 409);
@@ -215,4 +257,34 @@ TEST_CASE("VM create refuses images it cannot boot, naming the field", "[qemu-im
     CHECK(call(c, "POST", "/api/v1/keypairs", {{"name", "bad"}, {"public_key", "ssh-dss AAAA"}}).status == 422);
     // No VM was recorded by any of these.
     CHECK(call(c, "GET", "/api/v1/vms").body["items"].empty());
+}
+
+TEST_CASE("volumes: sizes, quota, growth, deletion without a host", "[qemu-image]") {
+    const std::string dir = test::make_temp_dir("kumo-volumes");
+    test::daemon_process d(dir, {"--simulate", "1"});
+    auto c = d.admin();
+    auto bad = call(c, "POST", "/api/v1/volumes", {{"name", "v"}, {"size_gb", 0}});
+    CHECK(bad.status == 422);
+    CHECK(bad.body["errors"][0]["field"] == "size_gb");
+    const std::string project = call(c, "GET", "/api/v1/auth/me").body["project"]["id"];
+    REQUIRE(call(c, "PATCH", "/api/v1/projects/" + project + "/quota", {{"volumes", 1}, {"volume_gb", 3}}).status ==
+            200);
+    auto first = call(c, "POST", "/api/v1/volumes", {{"name", "v1"}, {"size_gb", 2}});
+    REQUIRE(first.status == 201);
+    CHECK(first.body["status"] == "available");
+    CHECK(first.body["host_id"].is_null());  // no data anywhere until its first attach
+    auto second = call(c, "POST", "/api/v1/volumes", {{"name", "v2"}, {"size_gb", 1}});
+    CHECK(second.status == 409);
+    CHECK(second.body["code"] == "quota_exceeded");
+    const std::string id = first.body["id"];
+    CHECK(call(c, "POST", "/api/v1/volumes/" + id + "/actions/extend", {{"size_gb", 2}}).status == 422);
+    CHECK(call(c, "POST", "/api/v1/volumes/" + id + "/actions/extend", {{"size_gb", 4}}).status == 409);  // quota
+    auto grown = call(c, "POST", "/api/v1/volumes/" + id + "/actions/extend", {{"size_gb", 3}});
+    CHECK(grown.status == 200);
+    CHECK(grown.body["size_gb"] == 3);
+    auto quota = call(c, "GET", "/api/v1/projects/" + project + "/quota").body["quota"];
+    CHECK(quota["volume_gb"]["in_use"] == 3);
+    CHECK(quota["volumes"]["in_use"] == 1);
+    CHECK(call(c, "DELETE", "/api/v1/volumes/" + id).status == 204);
+    CHECK(call(c, "GET", "/api/v1/volumes/" + id).status == 404);
 }

@@ -10,6 +10,7 @@
 #include "kumo/services/mobility.hpp"
 #include "kumo/services/operations.hpp"
 #include "kumo/services/store.hpp"
+#include "kumo/services/volumes.hpp"
 
 namespace kumo {
 
@@ -24,6 +25,7 @@ struct api_context {
     mobility& moves;
     operations& ops;
     image_store& images;
+    volume_service& volumes;
     std::string web_dir;
 };
 

@@ -42,6 +42,20 @@ struct keypair {
     std::string created_at;
 };
 
+// A data volume (Cinder's job). Its file, volume-<id>.qcow2, is made in the pool of the host of the VM it
+// is first attached to, and stays on that host.
+struct volume {
+    std::string id;
+    std::string name;
+    std::string project_id;
+    int size_gb = 1;
+    std::string status = "available";  // available | in-use | error
+    std::string host_id;               // empty until its file exists
+    std::string vm_id;                 // attached to, or empty
+    std::string device;                // vdc, vdd, ... while attached
+    std::string created_at, updated_at;
+};
+
 // Formats an image may have; "aki"/"ari" are kernel and ramdisk (Glance's names).
 bool is_known_disk_format(std::string_view f);
 

@@ -96,6 +96,13 @@ public:
                                                  std::size_t max_bytes) = 0;
     // Succeeds when the volume is already gone.
     virtual result<void> delete_volume(const std::string& pool, const std::string& name) = 0;
+    // Grows a volume that no running guest uses.
+    virtual result<void> resize_volume(const std::string& pool, const std::string& name, std::int64_t bytes) = 0;
+    // Adds a qcow2 file as virtio disk `target` (vdc, ...) to the domain's definition, and to the running
+    // guest too when it runs (hot-plug). Errors: not_found (domain), conflict (target taken).
+    virtual result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) = 0;
+    // Removes disk `target`; a running guest is asked to release it (hot-unplug).
+    virtual result<void> detach_disk(const std::string& uuid, const std::string& path, const std::string& target) = 0;
 };
 
 class hypervisor_driver {

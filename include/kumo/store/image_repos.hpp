@@ -28,6 +28,17 @@ void add_image_member(sql::database& db, std::string_view image_id, std::string_
 bool remove_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
 std::vector<std::string> image_members(sql::database& db, std::string_view image_id);
 
+// volumes
+void insert_volume(sql::database& db, const volume& v);
+void update_volume(sql::database& db, const volume& v);  // all but id, project_id, created_at
+std::optional<volume> find_volume(sql::database& db, std::string_view id);
+// A project's volumes (all for an empty project).
+std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit);
+std::vector<volume> volumes_of_vm(sql::database& db, std::string_view vm_id);
+void delete_volume(sql::database& db, std::string_view id);
+// Makes the VM's volumes available again (the VM is going away).
+void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_view now);
+
 // key pairs, per user
 void insert_keypair(sql::database& db, const keypair& k);
 std::optional<keypair> find_keypair(sql::database& db, std::string_view user_id, std::string_view name);

@@ -1,6 +1,7 @@
 #include "libvirt_connection.hpp"
 
 #include "kumo/core/log.hpp"
+#include "kumo/domain/domain_xml.hpp"
 #include "libvirt_error.hpp"
 #include "libvirt_storage.hpp"
 
@@ -401,6 +402,31 @@ private:
     }
     result<void> delete_volume(const std::string& pool, const std::string& name) override {
         return lv::delete_volume(conn_, pool, name);
+    }
+
+    result<void> resize_volume(const std::string& pool, const std::string& name, std::int64_t bytes) override {
+        return lv::resize_volume(conn_, pool, name, bytes);
+    }
+    result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) override {
+        const std::string xml = disk_xml(path, target);
+        return with_domain(uuid, "attach disk",
+                           [&](virDomainPtr d) { return virDomainAttachDeviceFlags(d, xml.c_str(), affect_flags(d)); });
+    }
+    result<void> detach_disk(const std::string& uuid, const std::string& path, const std::string& target) override {
+        const std::string xml = disk_xml(path, target);
+        return with_domain(uuid, "detach disk",
+                           [&](virDomainPtr d) { return virDomainDetachDeviceFlags(d, xml.c_str(), affect_flags(d)); });
+    }
+
+    static std::string disk_xml(const std::string& path, const std::string& target) {
+        return fmt::format(
+            "<disk type='file' device='disk'><driver name='qemu' type='qcow2' discard='unmap'/>"
+            "<source file='{}'/><target dev='{}' bus='virtio'/></disk>",
+            xml_escape(path), xml_escape(target));
+    }
+    // The definition always; the running guest too when there is one.
+    static unsigned affect_flags(virDomainPtr d) {
+        return VIR_DOMAIN_AFFECT_CONFIG | (virDomainIsActive(d) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0);
     }
 
     template <class F>

@@ -236,4 +236,15 @@ result<void> delete_volume(virConnectPtr c, const std::string& pool, const std::
     return {};
 }
 
+result<void> resize_volume(virConnectPtr c, const std::string& pool, const std::string& name, std::int64_t bytes) {
+    KUMO_TRY(auto raw, open_pool(c, pool));
+    pool_ptr p{raw};
+    volume_ptr v{lookup(p.p, name)};
+    if (!v.p)
+        return last_error("volume " + name);
+    if (virStorageVolResize(v.p, static_cast<unsigned long long>(bytes), 0) < 0)
+        return last_error("resize volume " + name);
+    return {};
+}
+
 }  // namespace kumo::lv

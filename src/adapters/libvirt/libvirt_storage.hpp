@@ -14,5 +14,6 @@ result<std::string> upload_volume(virConnectPtr c, const std::string& pool, cons
 result<std::string> read_volume_tail(virConnectPtr c, const std::string& pool, const std::string& name,
                                      std::size_t max_bytes);
 result<void> delete_volume(virConnectPtr c, const std::string& pool, const std::string& name);
+result<void> resize_volume(virConnectPtr c, const std::string& pool, const std::string& name, std::int64_t bytes);
 
 }  // namespace kumo::lv

@@ -118,6 +118,11 @@ std::map<std::string, std::int64_t> quota_usage(sql::database& db, std::string_v
         usage = {
             {"instances", st->int64(0)}, {"vcpus", st->int64(1)}, {"ram_mb", st->int64(2)}, {"disk_gb", st->int64(3)}};
     usage["images"] = image_count_of(db, project_id);
+    auto vols = db.prepare("SELECT count(*), coalesce(sum(size_gb), 0) FROM volumes WHERE project_id = ?");
+    vols->bind(1, project_id);
+    vols->step();
+    usage["volumes"] = vols->int64(0);
+    usage["volume_gb"] = vols->int64(1);
     usage["image_gb"] = (image_bytes_of(db, project_id) + (1LL << 30) - 1) >> 30;  // started GiB count
     return usage;
 }

@@ -140,6 +140,84 @@ std::vector<std::string> image_members(sql::database& db, std::string_view image
     return out;
 }
 
+#define KUMO_VOLUME_COLUMNS                                                                                          \
+    "SELECT id, name, project_id, size_gb, status, COALESCE(host_id, ''), COALESCE(vm_id, ''), device, created_at, " \
+    "updated_at FROM volumes "
+
+namespace {
+
+volume read_volume(sql::statement& st) {
+    return volume{st.text(0), st.text(1), st.text(2), st.integer(3), st.text(4),
+                  st.text(5), st.text(6), st.text(7), st.text(8),    st.text(9)};
+}
+
+void bind_optional(sql::statement& st, int index, const std::string& id) {
+    if (id.empty())
+        st.bind_null(index);
+    else
+        st.bind(index, id);
+}
+
+}  // namespace
+
+void insert_volume(sql::database& db, const volume& v) {
+    auto st = db.prepare(
+        "INSERT INTO volumes (id, name, project_id, size_gb, status, host_id, vm_id, device, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+    st->bind_all(v.id, v.name, v.project_id, v.size_gb, v.status, v.host_id, v.vm_id, v.device, v.created_at,
+                 v.updated_at);
+    bind_optional(*st, 6, v.host_id);
+    bind_optional(*st, 7, v.vm_id);
+    st->exec();
+}
+
+void update_volume(sql::database& db, const volume& v) {
+    auto st = db.prepare(
+        "UPDATE volumes SET name=?, size_gb=?, status=?, host_id=?, vm_id=?, device=?, updated_at=? WHERE id=?");
+    st->bind_all(v.name, v.size_gb, v.status, v.host_id, v.vm_id, v.device, v.updated_at, v.id);
+    bind_optional(*st, 4, v.host_id);
+    bind_optional(*st, 5, v.vm_id);
+    st->exec();
+}
+
+std::optional<volume> find_volume(sql::database& db, std::string_view id) {
+    auto st = db.prepare(KUMO_VOLUME_COLUMNS "WHERE id = ?");
+    st->bind(1, id);
+    if (!st->step())
+        return std::nullopt;
+    return read_volume(*st);
+}
+
+std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit) {
+    auto st = db.prepare(KUMO_VOLUME_COLUMNS
+                         "WHERE (?1 = '' OR project_id = ?1) AND (?2 = '' OR rowid > (SELECT rowid FROM volumes "
+                         "WHERE id = ?2)) ORDER BY rowid LIMIT ?3");
+    st->bind_all(std::string(project_id), std::string(marker), limit);
+    std::vector<volume> out;
+    while (st->step())
+        out.push_back(read_volume(*st));
+    return out;
+}
+
+std::vector<volume> volumes_of_vm(sql::database& db, std::string_view vm_id) {
+    auto st = db.prepare(KUMO_VOLUME_COLUMNS "WHERE vm_id = ? ORDER BY device");
+    st->bind(1, vm_id);
+    std::vector<volume> out;
+    while (st->step())
+        out.push_back(read_volume(*st));
+    return out;
+}
+
+void delete_volume(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM volumes WHERE id = ?")->bind_all(id).exec();
+}
+
+void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_view now) {
+    db.prepare("UPDATE volumes SET vm_id = NULL, device = '', status = 'available', updated_at = ? WHERE vm_id = ?")
+        ->bind_all(now, vm_id)
+        .exec();
+}
+
 void insert_keypair(sql::database& db, const keypair& k) {
     db.prepare(
           "INSERT INTO keypairs (id, name, user_id, public_key, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)")

@@ -366,6 +366,20 @@ ALTER TABLE vms ADD COLUMN public_keys TEXT NOT NULL DEFAULT '';
 ALTER TABLE vms ADD COLUMN user_data TEXT NOT NULL DEFAULT '';
 ALTER TABLE vms ADD COLUMN boot TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX vms_image ON vms(image_id);
+CREATE TABLE volumes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    size_gb INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('available', 'in-use', 'error')),
+    host_id TEXT REFERENCES hosts(id),
+    vm_id TEXT REFERENCES vms(id),
+    device TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX volumes_project ON volumes(project_id);
+CREATE INDEX volumes_vm ON volumes(vm_id);
 CREATE TABLE image_cache (
     host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
     image_id TEXT NOT NULL,

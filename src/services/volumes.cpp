@@ -1,0 +1,223 @@
+#include "kumo/services/volumes.hpp"
+
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/services/directory.hpp"
+#include "kumo/store/image_repos.hpp"
+#include "kumo/store/repos.hpp"
+
+#include <fmt/format.h>
+
+namespace kumo {
+namespace {
+
+error volume_not_found() {
+    return make_error(errc::not_found, "volume not found");
+}
+
+std::string now() {
+    return to_rfc3339(system_clock().now());
+}
+
+// The first virtio name after the root disk and the config drive that no attached volume uses.
+std::optional<std::string> free_device(const std::vector<volume>& attached) {
+    for (char c = 'c'; c <= 'z'; ++c) {
+        const std::string dev = std::string("vd") + c;
+        bool taken = false;
+        for (const auto& v : attached)
+            taken = taken || v.device == dev;
+        if (!taken)
+            return dev;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+json volume_view(const volume& v) {
+    auto or_null = [](const std::string& s) -> json { return s.empty() ? json(nullptr) : json(s); };
+    return json{{"id", v.id},
+                {"name", v.name},
+                {"project_id", v.project_id},
+                {"size_gb", v.size_gb},
+                {"status", v.status},
+                {"host_id", or_null(v.host_id)},
+                {"attached_to", or_null(v.vm_id)},
+                {"device", or_null(v.device)},
+                {"created_at", v.created_at},
+                {"updated_at", v.updated_at}};
+}
+
+std::string volume_file(const volume& v) {
+    return "volume-" + v.id + ".qcow2";
+}
+
+awaitable<void> volume_service::save(volume v, const char* action) {
+    v.updated_at = now();
+    auto job = [v](sql::database& db) -> result<void> {
+        repo::update_volume(db, v);
+        return {};
+    };
+    (void)co_await store_.write(std::move(job));
+    bus_.publish({"volume", action, v.id, v.project_id, volume_view(v)});
+}
+
+awaitable<result<volume>> volume_service::create(const principal& who, std::string name, int size_gb) {
+    if (who.scope != "project")
+        co_return make_error(errc::forbidden, "volumes are created with a project-scoped token");
+    volume v;
+    v.id = new_uuid();
+    v.name = std::move(name);
+    v.project_id = who.project_id;
+    v.size_gb = size_gb;
+    v.created_at = v.updated_at = now();
+    auto job = [v, &cfg = cfg_](sql::database& db) -> result<void> {
+        KUMO_TRY_VOID(check_project_quota(cfg, db, v.project_id, {{"volumes", 1}, {"volume_gb", v.size_gb}}));
+        repo::insert_volume(db, v);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
+    bus_.publish({"volume", "created", v.id, v.project_id, volume_view(v)});
+    co_return v;
+}
+
+awaitable<result<volume>> volume_service::get(const principal& who, const std::string& id) {
+    auto job = [id](sql::database& db) -> result<std::optional<volume>> { return repo::find_volume(db, id); };
+    KUMO_CO_TRY(auto found, co_await store_.read(std::move(job)));
+    if (!found || !who.can_see(found->project_id))
+        co_return volume_not_found();
+    co_return *found;
+}
+
+awaitable<result<std::vector<volume>>> volume_service::list(const principal& who, std::string marker, int limit) {
+    const std::string project = who.is_admin() ? std::string() : who.project_id;
+    auto job = [project, marker, limit](sql::database& db) -> result<std::vector<volume>> {
+        return repo::list_volumes(db, project, marker, limit);
+    };
+    auto found = co_await store_.read(std::move(job));
+    co_return found;
+}
+
+awaitable<result<void>> volume_service::remove(const principal& who, const std::string& id) {
+    KUMO_CO_TRY(const volume v, co_await get(who, id));
+    if (!v.vm_id.empty())
+        co_return make_error(errc::conflict, "the volume is attached to a VM; detach it first");
+    if (!v.host_id.empty()) {
+        auto drop = [pool = cfg_.storage_pool, name = volume_file(v)](hypervisor_connection& c) {
+            return c.delete_volume(pool, name);
+        };
+        KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(drop)));
+    }
+    auto job = [id](sql::database& db) -> result<void> {
+        auto again = repo::find_volume(db, id);
+        if (again && !again->vm_id.empty())
+            return make_error(errc::conflict, "the volume was attached meanwhile");
+        repo::delete_volume(db, id);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
+    bus_.publish({"volume", "deleted", v.id, v.project_id, volume_view(v)});
+    co_return result<void>{};
+}
+
+awaitable<result<volume>> volume_service::extend(const principal& who, const std::string& id, int size_gb) {
+    KUMO_CO_TRY(volume v, co_await get(who, id));
+    if (size_gb <= v.size_gb)
+        co_return validation_error("size_gb", fmt::format("volumes only grow: larger than {} GiB", v.size_gb));
+    if (!v.vm_id.empty())
+        co_return make_error(errc::conflict, "detach the volume before extending it");
+    auto check = [v, size_gb, &cfg = cfg_](sql::database& db) -> result<void> {
+        return check_project_quota(cfg, db, v.project_id, {{"volume_gb", size_gb - v.size_gb}});
+    };
+    KUMO_CO_TRY_VOID(co_await store_.read(std::move(check)));
+    if (!v.host_id.empty()) {
+        auto grow = [pool = cfg_.storage_pool, name = volume_file(v), size_gb](hypervisor_connection& c) {
+            return c.resize_volume(pool, name, std::int64_t(size_gb) << 30);
+        };
+        KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(grow)));
+    }
+    v.size_gb = size_gb;
+    co_await save(v, "updated");
+    co_return v;
+}
+
+awaitable<result<volume>> volume_service::attach(const principal& who, const std::string& vm_id,
+                                                 const std::string& volume_id) {
+    volume v;
+    vm target;
+    // Reserve first (in-use, device chosen) so two attaches cannot both take the volume or the device.
+    auto reserve = [&](sql::database& db) -> result<void> {
+        auto found_vm = repo::find_vm(db, vm_id);
+        if (!found_vm || !who.can_see(found_vm->project_id))
+            return make_error(errc::not_found, "vm not found");
+        auto found = repo::find_volume(db, volume_id);
+        if (!found || !who.can_see(found->project_id))
+            return volume_not_found();
+        if (found->project_id != found_vm->project_id)
+            return make_error(errc::conflict, "the volume and the VM belong to different projects");
+        if (found->status != "available")
+            return make_error(errc::conflict, "the volume is " + found->status);
+        if (found_vm->host_id.empty() || found_vm->task != vm_task::none ||
+            (found_vm->status != vm_status::active && found_vm->status != vm_status::stopped))
+            return make_error(errc::conflict, "volumes attach to active or stopped VMs with no task running");
+        if (!found->host_id.empty() && found->host_id != found_vm->host_id)
+            return make_error(errc::conflict, "the volume's data lives on another host than the VM");
+        auto device = free_device(repo::volumes_of_vm(db, vm_id));
+        if (!device)
+            return make_error(errc::conflict, "the VM has no free disk device");
+        v = *found;
+        target = *found_vm;
+        v.status = "in-use";
+        v.vm_id = vm_id;
+        v.device = *device;
+        v.host_id = found_vm->host_id;
+        v.updated_at = now();
+        repo::update_volume(db, v);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(reserve));
+    auto plug = [pool = cfg_.storage_pool, path_dir = cfg_.storage_pool_path, name = volume_file(v),
+                 bytes = std::int64_t(v.size_gb) << 30, uuid = target.id,
+                 device = v.device](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY(auto pool_path, c.ensure_pool(pool, path_dir));
+        KUMO_TRY(auto there, c.find_volume(pool, name));
+        (void)pool_path;
+        if (there)
+            return c.attach_disk(uuid, *there, device);
+        KUMO_TRY(auto made, c.create_volume(pool, {name, "qcow2", bytes, "", "", ""}));
+        return c.attach_disk(uuid, made, device);
+    };
+    auto plugged = co_await hosts_.call(v.host_id, std::move(plug));
+    if (!plugged) {
+        v.status = "available";
+        v.vm_id.clear();
+        v.device.clear();
+        co_await save(v, "updated");  // host_id stays: the file may exist there now
+        co_return plugged.error();
+    }
+    bus_.publish({"volume", "updated", v.id, v.project_id, volume_view(v)});
+    co_return v;
+}
+
+awaitable<result<volume>> volume_service::detach(const principal& who, const std::string& vm_id,
+                                                 const std::string& volume_id) {
+    KUMO_CO_TRY(volume v, co_await get(who, volume_id));
+    if (v.vm_id != vm_id)
+        co_return make_error(errc::conflict, "the volume is not attached to this VM");
+    auto unplug = [pool = cfg_.storage_pool, name = volume_file(v), uuid = vm_id,
+                   device = v.device](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY(auto there, c.find_volume(pool, name));
+        auto done = c.detach_disk(uuid, there.value_or(""), device);
+        if (!done && done.error().code == errc::not_found)
+            return {};  // the domain is gone, or the disk already is
+        return done;
+    };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(unplug)));
+    v.status = "available";
+    v.vm_id.clear();
+    v.device.clear();
+    co_await save(v, "updated");
+    co_return v;
+}
+
+}  // namespace kumo
