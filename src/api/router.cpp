@@ -154,6 +154,7 @@ router build_router() {
     add_image_routes(r);
     add_keypair_routes(r);
     add_volume_routes(r);
+    add_snapshot_routes(r);
     return r;
 }
 

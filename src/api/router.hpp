@@ -55,6 +55,7 @@ void add_audit_routes(router& r);
 void add_image_routes(router& r);
 void add_keypair_routes(router& r);
 void add_volume_routes(router& r);
+void add_snapshot_routes(router& r);
 router build_router();
 
 }  // namespace kumo::api

@@ -82,6 +82,7 @@ struct runtime {
           images(st, bus, blocking, cfg, c.data_dir + "/images"),
           disks(st, hosts, images, blocking, cfg),
           volumes(st, bus, hosts, cfg),
+          snapshots(st, bus, hosts),
           vms(core, st, bus, hosts, ops, images, disks, cfg),
           moves(core, st, bus, hosts, ops, vms, cfg) {}
     const config& cfg;
@@ -98,6 +99,7 @@ struct runtime {
     image_store images;
     vm_storage disks;
     volume_service volumes;
+    snapshot_service snapshots;
     compute vms;
     mobility moves;
     asio::steady_timer reconcile_timer{core};
@@ -239,9 +241,19 @@ int run_daemon(const config& cfg) {
             return fail(r.error());
     rt.ids.load(rt.st.unsafe_direct());
 
-    api_context actx{cfg,    rt.st,     rt.bus,     rt.ids,
-                     rt.dir, rt.hosts,  rt.vms,     rt.moves,
-                     rt.ops, rt.images, rt.volumes, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
+    api_context actx{cfg,
+                     rt.st,
+                     rt.bus,
+                     rt.ids,
+                     rt.dir,
+                     rt.hosts,
+                     rt.vms,
+                     rt.moves,
+                     rt.ops,
+                     rt.images,
+                     rt.volumes,
+                     rt.snapshots,
+                     cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
     http_server server(rt.core, actx, tls);
     auto listen = parse_listen(cfg.listen, "listen");
     auto ep = server.listen(listen->host, listen->port);

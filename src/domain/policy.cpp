@@ -120,6 +120,7 @@ const std::vector<permission_rule>& policy_table() {
         role("volume:update", br::member, tk::project, "extend a detached volume"),
         role("volume:delete", br::member, tk::project, "delete a detached volume"),
         role("volume:attach", br::member, tk::project, "attach a volume to a VM or detach it"),
+        role("vm:snapshot", br::member, tk::project, "take, revert and delete a VM's snapshots"),
         role("vm:console", br::member, tk::project, "read a VM's serial console log"),
         role("server_group:read", br::reader, tk::project, "see server groups"),
         role("server_group:create", br::member, tk::project, "create a server group"),

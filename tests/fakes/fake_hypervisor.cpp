@@ -197,6 +197,40 @@ public:
         return {};
     }
 
+    result<void> create_snapshot(const std::string& uuid, const std::string& name, const std::vector<std::string>&,
+                                 bool with_memory) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, "snapshot: domain not found");
+        if ((it->second.power == power_state::running) != with_memory)
+            return make_error(errc::conflict, "snapshot: memory only with a running guest");
+        it->second.snapshots[name] = it->second.power;
+        return {};
+    }
+    result<void> revert_snapshot(const std::string& uuid, const std::string& name) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, "revert: domain not found");
+        auto snap = it->second.snapshots.find(name);
+        if (snap == it->second.snapshots.end())
+            return make_error(errc::not_found, "revert: no such snapshot");
+        it->second.power = snap->second;
+        return {};
+    }
+    result<void> delete_snapshot(const std::string& uuid, const std::string& name) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        auto it = host_->domains.find(uuid);
+        if (it == host_->domains.end())
+            return make_error(errc::not_found, "delete snapshot: domain not found");
+        it->second.snapshots.erase(name);
+        return {};
+    }
+
 private:
     result<fake_driver::pool*> pool_of(const std::string& name) {
         KUMO_TRY_VOID(check_open());

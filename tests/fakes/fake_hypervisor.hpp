@@ -28,7 +28,8 @@ public:
     struct domain {
         std::string name;
         power_state power = power_state::shutoff;
-        std::map<std::string, std::string> disks;  // target -> path (attached ones)
+        std::map<std::string, std::string> disks;      // target -> path (attached ones)
+        std::map<std::string, power_state> snapshots;  // name -> the power state it was taken in
     };
     struct pool {
         std::string path;

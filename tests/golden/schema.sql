@@ -10,6 +10,7 @@ CREATE INDEX role_assignments_actor ON role_assignments(actor_id);
 CREATE INDEX role_assignments_scope ON role_assignments(scope_id);
 CREATE INDEX server_groups_project ON server_groups(project_id);
 CREATE INDEX users_domain ON users(domain_id);
+CREATE INDEX vm_snapshots_vm ON vm_snapshots(vm_id);
 CREATE INDEX vms_host ON vms(host_id);
 CREATE INDEX vms_image ON vms(image_id);
 CREATE INDEX vms_project ON vms(project_id);
@@ -244,6 +245,13 @@ CREATE TABLE users (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 , domain_id TEXT NOT NULL DEFAULT 'default', email TEXT NOT NULL DEFAULT '');
+CREATE TABLE vm_snapshots (
+    id TEXT PRIMARY KEY,
+    vm_id TEXT NOT NULL REFERENCES vms(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    with_memory INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE vms (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,

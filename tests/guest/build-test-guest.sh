@@ -6,7 +6,8 @@
 # The init loads the modules, prints the block devices it sees, mounts the NoCloud drive (label cidata)
 # and prints its hostname, instance id, key count and user-data, reads the marker from the root disk,
 # prints "KUMO-GUEST: ready", then idles. Everything goes to the serial console (ttyS0).
-# While idling it prints the block devices again whenever they change (hot-plugged volumes).
+# While idling it prints the block devices again whenever they change (hot-plugged volumes), and
+# "tick N" every two seconds (a counter in memory, to tell a snapshot revert happened).
 # Usage: build-test-guest.sh OUT. Cached: does nothing when OUT holds what this version of the script made.
 set -euo pipefail
 out=$1
@@ -64,8 +65,12 @@ if mount -t ext4 -o ro /dev/vda /root 2>/dev/null; then
 fi
 say ready
 seen=$(ls /sys/block | grep '^vd' | tr '\n' ' ')
+tick=0
 while true; do
     sleep 1
+    tick=$((tick + 1))
+    # A counter that lives in memory: after a revert to a snapshot with memory it counts from there again.
+    [ $((tick % 2)) -eq 0 ] && say "tick $tick"
     now=$(ls /sys/block | grep '^vd' | tr '\n' ' ')
     if [ "$now" != "$seen" ]; then
         say "block devices now: $now"

@@ -41,7 +41,7 @@ struct world {
     std::string user_a, user_b, group_a, group_b, role_custom, vm_a, vm_b, op_a, op_b, admin_app_credential;
     std::string assignment_a, assignment_b;
     std::string group_sg_a, group_sg_b, aggregate_id;
-    std::string image_a, image_b, volume_a, volume_b;
+    std::string image_a, image_b, volume_a, volume_b, snap_a, snap_b;
 
     std::string make(const cli::api_client& c, const std::string& path, json body) {
         auto r = call(c, "POST", path, body);
@@ -110,6 +110,10 @@ struct world {
         return name;
     }
     std::string fresh_keypair(builtin_role r, const std::string& name) { return fresh_keypair_for(as.at(r), name); }
+    std::string fresh_snapshot(bool own) {
+        return make(own ? admin_a : admin_b, "/api/v1/vms/" + (own ? vm_a : vm_b) + "/snapshots",
+                    {{"name", unique("snap")}});
+    }
     std::string fresh_volume(bool own) {
         return make(own ? admin_a : admin_b, "/api/v1/volumes", {{"name", unique("vol")}, {"size_gb", 1}});
     }
@@ -175,6 +179,8 @@ struct world {
         op_b = made_b.body["operation"]["id"];
         REQUIRE(test::wait_op(admin_a, op_a)["status"] == "succeeded");
         REQUIRE(test::wait_op(admin_b, op_b)["status"] == "succeeded");
+        snap_a = fresh_snapshot(true);
+        snap_b = fresh_snapshot(false);
     }
 };
 
@@ -441,6 +447,22 @@ std::vector<route_case> cases() {
         // Diskless VMs have no console log: authorized requests answer 409.
         {"GET", v1 + "/vms/{id}/console-log",
          [](w& x, builtin_role, bool own) { return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/console-log"); }},
+        // No name: authorized requests fail validation (422) and take nothing.
+        {"POST", v1 + "/vms/{id}/snapshots",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/snapshots", json::object());
+         }},
+        {"GET", v1 + "/vms/{id}/snapshots",
+         [](w& x, builtin_role, bool own) { return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/snapshots"); }},
+        {"POST", v1 + "/vms/{id}/snapshots/{snapshot_id}/actions/revert",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/snapshots/" + (own ? x.snap_a : x.snap_b) +
+                       "/actions/revert");
+         }},
+        {"DELETE", v1 + "/vms/{id}/snapshots/{snapshot_id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/snapshots/" + x.fresh_snapshot(own));
+         }},
         {"GET", v1 + "/volumes", fixed(v1 + "/volumes"), false},
         {"POST", v1 + "/volumes", fixed(v1 + "/volumes", {{"name", ""}, {"size_gb", 1}}), false},
         {"GET", v1 + "/volumes/{id}",

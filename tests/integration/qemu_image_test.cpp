@@ -83,6 +83,22 @@ std::string console_until(const cli::api_client& c, const std::string& vm, const
     return log;
 }
 
+// The number of the last "tick N" in the log at or after `from`; -1 when there is none.
+int last_tick(const std::string& log, std::size_t from = 0) {
+    const std::string tag = "KUMO-GUEST: tick ";
+    int last = -1;
+    for (auto at = log.find(tag, from); at != std::string::npos; at = log.find(tag, at + 1))
+        last = std::atoi(log.c_str() + at + tag.size());
+    return last;
+}
+
+// The number of the first "tick N" at or after `from`; -1 when there is none.
+int first_tick(const std::string& log, std::size_t from) {
+    const std::string tag = "KUMO-GUEST: tick ";
+    auto at = log.find(tag, from);
+    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + tag.size());
+}
+
 // The guest's latest "block devices now:" report, trimmed.
 std::string last_block_devices(const std::string& log) {
     const std::string tag = "KUMO-GUEST: block devices now: ";
@@ -190,6 +206,37 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
     CHECK(grown.body["size_gb"] == 2);
     CHECK(call(c, "DELETE", "/api/v1/volumes/" + volume).status == 204);
     CHECK(pool.files().count("volume-" + volume + ".qcow2") == 0);
+
+    // A snapshot with memory, then a revert: the guest's in-memory counter goes back.
+    std::string log_now = console_until(c, vm, "KUMO-GUEST: tick 4", 60);
+    auto snap = call(c, "POST", "/api/v1/vms/" + vm + "/snapshots", {{"name", "before"}});
+    INFO(snap.body.dump());
+    REQUIRE(snap.status == 201);
+    CHECK(snap.body["memory"] == true);
+    const int at_snapshot = last_tick(console_until(c, vm, "KUMO-GUEST: ready", 1));
+    REQUIRE(at_snapshot >= 4);
+    const std::string later = "KUMO-GUEST: tick " + std::to_string(at_snapshot + 6);
+    const std::size_t before_revert = console_until(c, vm, later, 60).size();
+    auto reverted =
+        call(c, "POST", "/api/v1/vms/" + vm + "/snapshots/" + snap.body["id"].get<std::string>() + "/actions/revert");
+    INFO(reverted.body.dump());
+    REQUIRE(reverted.status == 200);
+    CHECK(reverted.body["status"] == "active");
+    int after = -1;
+    for (int i = 0; i < 60 && after < 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        after = first_tick(console_until(c, vm, "KUMO-GUEST: ready", 1), before_revert);
+    }
+    INFO("tick at the snapshot " << at_snapshot << ", first after the revert " << after);
+    CHECK(after > 0);
+    CHECK(after <= at_snapshot + 2);  // it had counted past at_snapshot + 6 before the revert
+    auto snaps = call(c, "GET", "/api/v1/vms/" + vm + "/snapshots");
+    CHECK(snaps.body["items"].size() == 1);
+    CHECK(call(c, "POST", "/api/v1/vms/" + vm + "/snapshots", {{"name", "disk-only"}, {"memory", false}}).status ==
+          422);  // a running VM's snapshot has its memory
+    CHECK(call(c, "DELETE", "/api/v1/vms/" + vm + "/snapshots/" + snap.body["id"].get<std::string>()).status == 204);
+    CHECK(call(c, "GET", "/api/v1/vms/" + vm + "/snapshots").body["items"].empty());
+    (void)log_now;
 
     // Images a VM uses cannot be deleted, nor can the kernel it boots.
     CHECK(call(c, "DELETE", "/api/v1/images/" + root).status == 409);

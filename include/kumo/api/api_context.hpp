@@ -10,6 +10,7 @@
 #include "kumo/services/mobility.hpp"
 #include "kumo/services/operations.hpp"
 #include "kumo/services/store.hpp"
+#include "kumo/services/vm_snapshots.hpp"
 #include "kumo/services/volumes.hpp"
 
 namespace kumo {
@@ -26,6 +27,7 @@ struct api_context {
     operations& ops;
     image_store& images;
     volume_service& volumes;
+    snapshot_service& snapshots;
     std::string web_dir;
 };
 

@@ -56,6 +56,15 @@ struct volume {
     std::string created_at, updated_at;
 };
 
+// A snapshot of a VM's disks (and its memory when it was running), inside its qcow2 files.
+struct vm_snapshot {
+    std::string id;  // also its name in libvirt
+    std::string vm_id;
+    std::string name;
+    bool with_memory = false;
+    std::string created_at;
+};
+
 // Formats an image may have; "aki"/"ari" are kernel and ramdisk (Glance's names).
 bool is_known_disk_format(std::string_view f);
 

@@ -103,6 +103,16 @@ public:
     virtual result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) = 0;
     // Removes disk `target`; a running guest is asked to release it (hot-unplug).
     virtual result<void> detach_disk(const std::string& uuid, const std::string& path, const std::string& target) = 0;
+
+    // Snapshots inside the domain's qcow2 disks (raw disks such as the config drive are left out): with
+    // the guest's memory when it runs (`with_memory` must then be true), disk-only when it is stopped
+    // (`with_memory` false). Errors: not_found, conflict (running state and with_memory disagree).
+    virtual result<void> create_snapshot(const std::string& uuid, const std::string& name,
+                                         const std::vector<std::string>& skip_disks, bool with_memory) = 0;
+    // Back to the snapshot: disks, and memory when it has it (the guest then runs as it did then).
+    virtual result<void> revert_snapshot(const std::string& uuid, const std::string& name) = 0;
+    // Succeeds when the snapshot is already gone.
+    virtual result<void> delete_snapshot(const std::string& uuid, const std::string& name) = 0;
 };
 
 class hypervisor_driver {

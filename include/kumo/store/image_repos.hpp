@@ -39,6 +39,12 @@ void delete_volume(sql::database& db, std::string_view id);
 // Makes the VM's volumes available again (the VM is going away).
 void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_view now);
 
+// VM snapshots
+void insert_vm_snapshot(sql::database& db, const vm_snapshot& s);
+std::optional<vm_snapshot> find_vm_snapshot(sql::database& db, std::string_view id);
+std::vector<vm_snapshot> vm_snapshots_of(sql::database& db, std::string_view vm_id);
+void delete_vm_snapshot(sql::database& db, std::string_view id);
+
 // key pairs, per user
 void insert_keypair(sql::database& db, const keypair& k);
 std::optional<keypair> find_keypair(sql::database& db, std::string_view user_id, std::string_view name);

@@ -418,6 +418,59 @@ private:
                            [&](virDomainPtr d) { return virDomainDetachDeviceFlags(d, xml.c_str(), affect_flags(d)); });
     }
 
+    result<void> create_snapshot(const std::string& uuid, const std::string& name,
+                                 const std::vector<std::string>& skip_disks, bool with_memory) override {
+        std::string xml = fmt::format("<domainsnapshot><name>{}</name>", xml_escape(name));
+        if (!skip_disks.empty()) {
+            xml += "<disks>";
+            for (const auto& d : skip_disks)
+                xml += fmt::format("<disk name='{}' snapshot='no'/>", xml_escape(d));
+            xml += "</disks>";
+        }
+        xml += "</domainsnapshot>";
+        domain_ptr d{virDomainLookupByUUIDString(conn_, uuid.c_str())};
+        if (!d.p)
+            return last_error("snapshot");
+        // Internal qcow2 snapshots: of a running guest they always include its memory (a disk-only one
+        // would be external), of a stopped one they are disk-only.
+        if ((virDomainIsActive(d.p) == 1) != with_memory)
+            return make_error(errc::conflict, with_memory ? "a stopped VM has no memory to snapshot"
+                                                          : "snapshots of a running VM include its memory");
+        virDomainSnapshotPtr s = virDomainSnapshotCreateXML(d.p, xml.c_str(), 0);
+        if (!s)
+            return last_error("snapshot");
+        virDomainSnapshotFree(s);
+        return {};
+    }
+    result<void> revert_snapshot(const std::string& uuid, const std::string& name) override {
+        domain_ptr d{virDomainLookupByUUIDString(conn_, uuid.c_str())};
+        if (!d.p)
+            return last_error("revert");
+        virDomainSnapshotPtr s = virDomainSnapshotLookupByName(d.p, name.c_str(), 0);
+        if (!s)
+            return last_error("revert");
+        const int rc = virDomainRevertToSnapshot(s, 0);
+        virDomainSnapshotFree(s);
+        if (rc < 0)
+            return last_error("revert");
+        return {};
+    }
+    result<void> delete_snapshot(const std::string& uuid, const std::string& name) override {
+        domain_ptr d{virDomainLookupByUUIDString(conn_, uuid.c_str())};
+        if (!d.p)
+            return last_error("delete snapshot");
+        virDomainSnapshotPtr s = virDomainSnapshotLookupByName(d.p, name.c_str(), 0);
+        if (!s) {
+            error e = last_error("delete snapshot");
+            return e.code == errc::not_found ? result<void>{} : result<void>(e);
+        }
+        const int rc = virDomainSnapshotDelete(s, 0);
+        virDomainSnapshotFree(s);
+        if (rc < 0)
+            return last_error("delete snapshot");
+        return {};
+    }
+
     static std::string disk_xml(const std::string& path, const std::string& target) {
         return fmt::format(
             "<disk type='file' device='disk'><driver name='qemu' type='qcow2' discard='unmap'/>"

@@ -13,7 +13,8 @@ errc classify(int code) {
     switch (code) {
         case VIR_ERR_NO_DOMAIN:
         case VIR_ERR_NO_STORAGE_POOL:
-        case VIR_ERR_NO_STORAGE_VOL: return errc::not_found;
+        case VIR_ERR_NO_STORAGE_VOL:
+        case VIR_ERR_NO_DOMAIN_SNAPSHOT: return errc::not_found;
         case VIR_ERR_STORAGE_VOL_EXIST:
         case VIR_ERR_OPERATION_INVALID:
         case VIR_ERR_OPERATION_DENIED: return errc::conflict;

@@ -218,6 +218,34 @@ void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_v
         .exec();
 }
 
+void insert_vm_snapshot(sql::database& db, const vm_snapshot& s) {
+    db.prepare("INSERT INTO vm_snapshots (id, vm_id, name, with_memory, created_at) VALUES (?, ?, ?, ?, ?)")
+        ->bind_all(s.id, s.vm_id, s.name, s.with_memory, s.created_at)
+        .exec();
+}
+
+std::optional<vm_snapshot> find_vm_snapshot(sql::database& db, std::string_view id) {
+    auto st = db.prepare("SELECT id, vm_id, name, with_memory, created_at FROM vm_snapshots WHERE id = ?");
+    st->bind(1, id);
+    if (!st->step())
+        return std::nullopt;
+    return vm_snapshot{st->text(0), st->text(1), st->text(2), st->int64(3) != 0, st->text(4)};
+}
+
+std::vector<vm_snapshot> vm_snapshots_of(sql::database& db, std::string_view vm_id) {
+    auto st =
+        db.prepare("SELECT id, vm_id, name, with_memory, created_at FROM vm_snapshots WHERE vm_id = ? ORDER BY rowid");
+    st->bind(1, vm_id);
+    std::vector<vm_snapshot> out;
+    while (st->step())
+        out.push_back(vm_snapshot{st->text(0), st->text(1), st->text(2), st->int64(3) != 0, st->text(4)});
+    return out;
+}
+
+void delete_vm_snapshot(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM vm_snapshots WHERE id = ?")->bind_all(id).exec();
+}
+
 void insert_keypair(sql::database& db, const keypair& k) {
     db.prepare(
           "INSERT INTO keypairs (id, name, user_id, public_key, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)")

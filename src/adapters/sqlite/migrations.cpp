@@ -322,8 +322,9 @@ ALTER TABLE operations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
 )sql",
         // 6: the image store (records; the bytes live in <data_dir>/images), projects an image is shared
         // with, SSH key pairs, what a VM boots from and is handed (image, copied public keys, user-data;
-        // `boot`: the kernel/ramdisk images and command line copied from the image at create), and which
-        // images each host holds in its pool.
+        // `boot`: the kernel/ramdisk images and command line copied from the image at create), data
+        // volumes (the file lives in the pool of the host of the VM a volume first attached to), VM
+        // snapshots (inside the VM's qcow2 disks; the rows name them), and which images each host holds.
         R"sql(
 CREATE TABLE images (
     id TEXT PRIMARY KEY,
@@ -380,6 +381,14 @@ CREATE TABLE volumes (
 );
 CREATE INDEX volumes_project ON volumes(project_id);
 CREATE INDEX volumes_vm ON volumes(vm_id);
+CREATE TABLE vm_snapshots (
+    id TEXT PRIMARY KEY,
+    vm_id TEXT NOT NULL REFERENCES vms(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    with_memory INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX vm_snapshots_vm ON vm_snapshots(vm_id);
 CREATE TABLE image_cache (
     host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
     image_id TEXT NOT NULL,

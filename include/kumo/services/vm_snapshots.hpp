@@ -1,0 +1,35 @@
+#pragma once
+// VM snapshots: internal qcow2 snapshots of the VM's disks, with its memory when it runs. Core thread.
+#include "kumo/model/identity.hpp"
+#include "kumo/model/image.hpp"
+#include "kumo/services/event_bus.hpp"
+#include "kumo/services/host_registry.hpp"
+
+namespace kumo {
+
+class snapshot_service {
+public:
+    snapshot_service(store& db, event_bus& bus, host_registry& hosts) : store_(db), bus_(bus), hosts_(hosts) {}
+
+    // `memory` defaults to whether the VM runs; a running VM's snapshot always has its memory.
+    // Errors: not_found, conflict (VM busy, not placed, or in a state that cannot be snapshotted),
+    // validation_failed (memory), host_unreachable.
+    awaitable<result<vm_snapshot>> create(const principal& who, const std::string& vm_id, std::string name,
+                                          std::optional<bool> memory);
+    awaitable<result<std::vector<vm_snapshot>>> list(const principal& who, const std::string& vm_id);
+    // The VM's disks (and memory, when the snapshot has it) go back; its state follows.
+    awaitable<result<vm>> revert(const principal& who, const std::string& vm_id, const std::string& id);
+    awaitable<result<void>> remove(const principal& who, const std::string& vm_id, const std::string& id);
+
+private:
+    awaitable<result<vm>> usable_vm(const principal& who, const std::string& vm_id);
+    awaitable<result<vm_snapshot>> find(const std::string& vm_id, const std::string& id);
+
+    store& store_;
+    event_bus& bus_;
+    host_registry& hosts_;
+};
+
+json vm_snapshot_view(const vm_snapshot& s);
+
+}  // namespace kumo

@@ -1,0 +1,107 @@
+#include "kumo/services/vm_snapshots.hpp"
+
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/domain/vm_state.hpp"
+#include "kumo/services/views.hpp"
+#include "kumo/store/image_repos.hpp"
+#include "kumo/store/repos.hpp"
+
+namespace kumo {
+
+json vm_snapshot_view(const vm_snapshot& s) {
+    return json{
+        {"id", s.id}, {"vm_id", s.vm_id}, {"name", s.name}, {"memory", s.with_memory}, {"created_at", s.created_at}};
+}
+
+awaitable<result<vm>> snapshot_service::usable_vm(const principal& who, const std::string& vm_id) {
+    auto job = [vm_id](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, vm_id); };
+    KUMO_CO_TRY(auto found, co_await store_.read(std::move(job)));
+    if (!found || !who.can_see(found->project_id))
+        co_return make_error(errc::not_found, "vm not found");
+    if (found->host_id.empty() || found->task != vm_task::none ||
+        (found->status != vm_status::active && found->status != vm_status::stopped))
+        co_return make_error(errc::conflict, "snapshots need an active or stopped VM with no task running");
+    co_return *found;
+}
+
+awaitable<result<vm_snapshot>> snapshot_service::find(const std::string& vm_id, const std::string& id) {
+    auto job = [id](sql::database& db) -> result<std::optional<vm_snapshot>> { return repo::find_vm_snapshot(db, id); };
+    KUMO_CO_TRY(auto found, co_await store_.read(std::move(job)));
+    if (!found || found->vm_id != vm_id)
+        co_return make_error(errc::not_found, "snapshot not found");
+    co_return *found;
+}
+
+awaitable<result<vm_snapshot>> snapshot_service::create(const principal& who, const std::string& vm_id,
+                                                        std::string name, std::optional<bool> memory) {
+    KUMO_CO_TRY(const vm v, co_await usable_vm(who, vm_id));
+    const bool running = v.power == power_state::running;
+    if (memory && *memory != running)
+        co_return validation_error("memory", running ? "a running VM's snapshot includes its memory (stop it for a "
+                                                       "disk-only snapshot)"
+                                                     : "a stopped VM has no memory to snapshot");
+    vm_snapshot s{new_uuid(), v.id, std::move(name), running, to_rfc3339(system_clock().now())};
+    // The config drive (raw) is rebuilt from the database anyway; only qcow2 disks take snapshots.
+    std::vector<std::string> skip;
+    if (!v.image_id.empty())
+        skip.push_back("vdb");
+    auto take = [s, skip](hypervisor_connection& c) { return c.create_snapshot(s.vm_id, s.id, skip, s.with_memory); };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(take)));
+    auto job = [s](sql::database& db) -> result<void> {
+        repo::insert_vm_snapshot(db, s);
+        return {};
+    };
+    if (auto stored = co_await store_.write(std::move(job)); !stored) {
+        auto undo = [s](hypervisor_connection& c) { return c.delete_snapshot(s.vm_id, s.id); };
+        (void)co_await hosts_.call(v.host_id, std::move(undo));
+        co_return stored.error();
+    }
+    co_return s;
+}
+
+awaitable<result<std::vector<vm_snapshot>>> snapshot_service::list(const principal& who, const std::string& vm_id) {
+    auto job = [vm_id](sql::database& db) -> result<std::pair<std::optional<vm>, std::vector<vm_snapshot>>> {
+        return std::pair{repo::find_vm(db, vm_id), repo::vm_snapshots_of(db, vm_id)};
+    };
+    KUMO_CO_TRY(auto found, co_await store_.read(std::move(job)));
+    if (!found.first || !who.can_see(found.first->project_id))
+        co_return make_error(errc::not_found, "vm not found");
+    co_return found.second;
+}
+
+awaitable<result<vm>> snapshot_service::revert(const principal& who, const std::string& vm_id, const std::string& id) {
+    KUMO_CO_TRY(vm v, co_await usable_vm(who, vm_id));
+    KUMO_CO_TRY(const vm_snapshot s, co_await find(vm_id, id));
+    auto back = [uuid = v.id, name = s.id](hypervisor_connection& c) -> result<power_state> {
+        KUMO_TRY_VOID(c.revert_snapshot(uuid, name));
+        return c.state(uuid);
+    };
+    KUMO_CO_TRY(const power_state now, co_await hosts_.call(v.host_id, std::move(back)));
+    v.power = now;
+    v.status = status_from_power(now);
+    v.updated_at = to_rfc3339(system_clock().now());
+    auto job = [v](sql::database& db) -> result<void> {
+        repo::update_vm(db, v);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
+    bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
+    co_return v;
+}
+
+awaitable<result<void>> snapshot_service::remove(const principal& who, const std::string& vm_id,
+                                                 const std::string& id) {
+    KUMO_CO_TRY(const vm v, co_await usable_vm(who, vm_id));
+    KUMO_CO_TRY(const vm_snapshot s, co_await find(vm_id, id));
+    auto drop = [uuid = v.id, name = s.id](hypervisor_connection& c) { return c.delete_snapshot(uuid, name); };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(drop)));
+    auto job = [id](sql::database& db) -> result<void> {
+        repo::delete_vm_snapshot(db, id);
+        return {};
+    };
+    auto done = co_await store_.write(std::move(job));
+    co_return done;
+}
+
+}  // namespace kumo
