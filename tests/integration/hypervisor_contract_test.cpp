@@ -154,6 +154,30 @@ TEST_CASE("hypervisor contract: a pool and its volumes", "[contract]") {
     }
 }
 
+TEST_CASE("hypervisor contract: snapshots", "[contract]") {
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        const std::string id = "5a1e8a4c-1d2e-4f5a-8b6c-7d8e9f0a1b2c";
+        REQUIRE(c->define(domain_for(id)));
+        REQUIRE(c->start(id));
+        auto stopped_style = c->create_snapshot(id, "s0", {}, false);  // a running guest's has its memory
+        REQUIRE_FALSE(stopped_style);
+        CHECK(stopped_style.error().code == errc::conflict);
+        REQUIRE(c->create_snapshot(id, "s1", {}, true));
+        REQUIRE(c->suspend(id));
+        REQUIRE(c->revert_snapshot(id, "s1"));
+        CHECK(c->state(id).value() == power_state::running);  // as it was when taken
+        auto missing = c->revert_snapshot(id, "nope");
+        REQUIRE_FALSE(missing);
+        CHECK(missing.error().code == errc::not_found);
+        REQUIRE(c->delete_snapshot(id, "s1"));
+        REQUIRE(c->delete_snapshot(id, "s1"));  // already gone: fine
+        REQUIRE(c->destroy(id));
+        REQUIRE(c->undefine(id));
+    }
+}
+
 TEST_CASE("libvirt adapter refuses unreachable hosts and foreign schemes", "[contract]") {
     auto bad = libvirt().connect("test:///no/such/host.xml", {});
     REQUIRE_FALSE(bad);
