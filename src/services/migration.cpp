@@ -4,6 +4,7 @@
 #include "kumo/services/directory.hpp"
 #include "kumo/services/mobility.hpp"
 #include "kumo/services/views.hpp"
+#include "kumo/store/image_repos.hpp"
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -76,6 +77,9 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
         if (found->task != vm_task::none)
             return make_error(errc::operation_in_progress, "another operation is running on this vm");
         KUMO_TRY(const bool live, migration_kind(*found, req.live));
+        if (!repo::volumes_of_vm(db, found->id).empty())
+            return make_error(errc::conflict,
+                              "VMs with volumes on a host's local pool cannot migrate yet; detach them");
         if (!req.host_id.empty() && req.host_id == found->host_id)
             return validation_error("host_id", "the VM already runs on this host");
         placement_input in;
