@@ -6,6 +6,7 @@
 #include "kumo/store/image_repos.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/redirect_error.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -103,6 +104,13 @@ vm_disks vm_storage::layout(const vm& v) const {
 }
 
 awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_id, const std::string& image_id) {
+    const std::string key = host_id + "/" + image_id;
+    while (copying_.count(key)) {  // another VM's build is copying it: wait, then use its copy
+        std::shared_ptr<asio::steady_timer> done = copying_[key];
+        done->expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
     const std::string now = to_rfc3339(system_clock().now());
     auto lookup = [host_id, image_id, now](sql::database& db) -> result<std::optional<repo::cached_image>> {
         auto c = repo::find_cached_image(db, host_id, image_id);
@@ -128,7 +136,15 @@ awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_
         return c.upload_volume(pool, name, file);
     };
     const auto started = std::chrono::steady_clock::now();
-    KUMO_CO_TRY(auto path, co_await hosts_.call(host_id, std::move(copy)));
+    auto copying = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+    copying_[key] = copying;
+    auto copied = co_await hosts_.call(host_id, std::move(copy));
+    if (!copied) {
+        copying_.erase(key);
+        copying->cancel();
+        co_return copied.error();
+    }
+    const std::string path = *copied;
     log::info(
         "storage", "image {} copied to host {} in {} ms", image_id, host_id,
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
@@ -136,7 +152,11 @@ awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_
         repo::record_cached_image(db, c);
         return {};
     };
-    KUMO_CO_TRY_VOID(co_await store_.write(std::move(record)));
+    auto recorded = co_await store_.write(std::move(record));
+    copying_.erase(key);  // waiters find the row now
+    copying->cancel();
+    if (!recorded)
+        co_return recorded.error();
     co_return path;
 }
 

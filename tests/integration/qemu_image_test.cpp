@@ -278,6 +278,32 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
     CHECK(freed["attached_to"].is_null());
     CHECK(call(c, "DELETE", "/api/v1/volumes/" + data.body["id"].get<std::string>()).status == 204);
 
+    // VMs created together from one image share one copy of it on the host. The image is big enough
+    // (128 MiB) that its copy is still running when the other creates look for it.
+    const std::string big_file = dir + "/big.raw";
+    std::ofstream(big_file, std::ios::binary) << std::string(128 << 20, '\x5a');
+    const std::string shared_root = upload_image(c, {{"name", "shared-root"}, {"disk_format", "raw"}}, big_file);
+    std::vector<std::pair<std::string, std::string>> together;  // vm, operation
+    for (int i = 0; i < 3; ++i) {
+        auto made = call(
+            c, "POST", "/api/v1/vms",
+            {{"name", "together-" + std::to_string(i)}, {"flavor_id", tiny.body["id"]}, {"image_id", shared_root}});
+        REQUIRE(made.status == 202);
+        together.emplace_back(made.body["vm"]["id"], made.body["operation"]["id"]);
+    }
+    for (const auto& [id, op_id] : together)
+        CHECK(test::wait_op(c, op_id, 180)["status"] == "succeeded");
+    const std::string log_text = read_file(dir + "/daemon.log");
+    std::size_t copies = 0;
+    for (auto at = log_text.find("image " + shared_root + " copied"); at != std::string::npos;
+         at = log_text.find("image " + shared_root + " copied", at + 1))
+        ++copies;
+    CHECK(copies == 1);
+    for (const auto& [id, op_id] : together) {
+        auto gone_vm = call(c, "DELETE", "/api/v1/vms/" + id);
+        CHECK(test::wait_op(c, gone_vm.body["operation"]["id"])["status"] == "succeeded");
+    }
+
     // A build QEMU refuses (4 TiB of RAM) leaves neither a domain nor a volume.
     const std::string host = call(c, "GET", "/api/v1/hosts").body["items"][0]["id"];
     REQUIRE(call(c, "PATCH", "/api/v1/hosts/" + host, {{"ram_allocation_ratio", 1000}}).status == 200);

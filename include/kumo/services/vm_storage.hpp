@@ -8,6 +8,10 @@
 #include "kumo/services/host_registry.hpp"
 #include "kumo/services/image_store.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+
 namespace kumo {
 
 // What the domain definition needs from storage.
@@ -50,6 +54,9 @@ private:
     store& store_;
     host_registry& hosts_;
     image_store& images_;
+    // Copies of an image to a host under way ("host/image"): VMs created together from one image wait
+    // for the one copy instead of replacing it (core thread only).
+    std::map<std::string, std::shared_ptr<asio::steady_timer>> copying_;
     asio::thread_pool& blocking_;
     const config& cfg_;
 };
