@@ -179,9 +179,8 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
     auto plug = [pool = cfg_.storage_pool, path_dir = cfg_.storage_pool_path, name = volume_file(v),
                  bytes = std::int64_t(v.size_gb) << 30, uuid = target.id,
                  device = v.device](hypervisor_connection& c) -> result<void> {
-        KUMO_TRY(auto pool_path, c.ensure_pool(pool, path_dir));
+        KUMO_TRY_VOID(c.ensure_pool(pool, path_dir));  // create_volume returns the real path, wherever the pool is
         KUMO_TRY(auto there, c.find_volume(pool, name));
-        (void)pool_path;
         if (there)
             return c.attach_disk(uuid, *there, device);
         KUMO_TRY(auto made, c.create_volume(pool, {name, "qcow2", bytes, "", "", ""}));
