@@ -10,7 +10,7 @@ build_packages=(
 runtime_packages=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils
     openssl curl sqlite3 libxml2-utils rpm openssh-server openssh-client iproute2 util-linux
-    genisoimage cpio e2fsprogs
+    genisoimage cpio e2fsprogs isolinux syslinux-common
 )
 
 missing=()

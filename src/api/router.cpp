@@ -138,7 +138,9 @@ router build_router() {
     router r;
     add_system_routes(r);
     add_auth_routes(r);
-    add_mobility_routes(r);  // first: its literal paths must win over /hosts/{id} and /vms/{id}/actions/{action}
+    // First: their literal paths must win over /hosts/{id} and /vms/{id}/actions/{action}.
+    add_mobility_routes(r);
+    add_snapshot_routes(r);
     add_host_routes(r);
     add_flavor_routes(r);
     add_vm_routes(r);
@@ -154,7 +156,6 @@ router build_router() {
     add_image_routes(r);
     add_keypair_routes(r);
     add_volume_routes(r);
-    add_snapshot_routes(r);
     return r;
 }
 

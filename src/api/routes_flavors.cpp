@@ -17,6 +17,7 @@ awaitable<response> create_flavor(request_ctx& q) {
     fl.vcpus = static_cast<int>(f.integer("vcpus", true, 1, 256, 1));
     fl.ram_mb = static_cast<int>(f.integer("ram_mb", true, 16, 4 * 1024 * 1024, 512));
     fl.disk_gb = static_cast<int>(f.integer("disk_gb", false, 0, 65536, 0));
+    fl.ephemeral_gb = static_cast<int>(f.integer("ephemeral_gb", false, 0, 65536, 0));
     fl.extra_specs = f.string_map("extra_specs");
     if (auto v = f.done(); !v)
         co_return problem(v.error(), q.request_id);

@@ -81,8 +81,8 @@ struct runtime {
           dir(st, ids, cfg, std::move(audit_key)),
           images(st, bus, blocking, cfg, c.data_dir + "/images"),
           disks(st, hosts, images, blocking, cfg),
-          volumes(st, bus, hosts, cfg),
-          snapshots(st, bus, hosts),
+          volumes(st, bus, hosts, images, disks, cfg),
+          snapshots(st, bus, hosts, images, disks),
           vms(core, st, bus, hosts, ops, images, disks, cfg),
           moves(core, st, bus, hosts, ops, vms, cfg) {}
     const config& cfg;

@@ -116,6 +116,7 @@ const std::vector<key_spec>& key_table() {
         {"image_max_bytes", int_key{&config::image_max_bytes, 1, 1LL << 50}, {}},
         {"image_max_virtual_gb", int_key{&config::image_max_virtual_gb, 1, 1LL << 20}, {}},
         {"image_inspect_timeout_s", int_key{&config::image_inspect_timeout_s, 1, 3600}, {}},
+        {"image_convert_to_qcow2", &config::image_convert_to_qcow2, {}},
         {"image_import_allow", &config::image_import_allow,
          [](const std::string& v) { return v.find_first_not_of("0123456789abcdefABCDEF.:/, ") == std::string::npos; }},
         {"image_import_timeout_s", int_key{&config::image_import_timeout_s, 1, 7 * 86400}, {}},

@@ -41,7 +41,8 @@ std::string os_section(const domain_spec& s) {
                 if (!s.cmdline.empty())
                     os += fmt::format("    <cmdline>{}</cmdline>\n", xml_escape(s.cmdline));
             } else {
-                os += "    <boot dev='hd'/>\n    <boot dev='network'/>\n";
+                os += s.cdrom.empty() ? "    <boot dev='hd'/>\n    <boot dev='network'/>\n"
+                                      : "    <boot dev='cdrom'/>\n    <boot dev='hd'/>\n";
             }
             return os + "  </os>\n";
         }
@@ -71,6 +72,11 @@ std::string devices_section(const domain_spec& s) {
                 disk.format == "raw" ? "raw" : "qcow2", xml_escape(disk.path), static_cast<char>('a' + i),
                 disk.readonly ? "      <readonly/>\n" : "");
         }
+        if (!s.cdrom.empty())
+            d += fmt::format(
+                "    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n"
+                "      <source file='{}'/>\n      <target dev='hdc' bus='ide'/>\n      <readonly/>\n    </disk>\n",
+                xml_escape(s.cdrom));
     }
     if (s.kind == guest_kind::xen_pv) {
         d += "    <console type='pty'>\n      <target type='xen' port='0'/>\n    </console>\n";

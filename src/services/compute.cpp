@@ -52,7 +52,7 @@ result<flavor> flavor_into(sql::database& db, const std::string& flavor_id, plac
         return validation_error("flavor_id", "no flavor with this id");
     in.vcpus = f->vcpus;
     in.ram_mb = f->ram_mb;
-    in.disk_gb = f->disk_gb;
+    in.disk_gb = f->disk_gb + f->ephemeral_gb;  // both live in the host's pool
     in.extra_specs = f->extra_specs;
     return *f;
 }
@@ -65,13 +65,17 @@ awaitable<result<void>> compute::apply_image(const principal& who, const create_
     if (req.image_id.empty())
         co_return result<void>{};
     KUMO_CO_TRY(const image root, co_await images_.usable(who, req.image_id, "image_id"));
-    if (root.disk_format != "qcow2" && root.disk_format != "raw")
+    if (root.disk_format != "qcow2" && root.disk_format != "raw" && root.disk_format != "iso")
         co_return validation_error("image_id",
-                                   "VMs boot from qcow2 or raw images (this one is " + root.disk_format + ")");
+                                   "VMs boot from qcow2, raw or iso images (this one is " + root.disk_format + ")");
     v.image_id = root.id;
-    image_virtual_size = root.virtual_size;
     image_min_disk_gb = root.min_disk_gb;
     image_min_ram_mb = root.min_ram_mb;
+    if (root.disk_format == "iso") {  // an installer: booted as a CD-ROM, onto a blank root disk
+        v.boot_from_cdrom = true;
+        co_return result<void>{};
+    }
+    image_virtual_size = root.virtual_size;
     // Kernel and ramdisk named by the image (Glance's kernel_id/ramdisk_id), copied into the VM so a later
     // change of the image's properties does not change how an existing VM boots.
     const std::pair<const char*, const char*> parts[] = {{"kernel_id", "aki"}, {"ramdisk_id", "ari"}};
@@ -118,6 +122,9 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
             // As Nova: a flavor disk of 0 takes the image's size; otherwise it must hold the image.
             const std::int64_t needed_gb =
                 std::max<std::int64_t>(image_min_disk_gb, (image_virtual_size + (1LL << 30) - 1) >> 30);
+            if (v.boot_from_cdrom && f.disk_gb == 0)
+                return validation_error("flavor_id",
+                                        "an ISO installs onto the root disk: choose a flavor with disk_gb above 0");
             if (f.disk_gb != 0 && f.disk_gb < needed_gb)
                 return validation_error(
                     "flavor_id", fmt::format("the flavor's disk ({} GiB) is smaller than the image needs ({} GiB)",
@@ -143,8 +150,9 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
         v.vcpus = f.vcpus;
         v.ram_mb = f.ram_mb;
         v.disk_gb = f.disk_gb;
+        v.ephemeral_gb = f.ephemeral_gb;
         repo::insert_vm(db, v);
-        repo::insert_claim(db, v.id, v.host_id, {v.vcpus, v.ram_mb, v.disk_gb, 1}, v.created_at);
+        repo::insert_claim(db, v.id, v.host_id, {v.vcpus, v.ram_mb, v.disk_gb + v.ephemeral_gb, 1}, v.created_at);
         repo::insert_operation(db, op);
         return {};
     };
@@ -270,6 +278,7 @@ std::string compute::domain_xml(const vm& v, const std::string& virt_type) const
     spec.initrd = std::move(disks.initrd);
     spec.cmdline = v.cmdline;
     spec.console_log = std::move(disks.console_log);
+    spec.cdrom = std::move(disks.cdrom);
     return render_domain_xml(spec);
 }
 

@@ -1,5 +1,6 @@
 // Image bytes: a streamed upload is hashed and written on the blocking pool while the next chunk is
 // read from the connection, then checked with qemu-img before the image becomes active.
+#include "image_files.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/log.hpp"
@@ -305,6 +306,31 @@ awaitable<result<image>> image_store::activate(image img, std::int64_t size, std
     if (!looked.verdict) {
         error killed = co_await kill(img, looked.verdict.error());
         co_return killed;
+    }
+    if (cfg_.image_convert_to_qcow2 && image_files::converts_to_qcow2(looked.verdict->disk_format)) {
+        // The checksums then describe the stored (converted) file, which is what downloads return.
+        auto convert = [part, from = looked.verdict->disk_format, &cfg = cfg_]() -> result<image_files::file_digest> {
+            KUMO_TRY_VOID(image_files::convert_to_qcow2(part, from, cfg));
+            return image_files::digest_file(part);
+        };
+        auto converted = co_await run_on(blocking_.get_executor(), convert);
+        if (converted) {
+            size = converted->size;
+            sha256 = std::move(converted->sha256);
+            md5 = std::move(converted->md5);
+            auto recheck = [part, size, &cfg = cfg_] { return inspect(part, "qcow2", size, cfg); };
+            looked = co_await run_on(blocking_.get_executor(), recheck);
+        }
+        std::optional<error> failed;
+        if (!converted)
+            failed = converted.error();
+        else if (!looked.verdict)
+            failed = looked.verdict.error();
+        if (failed) {
+            error killed = co_await kill(img, *failed);
+            co_return killed;
+        }
+        log::info("images", "image {} converted to qcow2 ({} bytes)", img.id, size);
     }
     img.status = image_status::active;
     img.disk_format = looked.verdict->disk_format;

@@ -86,7 +86,7 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
         in.project_id = found->project_id;
         in.vcpus = found->vcpus;
         in.ram_mb = found->ram_mb;
-        in.disk_gb = found->disk_gb;
+        in.disk_gb = found->disk_gb + found->ephemeral_gb;
         if (auto f = repo::find_flavor(db, found->flavor_id))
             in.extra_specs = f->extra_specs;
         in.availability_zone = found->availability_zone;
@@ -102,7 +102,7 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
         v = *found;
         v.task = vm_task::migrating;
         v.updated_at = now;
-        repo::insert_claim(db, v.id, *decision.chosen, {v.vcpus, v.ram_mb, v.disk_gb, 1}, now);
+        repo::insert_claim(db, v.id, *decision.chosen, {v.vcpus, v.ram_mb, v.disk_gb + v.ephemeral_gb, 1}, now);
         op.project_id = v.project_id;
         auto target = repo::find_host(db, *decision.chosen);
         op.params = json{{"source_host_id", v.host_id},

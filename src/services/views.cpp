@@ -119,6 +119,7 @@ json flavor_view(const flavor& f) {
                 {"vcpus", f.vcpus},
                 {"ram_mb", f.ram_mb},
                 {"disk_gb", f.disk_gb},
+                {"ephemeral_gb", f.ephemeral_gb},
                 {"extra_specs", f.extra_specs},
                 {"created_at", f.created_at},
                 {"updated_at", f.updated_at}};
@@ -134,6 +135,7 @@ json vm_view(const vm& v) {
                 {"vcpus", v.vcpus},
                 {"ram_mb", v.ram_mb},
                 {"disk_gb", v.disk_gb},
+                {"ephemeral_gb", v.ephemeral_gb},
                 {"availability_zone", v.availability_zone.empty() ? json(nullptr) : json(v.availability_zone)},
                 {"server_group_id", v.server_group_id.empty() ? json(nullptr) : json(v.server_group_id)},
                 {"image_id", v.image_id.empty() ? json(nullptr) : json(v.image_id)},

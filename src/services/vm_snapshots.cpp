@@ -104,4 +104,30 @@ awaitable<result<void>> snapshot_service::remove(const principal& who, const std
     co_return done;
 }
 
+awaitable<result<image>> snapshot_service::create_image(const principal& who, const std::string& vm_id,
+                                                        std::string name) {
+    KUMO_CO_TRY(const vm v, co_await usable_vm(who, vm_id));
+    if (v.image_id.empty())
+        co_return make_error(errc::conflict, "the VM has no root disk (it was not built from an image)");
+    if (v.status != vm_status::stopped)
+        co_return make_error(errc::conflict, "stop the VM first: its root disk is copied as it is on the host");
+    image_create_request req;
+    req.name = std::move(name);
+    req.min_disk_gb = v.disk_gb;
+    req.properties = {{"image_type", "snapshot"}, {"instance_uuid", v.id}};
+    if (!v.kernel_image.empty())
+        req.properties["kernel_id"] = v.kernel_image;
+    if (!v.ramdisk_image.empty())
+        req.properties["ramdisk_id"] = v.ramdisk_image;
+    if (!v.cmdline.empty())
+        req.properties["os_command_line"] = v.cmdline;
+    KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
+    if (auto started = co_await disks_.export_volume(who, v.host_id, vm_storage::root_volume_name(v), img.id);
+        !started) {
+        (void)co_await images_.remove(who, img.id);
+        co_return started.error();
+    }
+    co_return img;
+}
+
 }  // namespace kumo

@@ -6,6 +6,8 @@
 #include "kumo/store/image_repos.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +19,10 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string root_volume(const vm& v) {
-    return "kumo-" + v.id + "-root.qcow2";
+    return vm_storage::root_volume_name(v);
+}
+std::string ephemeral_volume(const vm& v) {
+    return "kumo-" + v.id + "-ephemeral.qcow2";
 }
 std::string config_volume(const vm& v) {
     return "kumo-" + v.id + "-config.iso";
@@ -26,7 +31,7 @@ std::string console_volume(const vm& v) {
     return "kumo-" + v.id + "-console.log";
 }
 std::string image_volume(const std::string& image_id) {
-    return "image-" + image_id;
+    return vm_storage::image_volume_name(image_id);
 }
 
 // Writes the three NoCloud files into `dir` and makes the ISO; blocking (run off the core thread).
@@ -95,6 +100,10 @@ vm_disks vm_storage::layout(const vm& v) const {
     const std::string base = cfg_.storage_pool_path + "/";
     d.disks.push_back({base + root_volume(v), "qcow2", false});
     d.disks.push_back({base + config_volume(v), "raw", true});
+    if (v.ephemeral_gb > 0)
+        d.disks.push_back({base + ephemeral_volume(v), "qcow2", false});
+    if (v.boot_from_cdrom)
+        d.cdrom = base + image_volume(v.image_id);
     if (!v.kernel_image.empty())
         d.kernel = base + image_volume(v.kernel_image);
     if (!v.ramdisk_image.empty())
@@ -180,6 +189,46 @@ awaitable<result<void>> vm_storage::make_config_drive(const vm& v) {
     co_return sent;
 }
 
+awaitable<result<std::string>> vm_storage::image_on_host(const std::string& host_id, const std::string& image_id) {
+    auto ensure = [pool = cfg_.storage_pool, path = cfg_.storage_pool_path](hypervisor_connection& c) {
+        return c.ensure_pool(pool, path);
+    };
+    KUMO_CO_TRY(auto pool_path, co_await hosts_.call(host_id, std::move(ensure)));
+    if (pool_path != cfg_.storage_pool_path)
+        co_return make_error(errc::conflict, fmt::format("the host's storage pool {} is at {}, not at {}",
+                                                         cfg_.storage_pool, pool_path, cfg_.storage_pool_path));
+    auto path = co_await cached_image(host_id, image_id);
+    co_return path;
+}
+
+// The root disk: a qcow2 overlay on the cached image (or a full copy of it), sized by the flavor; blank
+// for a VM that boots an ISO. The ephemeral disk, when the flavor has one, is blank too.
+awaitable<result<void>> vm_storage::make_root_disk(const vm& v, const image& img, std::string base) {
+    volume_spec root{
+        root_volume(v), "qcow2", std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, img.virtual_size), "", "", ""};
+    if (v.boot_from_cdrom)
+        root.capacity_bytes = std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, 1LL << 30);
+    else if (cfg_.root_disk_mode == "copy")
+        root.copy_of = image_volume(v.image_id);
+    else {
+        root.backing_path = std::move(base);
+        root.backing_format = img.disk_format;
+    }
+    std::vector<volume_spec> wanted{root};
+    if (v.ephemeral_gb > 0)
+        wanted.push_back({ephemeral_volume(v), "qcow2", std::int64_t(v.ephemeral_gb) << 30, "", "", ""});
+    auto make = [pool = cfg_.storage_pool, wanted](hypervisor_connection& c) -> result<void> {
+        for (const auto& spec : wanted) {
+            KUMO_TRY(auto there, c.find_volume(pool, spec.name));
+            if (!there)
+                KUMO_TRY_VOID(c.create_volume(pool, spec));
+        }
+        return {};
+    };
+    auto made = co_await hosts_.call(v.host_id, std::move(make));
+    co_return made;
+}
+
 awaitable<result<void>> vm_storage::prepare(const vm& v) {
     if (v.image_id.empty())
         co_return result<void>{};
@@ -190,31 +239,11 @@ awaitable<result<void>> vm_storage::prepare(const vm& v) {
         return *i;
     };
     KUMO_CO_TRY(const image img, co_await store_.read(std::move(find_image)));
-    const std::string pool = cfg_.storage_pool;
-    auto ensure = [pool, path = cfg_.storage_pool_path](hypervisor_connection& c) { return c.ensure_pool(pool, path); };
-    KUMO_CO_TRY(auto pool_path, co_await hosts_.call(v.host_id, std::move(ensure)));
-    if (pool_path != cfg_.storage_pool_path)
-        co_return make_error(errc::conflict, fmt::format("the host's storage pool {} is at {}, not at {}", pool,
-                                                         pool_path, cfg_.storage_pool_path));
-    KUMO_CO_TRY(const std::string base, co_await cached_image(v.host_id, v.image_id));
+    KUMO_CO_TRY(const std::string base, co_await image_on_host(v.host_id, v.image_id));
     for (const auto& extra : {v.kernel_image, v.ramdisk_image})
         if (!extra.empty())
             KUMO_CO_TRY_VOID(co_await cached_image(v.host_id, extra));
-    volume_spec root{
-        root_volume(v), "qcow2", std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, img.virtual_size), "", "", ""};
-    if (cfg_.root_disk_mode == "copy") {
-        root.copy_of = image_volume(v.image_id);
-    } else {
-        root.backing_path = base;
-        root.backing_format = img.disk_format;
-    }
-    auto make_root = [pool, root](hypervisor_connection& c) -> result<void> {
-        KUMO_TRY(auto there, c.find_volume(pool, root.name));
-        if (!there)
-            KUMO_TRY_VOID(c.create_volume(pool, root));
-        return {};
-    };
-    KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(make_root)));
+    KUMO_CO_TRY_VOID(co_await make_root_disk(v, img, base));
     auto drive = co_await make_config_drive(v);
     co_return drive;
 }
@@ -223,8 +252,8 @@ awaitable<result<void>> vm_storage::release(const vm& v) {
     if (v.image_id.empty() || v.host_id.empty())
         co_return result<void>{};
     auto job = [pool = cfg_.storage_pool,
-                names = std::vector<std::string>{root_volume(v), config_volume(v), console_volume(v)}](
-                   hypervisor_connection& c) -> result<void> {
+                names = std::vector<std::string>{root_volume(v), config_volume(v), ephemeral_volume(v),
+                                                 console_volume(v)}](hypervisor_connection& c) -> result<void> {
         for (const auto& n : names) {
             auto gone = c.delete_volume(pool, n);
             if (!gone && gone.error().code != errc::not_found)  // a host without the pool has nothing to delete
@@ -234,6 +263,39 @@ awaitable<result<void>> vm_storage::release(const vm& v) {
     };
     auto done = co_await hosts_.call(v.host_id, std::move(job));
     co_return done;
+}
+
+awaitable<result<void>> vm_storage::export_volume(const principal& who, std::string host_id, std::string source,
+                                                  std::string image_id) {
+    std::string copy = "export-" + image_id + ".qcow2";
+    // qemu-img convert (libvirt's copy) reads through the backing chain: the copy stands alone.
+    auto flatten = [pool = cfg_.storage_pool, copy, source](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY_VOID(c.delete_volume(pool, copy));
+        KUMO_TRY_VOID(c.create_volume(pool, {copy, "qcow2", 0, "", "", source}));
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await hosts_.call(host_id, std::move(flatten)));
+    asio::co_spawn(co_await asio::this_coro::executor,
+                   finish_export(who, std::move(host_id), std::move(copy), std::move(image_id)), asio::detached);
+    co_return result<void>{};
+}
+
+awaitable<result<void>> vm_storage::download(std::string host_id, std::string volume, std::string local_file) {
+    auto fetch = [pool = cfg_.storage_pool, volume, local_file](hypervisor_connection& c) {
+        return c.download_volume(pool, volume, local_file);
+    };
+    auto fetched = co_await hosts_.call(host_id, std::move(fetch));
+    co_return fetched;
+}
+
+awaitable<void> vm_storage::finish_export(principal who, std::string host_id, std::string copy, std::string image_id) {
+    auto produce = [this, host_id, copy](std::string local_file) { return download(host_id, copy, local_file); };
+    auto filled = co_await images_.fill(who, image_id, produce);
+    auto drop = [pool = cfg_.storage_pool, copy](hypervisor_connection& c) { return c.delete_volume(pool, copy); };
+    if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone)
+        log::warn("storage", "cannot remove export copy {} from host {}: {}", copy, host_id, gone.error().detail);
+    if (!filled)
+        log::warn("storage", "export into image {} failed: {}", image_id, filled.error().detail);
 }
 
 awaitable<result<std::string>> vm_storage::console_log(const vm& v, std::size_t max_bytes) {

@@ -19,9 +19,10 @@ std::string now() {
     return to_rfc3339(system_clock().now());
 }
 
-// The first virtio name after the root disk and the config drive that no attached volume uses.
-std::optional<std::string> free_device(const std::vector<volume>& attached) {
-    for (char c = 'c'; c <= 'z'; ++c) {
+// The first virtio name after the root disk, the config drive and the ephemeral disk (if the VM has
+// one) that no attached volume uses.
+std::optional<std::string> free_device(const vm& target, const std::vector<volume>& attached) {
+    for (char c = target.ephemeral_gb > 0 ? 'd' : 'c'; c <= 'z'; ++c) {
         const std::string dev = std::string("vd") + c;
         bool taken = false;
         for (const auto& v : attached)
@@ -44,6 +45,8 @@ json volume_view(const volume& v) {
                 {"host_id", or_null(v.host_id)},
                 {"attached_to", or_null(v.vm_id)},
                 {"device", or_null(v.device)},
+                {"image_id", or_null(v.source_image_id)},
+                {"snapshot_id", or_null(v.source_snapshot_id)},
                 {"created_at", v.created_at},
                 {"updated_at", v.updated_at}};
 }
@@ -62,21 +65,69 @@ awaitable<void> volume_service::save(volume v, const char* action) {
     bus_.publish({"volume", action, v.id, v.project_id, volume_view(v)});
 }
 
-awaitable<result<volume>> volume_service::create(const principal& who, std::string name, int size_gb) {
+awaitable<result<volume>> volume_service::create(const principal& who, volume_create_request req) {
     if (who.scope != "project")
         co_return make_error(errc::forbidden, "volumes are created with a project-scoped token");
+    if (!req.image_id.empty() && !req.snapshot_id.empty())
+        co_return validation_error("snapshot_id", "give an image_id or a snapshot_id, not both");
     volume v;
     v.id = new_uuid();
-    v.name = std::move(name);
+    v.name = std::move(req.name);
     v.project_id = who.project_id;
-    v.size_gb = size_gb;
     v.created_at = v.updated_at = now();
+    int min_gb = 1;
+    std::string snapshot_host, snapshot_file;
+    if (!req.image_id.empty()) {
+        KUMO_CO_TRY(const image img, co_await images_.usable(who, req.image_id, "image_id"));
+        if (img.disk_format == "iso" || img.disk_format == "aki" || img.disk_format == "ari")
+            co_return validation_error("image_id", "a volume starts from a disk image, not from an " + img.disk_format);
+        min_gb = std::max<int>({1, img.min_disk_gb, static_cast<int>((img.virtual_size + (1LL << 30) - 1) >> 30)});
+        v.source_image_id = img.id;
+    } else if (!req.snapshot_id.empty()) {
+        auto s = co_await find_snapshot(who, req.snapshot_id);
+        if (!s)
+            co_return validation_error("snapshot_id", "no such volume snapshot");
+        min_gb = s->size_gb;
+        v.source_snapshot_id = s->id;
+        v.source_image_id = s->host_id.empty() ? s->source_image_id : "";
+        snapshot_host = s->host_id;
+        snapshot_file = volume_snapshot_file(*s);
+    } else if (!req.size_gb) {
+        co_return validation_error("size_gb", "a blank volume needs a size");
+    }
+    v.size_gb = req.size_gb.value_or(min_gb);
+    if (v.size_gb < min_gb)
+        co_return validation_error("size_gb", fmt::format("at least {} GiB, the size of its source", min_gb));
     auto job = [v, &cfg = cfg_](sql::database& db) -> result<void> {
         KUMO_TRY_VOID(check_project_quota(cfg, db, v.project_id, {{"volumes", 1}, {"volume_gb", v.size_gb}}));
         repo::insert_volume(db, v);
         return {};
     };
     KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
+    if (!snapshot_host.empty()) {
+        // The snapshot's data lives on its host only: the volume is made there at once.
+        auto copy = [pool = cfg_.storage_pool, name = volume_file(v), snapshot_file,
+                     bytes = std::int64_t(v.size_gb) << 30](hypervisor_connection& c) -> result<void> {
+            KUMO_TRY_VOID(c.create_volume(pool, {name, "qcow2", bytes, "", "", snapshot_file}));
+            return c.resize_volume(pool, name, bytes);
+        };
+        auto copied = co_await hosts_.call(snapshot_host, std::move(copy));
+        if (!copied) {
+            auto undo = [pool = cfg_.storage_pool, name = volume_file(v)](hypervisor_connection& c) {
+                return c.delete_volume(pool, name);
+            };
+            (void)co_await hosts_.call(snapshot_host, std::move(undo));
+            auto forget = [id = v.id](sql::database& db) -> result<void> {
+                repo::delete_volume(db, id);
+                return {};
+            };
+            (void)co_await store_.write(std::move(forget));
+            co_return copied.error();
+        }
+        v.host_id = snapshot_host;
+        co_await save(v, "created");
+        co_return v;
+    }
     bus_.publish({"volume", "created", v.id, v.project_id, volume_view(v)});
     co_return v;
 }
@@ -102,6 +153,12 @@ awaitable<result<void>> volume_service::remove(const principal& who, const std::
     KUMO_CO_TRY(const volume v, co_await get(who, id));
     if (!v.vm_id.empty())
         co_return make_error(errc::conflict, "the volume is attached to a VM; detach it first");
+    auto snapshots_of = [id](sql::database& db) -> result<std::size_t> {
+        return repo::volume_snapshots_of(db, id).size();
+    };
+    KUMO_CO_TRY(const std::size_t snapshot_count, co_await store_.read(std::move(snapshots_of)));
+    if (snapshot_count > 0)
+        co_return make_error(errc::conflict, "the volume has snapshots; delete them first");
     if (!v.host_id.empty()) {
         auto drop = [pool = cfg_.storage_pool, name = volume_file(v)](hypervisor_connection& c) {
             return c.delete_volume(pool, name);
@@ -162,7 +219,7 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
             return make_error(errc::conflict, "volumes attach to active or stopped VMs with no task running");
         if (!found->host_id.empty() && found->host_id != found_vm->host_id)
             return make_error(errc::conflict, "the volume's data lives on another host than the VM");
-        auto device = free_device(repo::volumes_of_vm(db, vm_id));
+        auto device = free_device(*found_vm, repo::volumes_of_vm(db, vm_id));
         if (!device)
             return make_error(errc::conflict, "the VM has no free disk device");
         v = *found;
@@ -176,17 +233,15 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
         return {};
     };
     KUMO_CO_TRY_VOID(co_await store_.write(reserve));
-    auto plug = [pool = cfg_.storage_pool, path_dir = cfg_.storage_pool_path, name = volume_file(v),
-                 bytes = std::int64_t(v.size_gb) << 30, uuid = target.id,
-                 device = v.device](hypervisor_connection& c) -> result<void> {
-        KUMO_TRY_VOID(c.ensure_pool(pool, path_dir));  // create_volume returns the real path, wherever the pool is
-        KUMO_TRY(auto there, c.find_volume(pool, name));
-        if (there)
-            return c.attach_disk(uuid, *there, device);
-        KUMO_TRY(auto made, c.create_volume(pool, {name, "qcow2", bytes, "", "", ""}));
-        return c.attach_disk(uuid, made, device);
-    };
-    auto plugged = co_await hosts_.call(v.host_id, std::move(plug));
+    result<void> plugged{};
+    if (auto made = co_await materialize(v, v.host_id); !made) {
+        plugged = made.error();
+    } else {
+        auto plug = [path = *made, uuid = target.id, device = v.device](hypervisor_connection& c) {
+            return c.attach_disk(uuid, path, device);
+        };
+        plugged = co_await hosts_.call(v.host_id, std::move(plug));
+    }
     if (!plugged) {
         v.status = "available";
         v.vm_id.clear();
@@ -196,6 +251,31 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
     }
     bus_.publish({"volume", "updated", v.id, v.project_id, volume_view(v)});
     co_return v;
+}
+
+awaitable<result<std::string>> volume_service::materialize(volume v, std::string host_id) {
+    const std::string pool = cfg_.storage_pool;
+    auto look = [pool, path_dir = cfg_.storage_pool_path,
+                 name = volume_file(v)](hypervisor_connection& c) -> result<std::optional<std::string>> {
+        KUMO_TRY_VOID(c.ensure_pool(pool, path_dir));  // an existing pool keeps its path; paths come from libvirt
+        return c.find_volume(pool, name);
+    };
+    KUMO_CO_TRY(auto there, co_await hosts_.call(host_id, std::move(look)));
+    if (there)
+        co_return *there;
+    volume_spec spec{volume_file(v), "qcow2", std::int64_t(v.size_gb) << 30, "", "", ""};
+    if (!v.source_image_id.empty()) {
+        KUMO_CO_TRY_VOID(co_await disks_.image_on_host(host_id, v.source_image_id));
+        spec.copy_of = vm_storage::image_volume_name(v.source_image_id);
+    }
+    auto make = [pool, spec](hypervisor_connection& c) -> result<std::string> {
+        KUMO_TRY(auto path, c.create_volume(pool, spec));
+        if (!spec.copy_of.empty())  // a copy has the image's size: grow it to the volume's
+            KUMO_TRY_VOID(c.resize_volume(pool, spec.name, spec.capacity_bytes));
+        return path;
+    };
+    auto made = co_await hosts_.call(host_id, std::move(make));
+    co_return made;
 }
 
 awaitable<result<volume>> volume_service::detach(const principal& who, const std::string& vm_id,

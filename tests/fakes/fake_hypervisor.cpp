@@ -162,6 +162,19 @@ public:
         const std::string& c = it->second;
         return c.size() > max_bytes ? c.substr(c.size() - max_bytes) : c;
     }
+    result<void> download_volume(const std::string& pool, const std::string& name,
+                                 const std::string& local_file) override {
+        std::lock_guard g(mutex_);
+        KUMO_TRY(auto* p, pool_of(pool));
+        auto it = p->volumes.find(name);
+        if (it == p->volumes.end())
+            return make_error(errc::not_found, "volume not found");
+        std::ofstream out(local_file, std::ios::binary | std::ios::trunc);
+        out << it->second;
+        if (!out.flush())
+            return make_error(errc::internal, "cannot write " + local_file);
+        return {};
+    }
     result<void> delete_volume(const std::string& pool, const std::string& name) override {
         std::lock_guard g(mutex_);
         KUMO_TRY(auto* p, pool_of(pool));

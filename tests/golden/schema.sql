@@ -15,6 +15,7 @@ CREATE INDEX vms_host ON vms(host_id);
 CREATE INDEX vms_image ON vms(image_id);
 CREATE INDEX vms_project ON vms(project_id);
 CREATE INDEX vms_server_group ON vms(server_group_id);
+CREATE INDEX volume_snapshots_volume ON volume_snapshots(volume_id);
 CREATE INDEX volumes_project ON volumes(project_id);
 CREATE INDEX volumes_vm ON volumes(vm_id);
 CREATE TABLE aggregate_hosts (
@@ -86,7 +87,7 @@ CREATE TABLE flavors (
     extra_specs TEXT NOT NULL DEFAULT '{}',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, ephemeral_gb INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE group_members (
     group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -268,7 +269,17 @@ CREATE TABLE vms (
     fault TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id), image_id TEXT NOT NULL DEFAULT '', public_keys TEXT NOT NULL DEFAULT '', user_data TEXT NOT NULL DEFAULT '', boot TEXT NOT NULL DEFAULT '{}');
+, disk_gb INTEGER NOT NULL DEFAULT 0, availability_zone TEXT NOT NULL DEFAULT '', server_group_id TEXT REFERENCES server_groups(id), image_id TEXT NOT NULL DEFAULT '', public_keys TEXT NOT NULL DEFAULT '', user_data TEXT NOT NULL DEFAULT '', boot TEXT NOT NULL DEFAULT '{}', ephemeral_gb INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE volume_snapshots (
+    id TEXT PRIMARY KEY,
+    volume_id TEXT NOT NULL REFERENCES volumes(id),
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    size_gb INTEGER NOT NULL,
+    host_id TEXT REFERENCES hosts(id),
+    source_image_id TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
 CREATE TABLE volumes (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -280,7 +291,7 @@ CREATE TABLE volumes (
     device TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
+, source_image_id TEXT NOT NULL DEFAULT '', source_snapshot_id TEXT NOT NULL DEFAULT '');
 CREATE TRIGGER claims_added AFTER INSERT ON claims BEGIN
     INSERT OR IGNORE INTO host_usage (host_id) VALUES (NEW.host_id);
     UPDATE host_usage SET vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb, disk_gb = disk_gb + NEW.disk_gb,

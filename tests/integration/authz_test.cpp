@@ -41,7 +41,7 @@ struct world {
     std::string user_a, user_b, group_a, group_b, role_custom, vm_a, vm_b, op_a, op_b, admin_app_credential;
     std::string assignment_a, assignment_b;
     std::string group_sg_a, group_sg_b, aggregate_id;
-    std::string image_a, image_b, volume_a, volume_b, snap_a, snap_b;
+    std::string image_a, image_b, volume_a, volume_b, snap_a, snap_b, vsnap_a, vsnap_b;
 
     std::string make(const cli::api_client& c, const std::string& path, json body) {
         auto r = call(c, "POST", path, body);
@@ -117,6 +117,10 @@ struct world {
     std::string fresh_volume(bool own) {
         return make(own ? admin_a : admin_b, "/api/v1/volumes", {{"name", unique("vol")}, {"size_gb", 1}});
     }
+    std::string fresh_volume_snapshot(bool own) {
+        return make(own ? admin_a : admin_b, "/api/v1/volumes/" + (own ? volume_a : volume_b) + "/snapshots",
+                    {{"name", unique("vsnap")}});
+    }
     std::string fresh_aggregate() { return make(admin, "/api/v1/aggregates", {{"name", unique("agg")}}); }
     std::string app_credential(const cli::api_client& c) {
         return make(c, "/api/v1/application-credentials", {{"name", unique("key")}});
@@ -167,6 +171,8 @@ struct world {
         fresh_keypair_for(admin, "admins-own-key");
         volume_a = fresh_volume(true);
         volume_b = fresh_volume(false);
+        vsnap_a = fresh_volume_snapshot(true);
+        vsnap_b = fresh_volume_snapshot(false);
         image_a = fresh_image(true);
         image_b = fresh_image(false);
         auto made_a = call(admin_a, "POST", "/api/v1/vms", {{"name", "vm-a"}, {"flavor_id", flavor}});
@@ -478,6 +484,36 @@ std::vector<route_case> cases() {
         {"POST", v1 + "/vms/{id}/volumes",
          [](w& x, builtin_role, bool own) {
              return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/volumes", json::object());
+         }},
+        // The volume has no data yet (never attached): authorized requests answer 409.
+        {"POST", v1 + "/volumes/{id}/actions/upload-to-image",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b) + "/actions/upload-to-image",
+                       {{"name", "export"}});
+         }},
+        // No name: authorized requests fail validation (422).
+        {"POST", v1 + "/volumes/{id}/snapshots",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b) + "/snapshots", json::object());
+         }},
+        {"GET", v1 + "/volumes/{id}/snapshots",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b) + "/snapshots");
+         }},
+        {"GET", v1 + "/volumes/{id}/snapshots/{snapshot_id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b) + "/snapshots/" +
+                       (own ? x.vsnap_a : x.vsnap_b));
+         }},
+        {"DELETE", v1 + "/volumes/{id}/snapshots/{snapshot_id}",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/volumes/" + (own ? x.volume_a : x.volume_b) + "/snapshots/" +
+                       x.fresh_volume_snapshot(own));
+         }},
+        // The VM was not built from an image: authorized requests answer 409.
+        {"POST", v1 + "/vms/{id}/actions/create-image",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/actions/create-image", {{"name", "capture"}});
          }},
         // The volume is not attached: authorized requests answer 409.
         {"DELETE", v1 + "/vms/{id}/volumes/{volume_id}",

@@ -148,6 +148,9 @@ TEST_CASE("hypervisor contract: a pool and its volumes", "[contract]") {
         auto tail = c->read_volume_tail("kumo-contract", "no-such-log", 100);
         REQUIRE_FALSE(tail);
         CHECK(tail.error().code == errc::not_found);
+        auto download = c->download_volume("kumo-contract", "no-such-volume", "/tmp/kumo-contract-download");
+        REQUIRE_FALSE(download);
+        CHECK(download.error().code == errc::not_found);
         auto no_pool = c->find_volume("no-such-pool", "disk");
         REQUIRE_FALSE(no_pool);
         CHECK(no_pool.error().code == errc::not_found);

@@ -437,3 +437,44 @@ TEST_CASE("URL imports from an allowed address: bytes checked, redirects re-chec
     CHECK(missing["fault"].get<std::string>().find("404") != std::string::npos);
     CHECK(allowing.stop() == 0);
 }
+
+TEST_CASE("with conversion on, disk images are stored as qcow2 with the stored file's checksums", "[images]") {
+    daemon_process d(test::make_temp_dir("kumo-images-convert"), {"--simulate", "1"},
+                     {{"KUMO_IMAGE_CONVERT_TO_QCOW2", "1"}});
+    auto admin = d.admin();
+    std::string raw(8 << 20, '\0');
+    for (std::size_t i = 0; i < raw.size(); i += 4096)
+        raw[i] = static_cast<char>(1 + (i >> 12) % 250);  // some data in every block
+    auto made = call(admin, "POST", "/api/v1/images",
+                     {{"name", "raw"}, {"disk_format", "raw"}, {"expected_sha256", crypto::sha256_hex(raw)}});
+    REQUIRE(made.status == 201);
+    const std::string id = made.body["id"];
+    auto r = admin.send("PUT", "/api/v1/images/" + id + "/file", std::nullopt, raw, "application/octet-stream");
+    REQUIRE(r);
+    INFO(r->body.dump());
+    REQUIRE(r->status == 200);  // the declared checksum is of the uploaded bytes
+    CHECK(r->body["disk_format"] == "qcow2");
+    CHECK(r->body["virtual_size"] == raw.size());
+    auto down = admin.send("GET", "/api/v1/images/" + id + "/file");
+    REQUIRE(down);
+    const std::string stored = down->body["raw"].get<std::string>();
+    CHECK(stored.substr(0, 4) == "QFI\xfb");
+    CHECK(r->body["os_hash_value"] == crypto::sha256_hex(stored));
+    CHECK(r->body["size"] == stored.size());
+    // The stored qcow2 holds exactly the uploaded disk.
+    const std::string back = d.data_dir() + "/back.qcow2";
+    std::ofstream(back, std::ios::binary) << stored;
+    auto converted =
+        run_process({"qemu-img", "convert", "-f", "qcow2", "-O", "raw", back, back + ".raw"}, std::chrono::seconds(30));
+    REQUIRE(converted);
+    REQUIRE(converted->exit_code == 0);
+    CHECK(read_file(back + ".raw") == raw);
+    // qcow2 images and ISOs stay as they are.
+    const std::string qcow2 = qemu_img_file({"-f", "qcow2", "16M"}, "keep.qcow2");
+    auto kept = call(admin, "POST", "/api/v1/images", {{"name", "keep"}});
+    auto up = admin.send("PUT", "/api/v1/images/" + kept.body["id"].get<std::string>() + "/file", std::nullopt, qcow2,
+                         "application/octet-stream");
+    REQUIRE(up);
+    CHECK(up->body["os_hash_value"] == crypto::sha256_hex(qcow2));
+    CHECK(d.stop() == 0);
+}

@@ -63,6 +63,23 @@ TEST_CASE("a guest booted from images: disks, direct kernel boot, console log", 
     CHECK(xml.find("<boot dev=") == std::string::npos);  // the kernel boots, not the firmware's boot order
 }
 
+TEST_CASE("a guest installing from an ISO: CD-ROM first, then the blank root disk", "[xml]") {
+    auto s = sample(guest_kind::qemu);
+    s.disks = {{"/var/lib/kumo/pool/kumo-6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f-root.qcow2", "qcow2", false},
+               {"/var/lib/kumo/pool/kumo-6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f-config.iso", "raw", true},
+               {"/var/lib/kumo/pool/kumo-6f1c2b9e-8a53-4c1e-9d7a-2f4b5c6d7e8f-ephemeral.qcow2", "qcow2", false}};
+    s.cdrom = "/var/lib/kumo/pool/image-3";
+    const std::string path = std::string(KUMO_GOLDEN_DIR) + "/domain-qemu-iso.xml";
+    const std::string xml = render_domain_xml(s);
+    if (std::getenv("KUMO_UPDATE_GOLDEN"))
+        std::ofstream(path) << xml;
+    CHECK(xml == read_file(path));
+    CHECK(xml.find("<boot dev='cdrom'/>\n    <boot dev='hd'/>") != std::string::npos);
+    CHECK(xml.find("<disk type='file' device='cdrom'>") != std::string::npos);
+    CHECK(xml.find("<target dev='vdc' bus='virtio'/>") != std::string::npos);  // the ephemeral disk
+    CHECK(xml.find("<boot dev='network'/>") == std::string::npos);
+}
+
 TEST_CASE("user text in domain XML is escaped, never markup", "[xml]") {
     auto s = sample(guest_kind::kvm);
     s.title = "</title><devices><disk/></devices>";

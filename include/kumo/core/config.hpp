@@ -57,6 +57,9 @@ struct config {
     std::int64_t image_max_bytes = 64LL << 30;
     std::int64_t image_max_virtual_gb = 2048;
     std::int64_t image_inspect_timeout_s = 30;
+    // Disk images in other formats (raw, vmdk, vdi, vhd, vhdx) are stored converted to qcow2 (Glance's
+    // image conversion): smaller files, and overlays on them work the same.
+    bool image_convert_to_qcow2 = false;
     // URL imports: CIDRs (comma-separated) an import may fetch from although they are refused by default
     // (loopback, link-local, the daemon's and the hosts' own addresses); the whole transfer's limit.
     std::string image_import_allow;

@@ -30,6 +30,9 @@ struct domain_spec {
     // Direct kernel boot (Glance's kernel_id/ramdisk_id images): paths on the host, and the command line.
     std::string kernel, initrd, cmdline;
     std::string console_log;  // file the serial console is also written to (empty: none)
+    // An ISO on an IDE CD-ROM drive (hdc), booted before the disks (empty: none). IDE because every
+    // installer has its driver.
+    std::string cdrom;
 };
 
 std::string render_domain_xml(const domain_spec& spec);

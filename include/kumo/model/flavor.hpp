@@ -12,6 +12,7 @@ struct flavor {
     int disk_gb = 0;
     std::map<std::string, std::string> extra_specs;
     std::string created_at, updated_at;
+    int ephemeral_gb = 0;  // an extra blank disk each VM gets, deleted with it (0: none)
 };
 
 }  // namespace kumo

@@ -54,6 +54,22 @@ struct volume {
     std::string vm_id;                 // attached to, or empty
     std::string device;                // vdc, vdd, ... while attached
     std::string created_at, updated_at;
+    // Where the first bytes come from when the file is made (empty: blank). A volume from a snapshot
+    // that has a file is made at once on the snapshot's host.
+    std::string source_image_id, source_snapshot_id;
+};
+
+// A copy of a volume's file at one moment, on the volume's host (Cinder's snapshots). A snapshot of a
+// volume that had no file yet has no host; it names the image the volume would start from, if any.
+struct volume_snapshot {
+    std::string id;
+    std::string volume_id;
+    std::string project_id;
+    std::string name;
+    int size_gb = 1;
+    std::string host_id;
+    std::string source_image_id;
+    std::string created_at;
 };
 
 // A snapshot of a VM's disks (and its memory when it was running), inside its qcow2 files.

@@ -31,6 +31,7 @@ struct vm {
     int vcpus = 0;        // copied from the flavor at create: a flavor change never resizes a VM silently
     int ram_mb = 0;
     int disk_gb = 0;
+    int ephemeral_gb = 0;
     std::string availability_zone;  // as requested; empty: any
     std::string server_group_id;    // empty: none
     vm_status status = vm_status::building;
@@ -43,6 +44,8 @@ struct vm {
     std::string user_data;     // handed to the guest's cloud-init as is
     // Direct kernel boot, copied from the image's properties at create: kernel_id, ramdisk_id, cmdline.
     std::string kernel_image, ramdisk_image, cmdline;
+    // The image is an ISO (an installer): it is the VM's CD-ROM, booted first, and the root disk starts blank.
+    bool boot_from_cdrom = false;
     std::string created_at, updated_at;
 };
 

@@ -94,6 +94,10 @@ public:
     // The last `max_bytes` of a file in the pool (e.g. a console log). Errors: not_found.
     virtual result<std::string> read_volume_tail(const std::string& pool, const std::string& name,
                                                  std::size_t max_bytes) = 0;
+    // Writes the volume's bytes (the file as stored, e.g. qcow2) into `local_file`, through the storage
+    // download stream. Errors: not_found, internal.
+    virtual result<void> download_volume(const std::string& pool, const std::string& name,
+                                         const std::string& local_file) = 0;
     // Succeeds when the volume is already gone.
     virtual result<void> delete_volume(const std::string& pool, const std::string& name) = 0;
     // Grows a volume that no running guest uses.

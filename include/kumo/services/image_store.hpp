@@ -65,6 +65,11 @@ public:
     // removed. Errors: not_found, conflict (not queued), payload_too_large, quota_exceeded,
     // bad_request (interrupted), validation_failed (file, disk_format, checksum).
     awaitable<result<image>> upload(const principal& who, const std::string& id, byte_source& body);
+    // Fills a queued image from a file the caller writes (e.g. a VM's disk): `produce(path)` writes it
+    // while the image is `saving`, then it is hashed and checked like an upload. Errors: as upload's,
+    // and produce's own (the image is then killed).
+    using file_producer = std::function<awaitable<result<void>>(std::string path)>;
+    awaitable<result<image>> fill(const principal& who, const std::string& id, file_producer produce);
     // Fetches the image's bytes from an http(s) URL in the background (same checks as an upload). The
     // URL's addresses are checked first (see domain/url_policy.hpp): a refused one answers at once and
     // leaves the image queued; a later failure (refused redirect, error status, transfer) kills it.

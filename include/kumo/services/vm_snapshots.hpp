@@ -4,12 +4,15 @@
 #include "kumo/model/image.hpp"
 #include "kumo/services/event_bus.hpp"
 #include "kumo/services/host_registry.hpp"
+#include "kumo/services/image_store.hpp"
+#include "kumo/services/vm_storage.hpp"
 
 namespace kumo {
 
 class snapshot_service {
 public:
-    snapshot_service(store& db, event_bus& bus, host_registry& hosts) : store_(db), bus_(bus), hosts_(hosts) {}
+    snapshot_service(store& db, event_bus& bus, host_registry& hosts, image_store& images, vm_storage& disks)
+        : store_(db), bus_(bus), hosts_(hosts), images_(images), disks_(disks) {}
 
     // `memory` defaults to whether the VM runs; a running VM's snapshot always has its memory.
     // Errors: not_found, conflict (VM busy, not placed, or in a state that cannot be snapshotted),
@@ -20,6 +23,10 @@ public:
     // The VM's disks (and memory, when the snapshot has it) go back; its state follows.
     awaitable<result<vm>> revert(const principal& who, const std::string& vm_id, const std::string& id);
     awaitable<result<void>> remove(const principal& who, const std::string& vm_id, const std::string& id);
+    // A new private image (qcow2) of a stopped VM's root disk (Nova's createImage), filled in the
+    // background; it boots as the VM did (kernel, ramdisk and command line carried over). Errors:
+    // not_found, conflict (not stopped, no root disk), quota_exceeded (images), host_unreachable.
+    awaitable<result<image>> create_image(const principal& who, const std::string& vm_id, std::string name);
 
 private:
     awaitable<result<vm>> usable_vm(const principal& who, const std::string& vm_id);
@@ -28,6 +35,8 @@ private:
     store& store_;
     event_bus& bus_;
     host_registry& hosts_;
+    image_store& images_;
+    vm_storage& disks_;
 };
 
 json vm_snapshot_view(const vm_snapshot& s);

@@ -1,8 +1,10 @@
 #pragma once
 // A VM's disks on its host: the image cached in the host's pool (uploaded through libvirt's storage
 // stream, so it works over SSH), a qcow2 overlay on it as the root disk (or a full copy), and a NoCloud
-// config drive (ISO 9660 "cidata": meta-data, user-data, network-config). Names are derived from ids
-// only: kumo-<vm>-root.qcow2, kumo-<vm>-config.iso, kumo-<vm>-console.log, image-<image>.
+// config drive (ISO 9660 "cidata": meta-data, user-data, network-config), and the flavor's ephemeral disk.
+// A VM from an ISO image boots it as a CD-ROM and gets a blank root disk. Names are derived from ids
+// only: kumo-<vm>-root.qcow2, kumo-<vm>-config.iso, kumo-<vm>-ephemeral.qcow2, kumo-<vm>-console.log,
+// image-<image>.
 #include "kumo/core/config.hpp"
 #include "kumo/domain/domain_xml.hpp"
 #include "kumo/services/host_registry.hpp"
@@ -16,9 +18,10 @@ namespace kumo {
 
 // What the domain definition needs from storage.
 struct vm_disks {
-    std::vector<disk_spec> disks;  // root, then the config drive
+    std::vector<disk_spec> disks;  // root (vda), the config drive (vdb), the ephemeral disk (vdc) if any
     std::string kernel, initrd;
     std::string console_log;
+    std::string cdrom;  // the cached ISO the VM boots from, if it does
 };
 
 // The NoCloud files for a VM (pure; tested on their own).
@@ -47,9 +50,25 @@ public:
     // Deletes cached images no VM on the host has used for image_cache_ttl_s.
     awaitable<void> collect_garbage(const std::string& host_id);
 
+    // The host's pool, made if missing; then the image copied into it unless cached there. Returns the
+    // path of the cached copy (volume image_volume_name(image_id)). Errors: conflict (pool elsewhere),
+    // host_unreachable, internal.
+    awaitable<result<std::string>> image_on_host(const std::string& host_id, const std::string& image_id);
+    // Fills queued image `image_id` with a flattened qcow2 copy of volume `source` of the host's pool
+    // (a data volume, or a stopped VM's root disk). The copy on the host is made before this returns, so
+    // the source may change again at once; the transfer into the image store then runs in the background
+    // (the image is `saving`, then `active` or `killed`). Errors: host_unreachable, internal.
+    awaitable<result<void>> export_volume(const principal& who, std::string host_id, std::string source,
+                                          std::string image_id);
+    static std::string root_volume_name(const vm& v) { return "kumo-" + v.id + "-root.qcow2"; }
+    static std::string image_volume_name(const std::string& image_id) { return "image-" + image_id; }
+
 private:
     awaitable<result<std::string>> cached_image(const std::string& host_id, const std::string& image_id);
     awaitable<result<void>> make_config_drive(const vm& v);
+    awaitable<result<void>> make_root_disk(const vm& v, const image& img, std::string base);
+    awaitable<void> finish_export(principal who, std::string host_id, std::string copy, std::string image_id);
+    awaitable<result<void>> download(std::string host_id, std::string volume, std::string local_file);
 
     store& store_;
     host_registry& hosts_;

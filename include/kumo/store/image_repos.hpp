@@ -39,6 +39,12 @@ void delete_volume(sql::database& db, std::string_view id);
 // Makes the VM's volumes available again (the VM is going away).
 void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_view now);
 
+// volume snapshots
+void insert_volume_snapshot(sql::database& db, const volume_snapshot& s);
+std::optional<volume_snapshot> find_volume_snapshot(sql::database& db, std::string_view id);
+std::vector<volume_snapshot> volume_snapshots_of(sql::database& db, std::string_view volume_id);
+void delete_volume_snapshot(sql::database& db, std::string_view id);
+
 // VM snapshots
 void insert_vm_snapshot(sql::database& db, const vm_snapshot& s);
 std::optional<vm_snapshot> find_vm_snapshot(sql::database& db, std::string_view id);

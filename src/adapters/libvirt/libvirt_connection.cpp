@@ -400,6 +400,10 @@ private:
                                          std::size_t max_bytes) override {
         return lv::read_volume_tail(conn_, pool, name, max_bytes);
     }
+    result<void> download_volume(const std::string& pool, const std::string& name,
+                                 const std::string& local_file) override {
+        return lv::download_volume(conn_, pool, name, local_file);
+    }
     result<void> delete_volume(const std::string& pool, const std::string& name) override {
         return lv::delete_volume(conn_, pool, name);
     }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cstdlib>
+#include <functional>
 #include <vector>
 
 namespace kumo::lv {
@@ -189,36 +190,87 @@ result<std::string> upload_volume(virConnectPtr c, const std::string& pool, cons
     return path;
 }
 
-result<std::string> read_volume_tail(virConnectPtr c, const std::string& pool, const std::string& name,
-                                     std::size_t max_bytes) {
+namespace {
+
+// Downloads [offset, offset + length) of the volume (length 0: to its end), handing each piece to `sink`
+// (false: stop with an error).
+result<void> download(virConnectPtr c, const std::string& pool, const std::string& name, unsigned long long offset,
+                      unsigned long long length, const std::function<bool(const char*, std::size_t)>& sink) {
     KUMO_TRY(auto raw, open_pool(c, pool));
     pool_ptr p{raw};
     volume_ptr v{lookup(p.p, name)};
     if (!v.p)
         return last_error("volume " + name);
-    virStorageVolInfo info{};
-    if (virStorageVolGetInfoFlags(v.p, &info, VIR_STORAGE_VOL_GET_PHYSICAL) < 0)
-        return last_error("volume info " + name);
-    const unsigned long long size = info.capacity;
-    const unsigned long long offset = size > max_bytes ? size - max_bytes : 0;
-    std::string out;
-    if (size == offset)
-        return out;
     stream_ptr s{virStreamNew(c, 0)};
-    if (!s.p || virStorageVolDownload(v.p, s.p, offset, size - offset, 0) < 0)
+    if (!s.p || virStorageVolDownload(v.p, s.p, offset, length, 0) < 0)
         return last_error("download volume " + name);
-    std::vector<char> buf(64 * 1024);
+    std::vector<char> buf(1 << 20);
     for (;;) {
         int n = virStreamRecv(s.p, buf.data(), buf.size());
         if (n < 0)
             return last_error("read volume " + name);
         if (n == 0)
             break;
-        out.append(buf.data(), static_cast<std::size_t>(n));
+        if (!sink(buf.data(), static_cast<std::size_t>(n)))
+            return make_error(errc::internal, "cannot store the data of volume " + name);
     }
-    virStreamFinish(s.p);
+    if (virStreamFinish(s.p) < 0)
+        return last_error("finish download of volume " + name);
     s.finished = true;
+    return {};
+}
+
+}  // namespace
+
+result<std::string> read_volume_tail(virConnectPtr c, const std::string& pool, const std::string& name,
+                                     std::size_t max_bytes) {
+    unsigned long long size = 0;
+    {
+        KUMO_TRY(auto raw, open_pool(c, pool));
+        pool_ptr p{raw};
+        volume_ptr v{lookup(p.p, name)};
+        if (!v.p)
+            return last_error("volume " + name);
+        virStorageVolInfo info{};
+        if (virStorageVolGetInfoFlags(v.p, &info, VIR_STORAGE_VOL_GET_PHYSICAL) < 0)
+            return last_error("volume info " + name);
+        size = info.capacity;
+    }
+    const unsigned long long offset = size > max_bytes ? size - max_bytes : 0;
+    std::string out;
+    if (size == offset)
+        return out;
+    auto append = [&out](const char* data, std::size_t n) {
+        out.append(data, n);
+        return true;
+    };
+    KUMO_TRY_VOID(download(c, pool, name, offset, size - offset, append));
     return out;
+}
+
+result<void> download_volume(virConnectPtr c, const std::string& pool, const std::string& name,
+                             const std::string& local_file) {
+    const int fd = ::open(local_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return make_error(errc::internal, "cannot create " + local_file);
+    auto write_all = [fd](const char* data, std::size_t n) {
+        while (n > 0) {
+            const ssize_t w = ::write(fd, data, n);
+            if (w <= 0)
+                return false;
+            data += w;
+            n -= static_cast<std::size_t>(w);
+        }
+        return true;
+    };
+    auto done = download(c, pool, name, 0, 0, write_all);
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (done && !synced)
+        return make_error(errc::internal, "cannot sync " + local_file);
+    if (!done)
+        ::unlink(local_file.c_str());
+    return done;
 }
 
 result<void> delete_volume(virConnectPtr c, const std::string& pool, const std::string& name) {

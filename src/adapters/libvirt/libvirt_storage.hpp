@@ -13,6 +13,8 @@ result<std::string> upload_volume(virConnectPtr c, const std::string& pool, cons
                                   const std::string& local_file);
 result<std::string> read_volume_tail(virConnectPtr c, const std::string& pool, const std::string& name,
                                      std::size_t max_bytes);
+result<void> download_volume(virConnectPtr c, const std::string& pool, const std::string& name,
+                             const std::string& local_file);
 result<void> delete_volume(virConnectPtr c, const std::string& pool, const std::string& name);
 result<void> resize_volume(virConnectPtr c, const std::string& pool, const std::string& name, std::int64_t bytes);
 

@@ -122,7 +122,11 @@ std::map<std::string, std::int64_t> quota_usage(sql::database& db, std::string_v
     vols->bind(1, project_id);
     vols->step();
     usage["volumes"] = vols->int64(0);
-    usage["volume_gb"] = vols->int64(1);
+    // Snapshots hold data too: they count against volume_gb, as Cinder's snapshots count in its gigabytes.
+    auto snaps = db.prepare("SELECT coalesce(sum(size_gb), 0) FROM volume_snapshots WHERE project_id = ?");
+    snaps->bind(1, project_id);
+    snaps->step();
+    usage["volume_gb"] = vols->int64(1) + snaps->int64(0);
     usage["image_gb"] = (image_bytes_of(db, project_id) + (1LL << 30) - 1) >> 30;  // started GiB count
     return usage;
 }

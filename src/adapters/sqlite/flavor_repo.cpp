@@ -4,11 +4,20 @@
 namespace kumo::repo {
 namespace {
 
-#define KUMO_FLAVOR_COLUMNS "SELECT id, name, vcpus, ram_mb, disk_gb, extra_specs, created_at, updated_at FROM flavors "
+#define KUMO_FLAVOR_COLUMNS \
+    "SELECT id, name, vcpus, ram_mb, disk_gb, extra_specs, created_at, updated_at, ephemeral_gb FROM flavors "
 
 flavor read_flavor(sql::statement& st) {
-    flavor f{st.text(0), st.text(1), st.integer(2), st.integer(3), st.integer(4), {}, st.text(6), st.text(7)};
+    flavor f;
+    f.id = st.text(0);
+    f.name = st.text(1);
+    f.vcpus = st.integer(2);
+    f.ram_mb = st.integer(3);
+    f.disk_gb = st.integer(4);
+    f.created_at = st.text(6);
+    f.updated_at = st.text(7);
     f.extra_specs = json::parse(st.text(5)).get<std::map<std::string, std::string>>();
+    f.ephemeral_gb = st.integer(8);
     return f;
 }
 
@@ -16,9 +25,10 @@ flavor read_flavor(sql::statement& st) {
 
 void insert_flavor(sql::database& db, const flavor& f) {
     db.prepare(
-          "INSERT INTO flavors (id, name, vcpus, ram_mb, disk_gb, extra_specs, created_at, updated_at) "
-          "VALUES (?,?,?,?,?,?,?,?)")
-        ->bind_all(f.id, f.name, f.vcpus, f.ram_mb, f.disk_gb, json(f.extra_specs).dump(), f.created_at, f.updated_at)
+          "INSERT INTO flavors (id, name, vcpus, ram_mb, disk_gb, extra_specs, created_at, updated_at, ephemeral_gb) "
+          "VALUES (?,?,?,?,?,?,?,?,?)")
+        ->bind_all(f.id, f.name, f.vcpus, f.ram_mb, f.disk_gb, json(f.extra_specs).dump(), f.created_at, f.updated_at,
+                   f.ephemeral_gb)
         .exec();
 }
 

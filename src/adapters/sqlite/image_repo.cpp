@@ -92,7 +92,10 @@ void delete_image(sql::database& db, std::string_view id) {
 bool image_in_use(sql::database& db, std::string_view id) {
     auto st = db.prepare(
         "SELECT 1 FROM vms WHERE image_id = ?1 OR json_extract(boot, '$.kernel_image') = ?1 OR "
-        "json_extract(boot, '$.ramdisk_image') = ?1 LIMIT 1");
+        "json_extract(boot, '$.ramdisk_image') = ?1 "
+        // Volumes and volume snapshots without a file yet still start from the image.
+        "UNION ALL SELECT 1 FROM volumes WHERE source_image_id = ?1 AND host_id IS NULL "
+        "UNION ALL SELECT 1 FROM volume_snapshots WHERE source_image_id = ?1 AND host_id IS NULL LIMIT 1");
     st->bind(1, id);
     return st->step();
 }
@@ -142,13 +145,13 @@ std::vector<std::string> image_members(sql::database& db, std::string_view image
 
 #define KUMO_VOLUME_COLUMNS                                                                                          \
     "SELECT id, name, project_id, size_gb, status, COALESCE(host_id, ''), COALESCE(vm_id, ''), device, created_at, " \
-    "updated_at FROM volumes "
+    "updated_at, source_image_id, source_snapshot_id FROM volumes "
 
 namespace {
 
 volume read_volume(sql::statement& st) {
-    return volume{st.text(0), st.text(1), st.text(2), st.integer(3), st.text(4),
-                  st.text(5), st.text(6), st.text(7), st.text(8),    st.text(9)};
+    return volume{st.text(0), st.text(1), st.text(2), st.integer(3), st.text(4),  st.text(5),
+                  st.text(6), st.text(7), st.text(8), st.text(9),    st.text(10), st.text(11)};
 }
 
 void bind_optional(sql::statement& st, int index, const std::string& id) {
@@ -162,10 +165,10 @@ void bind_optional(sql::statement& st, int index, const std::string& id) {
 
 void insert_volume(sql::database& db, const volume& v) {
     auto st = db.prepare(
-        "INSERT INTO volumes (id, name, project_id, size_gb, status, host_id, vm_id, device, created_at, updated_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "INSERT INTO volumes (id, name, project_id, size_gb, status, host_id, vm_id, device, created_at, updated_at, "
+        "source_image_id, source_snapshot_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     st->bind_all(v.id, v.name, v.project_id, v.size_gb, v.status, v.host_id, v.vm_id, v.device, v.created_at,
-                 v.updated_at);
+                 v.updated_at, v.source_image_id, v.source_snapshot_id);
     bind_optional(*st, 6, v.host_id);
     bind_optional(*st, 7, v.vm_id);
     st->exec();
@@ -216,6 +219,49 @@ void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_v
     db.prepare("UPDATE volumes SET vm_id = NULL, device = '', status = 'available', updated_at = ? WHERE vm_id = ?")
         ->bind_all(now, vm_id)
         .exec();
+}
+
+void insert_volume_snapshot(sql::database& db, const volume_snapshot& s) {
+    auto st = db.prepare(
+        "INSERT INTO volume_snapshots (id, volume_id, project_id, name, size_gb, host_id, source_image_id, created_at) "
+        "VALUES (?,?,?,?,?,?,?,?)");
+    st->bind_all(s.id, s.volume_id, s.project_id, s.name, s.size_gb, s.host_id, s.source_image_id, s.created_at);
+    bind_optional(*st, 6, s.host_id);
+    st->exec();
+}
+
+namespace {
+
+#define KUMO_VOLUME_SNAPSHOT_COLUMNS                                                                            \
+    "SELECT id, volume_id, project_id, name, size_gb, COALESCE(host_id, ''), source_image_id, created_at FROM " \
+    "volume_snapshots "
+
+volume_snapshot read_volume_snapshot(sql::statement& st) {
+    return volume_snapshot{st.text(0),    st.text(1), st.text(2), st.text(3),
+                           st.integer(4), st.text(5), st.text(6), st.text(7)};
+}
+
+}  // namespace
+
+std::optional<volume_snapshot> find_volume_snapshot(sql::database& db, std::string_view id) {
+    auto st = db.prepare(KUMO_VOLUME_SNAPSHOT_COLUMNS "WHERE id = ?");
+    st->bind(1, id);
+    if (!st->step())
+        return std::nullopt;
+    return read_volume_snapshot(*st);
+}
+
+std::vector<volume_snapshot> volume_snapshots_of(sql::database& db, std::string_view volume_id) {
+    auto st = db.prepare(KUMO_VOLUME_SNAPSHOT_COLUMNS "WHERE volume_id = ? ORDER BY rowid");
+    st->bind(1, volume_id);
+    std::vector<volume_snapshot> out;
+    while (st->step())
+        out.push_back(read_volume_snapshot(*st));
+    return out;
+}
+
+void delete_volume_snapshot(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM volume_snapshots WHERE id = ?")->bind_all(id).exec();
 }
 
 void insert_vm_snapshot(sql::database& db, const vm_snapshot& s) {

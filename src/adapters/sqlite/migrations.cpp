@@ -397,6 +397,27 @@ CREATE TABLE image_cache (
     PRIMARY KEY (host_id, image_id)
 );
 )sql",
+        // 7: where a volume's first bytes come from (an image, or a volume snapshot), volume snapshots
+        // (a full copy of the volume's file on its host; none while the volume had no file yet: then the
+        // snapshot names the image it would have started from), and flavors' ephemeral disk, copied into
+        // each VM at create like the other sizes.
+        R"sql(
+ALTER TABLE volumes ADD COLUMN source_image_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE volumes ADD COLUMN source_snapshot_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE volume_snapshots (
+    id TEXT PRIMARY KEY,
+    volume_id TEXT NOT NULL REFERENCES volumes(id),
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    size_gb INTEGER NOT NULL,
+    host_id TEXT REFERENCES hosts(id),
+    source_image_id TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX volume_snapshots_volume ON volume_snapshots(volume_id);
+ALTER TABLE flavors ADD COLUMN ephemeral_gb INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE vms ADD COLUMN ephemeral_gb INTEGER NOT NULL DEFAULT 0;
+)sql",
     };
     return steps;
 }

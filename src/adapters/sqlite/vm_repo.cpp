@@ -7,7 +7,7 @@ namespace {
 #define KUMO_VM_COLUMNS                                                                                           \
     "SELECT id, name, project_id, user_id, flavor_id, COALESCE(host_id, ''), vcpus, ram_mb, status, task_state, " \
     "power_state, vnc_password, fault, created_at, updated_at, disk_gb, availability_zone, "                      \
-    "COALESCE(server_group_id, ''), image_id, public_keys, user_data, boot FROM vms "
+    "COALESCE(server_group_id, ''), image_id, public_keys, user_data, boot, ephemeral_gb FROM vms "
 
 vm read_vm(sql::statement& st) {
     vm v;
@@ -37,7 +37,9 @@ vm read_vm(sql::statement& st) {
         v.kernel_image = boot.value("kernel_image", "");
         v.ramdisk_image = boot.value("ramdisk_image", "");
         v.cmdline = boot.value("cmdline", "");
+        v.boot_from_cdrom = boot.value("cdrom", false);
     }
+    v.ephemeral_gb = st.integer(22);
     return v;
 }
 
@@ -55,13 +57,17 @@ void insert_vm(sql::database& db, const vm& v) {
     auto st = db.prepare(
         "INSERT INTO vms (id, name, project_id, user_id, flavor_id, host_id, vcpus, ram_mb, status, "
         "task_state, power_state, vnc_password, fault, created_at, updated_at, disk_gb, availability_zone, "
-        "server_group_id, image_id, public_keys, user_data, boot) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    st->bind_all(
-        v.id, v.name, v.project_id, v.user_id, v.flavor_id, v.host_id, v.vcpus, v.ram_mb, to_string(v.status),
-        to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at, v.disk_gb,
-        v.availability_zone, v.server_group_id, v.image_id, v.public_keys, v.user_data,
-        json{{"kernel_image", v.kernel_image}, {"ramdisk_image", v.ramdisk_image}, {"cmdline", v.cmdline}}.dump());
+        "server_group_id, image_id, public_keys, user_data, boot, ephemeral_gb) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st->bind_all(v.id, v.name, v.project_id, v.user_id, v.flavor_id, v.host_id, v.vcpus, v.ram_mb, to_string(v.status),
+                 to_string(v.task), to_string(v.power), v.vnc_password, v.fault, v.created_at, v.updated_at, v.disk_gb,
+                 v.availability_zone, v.server_group_id, v.image_id, v.public_keys, v.user_data,
+                 json{{"kernel_image", v.kernel_image},
+                      {"ramdisk_image", v.ramdisk_image},
+                      {"cmdline", v.cmdline},
+                      {"cdrom", v.boot_from_cdrom}}
+                     .dump(),
+                 v.ephemeral_gb);
     bind_reference(*st, 6, v.host_id);
     bind_reference(*st, 18, v.server_group_id);
     st->exec();

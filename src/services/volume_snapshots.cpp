@@ -1,0 +1,145 @@
+// Volume snapshots (full copies of a volume's file on its host) and exports of volumes as images.
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/services/directory.hpp"
+#include "kumo/services/volumes.hpp"
+#include "kumo/store/image_repos.hpp"
+#include "kumo/store/repos.hpp"
+
+namespace kumo {
+
+json volume_snapshot_view(const volume_snapshot& s) {
+    return json{{"id", s.id},
+                {"volume_id", s.volume_id},
+                {"project_id", s.project_id},
+                {"name", s.name},
+                {"size_gb", s.size_gb},
+                {"host_id", s.host_id.empty() ? json(nullptr) : json(s.host_id)},
+                {"created_at", s.created_at}};
+}
+
+std::string volume_snapshot_file(const volume_snapshot& s) {
+    return "volsnap-" + s.id + ".qcow2";
+}
+
+awaitable<result<void>> volume_service::check_quiet(const volume& v, const char* what) {
+    if (v.vm_id.empty())
+        co_return result<void>{};
+    auto job = [id = v.vm_id](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, id); };
+    KUMO_CO_TRY(auto user, co_await store_.read(std::move(job)));
+    if (user && (user->power != power_state::shutoff || user->task != vm_task::none))
+        co_return make_error(errc::conflict,
+                             std::string("the volume is attached to a VM that is not stopped; stop the VM or detach "
+                                         "the volume before ") +
+                                 what);
+    co_return result<void>{};
+}
+
+awaitable<result<volume_snapshot>> volume_service::find_snapshot(const principal& who, const std::string& id) {
+    auto job = [id](sql::database& db) -> result<std::optional<volume_snapshot>> {
+        return repo::find_volume_snapshot(db, id);
+    };
+    KUMO_CO_TRY(auto found, co_await store_.read(std::move(job)));
+    if (!found || !who.can_see(found->project_id))
+        co_return make_error(errc::not_found, "volume snapshot not found");
+    co_return *found;
+}
+
+awaitable<result<volume_snapshot>> volume_service::create_snapshot(const principal& who, const std::string& volume_id,
+                                                                   std::string name) {
+    KUMO_CO_TRY(const volume v, co_await get(who, volume_id));
+    KUMO_CO_TRY_VOID(co_await check_quiet(v, "taking a snapshot"));
+    volume_snapshot s{new_uuid(),
+                      v.id,
+                      v.project_id,
+                      std::move(name),
+                      v.size_gb,
+                      v.host_id,
+                      v.host_id.empty() ? v.source_image_id : "",
+                      to_rfc3339(system_clock().now())};
+    auto check = [s, &cfg = cfg_](sql::database& db) -> result<void> {
+        return check_project_quota(cfg, db, s.project_id, {{"volume_gb", s.size_gb}});
+    };
+    KUMO_CO_TRY_VOID(co_await store_.read(std::move(check)));
+    if (!s.host_id.empty()) {
+        auto copy = [pool = cfg_.storage_pool, name = volume_snapshot_file(s),
+                     source = volume_file(v)](hypervisor_connection& c) -> result<void> {
+            KUMO_TRY_VOID(c.create_volume(pool, {name, "qcow2", 0, "", "", source}));
+            return {};
+        };
+        KUMO_CO_TRY_VOID(co_await hosts_.call(s.host_id, std::move(copy)));
+    }
+    auto job = [s, &cfg = cfg_](sql::database& db) -> result<void> {
+        if (!repo::find_volume(db, s.volume_id))
+            return make_error(errc::not_found, "the volume was deleted meanwhile");
+        KUMO_TRY_VOID(check_project_quota(cfg, db, s.project_id, {{"volume_gb", s.size_gb}}));
+        repo::insert_volume_snapshot(db, s);
+        return {};
+    };
+    if (auto stored = co_await store_.write(std::move(job)); !stored) {
+        if (!s.host_id.empty()) {
+            auto undo = [pool = cfg_.storage_pool, name = volume_snapshot_file(s)](hypervisor_connection& c) {
+                return c.delete_volume(pool, name);
+            };
+            (void)co_await hosts_.call(s.host_id, std::move(undo));
+        }
+        co_return stored.error();
+    }
+    bus_.publish({"volume_snapshot", "created", s.id, s.project_id, volume_snapshot_view(s)});
+    co_return s;
+}
+
+awaitable<result<std::vector<volume_snapshot>>> volume_service::snapshots(const principal& who,
+                                                                          const std::string& volume_id) {
+    KUMO_CO_TRY_VOID(co_await get(who, volume_id));
+    auto job = [volume_id](sql::database& db) -> result<std::vector<volume_snapshot>> {
+        return repo::volume_snapshots_of(db, volume_id);
+    };
+    auto found = co_await store_.read(std::move(job));
+    co_return found;
+}
+
+awaitable<result<volume_snapshot>> volume_service::snapshot(const principal& who, const std::string& volume_id,
+                                                            const std::string& id) {
+    KUMO_CO_TRY(const volume_snapshot s, co_await find_snapshot(who, id));
+    if (s.volume_id != volume_id)
+        co_return make_error(errc::not_found, "volume snapshot not found");
+    co_return s;
+}
+
+awaitable<result<void>> volume_service::remove_snapshot(const principal& who, const std::string& volume_id,
+                                                        const std::string& id) {
+    KUMO_CO_TRY(const volume_snapshot s, co_await snapshot(who, volume_id, id));
+    if (!s.host_id.empty()) {
+        auto drop = [pool = cfg_.storage_pool, name = volume_snapshot_file(s)](hypervisor_connection& c) {
+            return c.delete_volume(pool, name);
+        };
+        KUMO_CO_TRY_VOID(co_await hosts_.call(s.host_id, std::move(drop)));
+    }
+    auto job = [id](sql::database& db) -> result<void> {
+        repo::delete_volume_snapshot(db, id);
+        return {};
+    };
+    KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
+    bus_.publish({"volume_snapshot", "deleted", s.id, s.project_id, volume_snapshot_view(s)});
+    co_return result<void>{};
+}
+
+awaitable<result<image>> volume_service::export_image(const principal& who, const std::string& volume_id,
+                                                      std::string name) {
+    KUMO_CO_TRY(const volume v, co_await get(who, volume_id));
+    KUMO_CO_TRY_VOID(co_await check_quiet(v, "exporting it"));
+    if (v.host_id.empty())
+        co_return make_error(errc::conflict, "the volume has no data yet (it is made when first attached)");
+    image_create_request req;
+    req.name = std::move(name);
+    req.properties = {{"source_volume_id", v.id}};
+    KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
+    if (auto started = co_await disks_.export_volume(who, v.host_id, volume_file(v), img.id); !started) {
+        (void)co_await images_.remove(who, img.id);
+        co_return started.error();
+    }
+    co_return img;
+}
+
+}  // namespace kumo
