@@ -17,7 +17,10 @@
 #   lab.sh unthrottle hN NET     lift the limit
 #
 # The daemon's SSH key is $KUMO_LAB_DIR/id_ed25519; the hosts' keys are pinned in
-# $KUMO_LAB_DIR/known_hosts. $KUMO_LAB_DIR/shared is the same directory on every host (shared storage).
+# $KUMO_LAB_DIR/known_hosts. $KUMO_LAB_DIR/shared is the same directory on every host (shared storage);
+# /var/lib/kumo-lab-pool is each host's own directory ($KUMO_LAB_DIR/hN/pool, local storage at one path
+# on every host, as Kumo's storage_pool_path expects). The empty mount point stays after `down`.
+LOCAL_POOL=/var/lib/kumo-lab-pool
 set -euo pipefail
 
 LAB=${KUMO_LAB_DIR:-/var/tmp/kumo-lab}
@@ -47,7 +50,7 @@ processes_of_host() {
 
 write_host_files() {
     local n=$1 d=$LAB/h$1
-    mkdir -p "$d/lib" "$d/log"
+    mkdir -p "$d/lib" "$d/log" "$d/pool"
     # libvirt keeps persistent domains (and networks, pools) under /etc/libvirt: each host gets its own
     # copy of the configuration without any of the machine's definitions, or every host (and the
     # machine's own libvirtd) would share one set of domains.
@@ -77,6 +80,7 @@ mkdir -p /run/libvirt /run/sshd /run/lock
 mount --bind "$d/lib" /var/lib/libvirt
 mount --bind "$d/log" /var/log/libvirt
 mount --bind "$d/etc-libvirt" /etc/libvirt
+mount --bind "$d/pool" "$LOCAL_POOL"
 hostname "$PREFIX-h$n"
 virtlogd -d
 libvirtd -d -f "$d/libvirtd.conf"
@@ -120,7 +124,7 @@ up() {
         return 0
     fi
     trap 'echo "lab: up failed; removing what it made" >&2; down' ERR
-    mkdir -p "$LAB/shared"
+    mkdir -p "$LAB/shared" "$LOCAL_POOL"
     chmod 700 "$LAB"
     ssh-keygen -q -t ed25519 -N '' -C kumo-lab-daemon -f "$LAB/id_ed25519"
     cp "$LAB/id_ed25519.pub" "$LAB/authorized_keys"

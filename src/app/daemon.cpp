@@ -84,7 +84,7 @@ struct runtime {
           volumes(st, bus, hosts, images, disks, cfg),
           snapshots(st, bus, hosts, images, disks),
           vms(core, st, bus, hosts, ops, images, disks, cfg),
-          moves(core, st, bus, hosts, ops, vms, cfg) {}
+          moves(core, st, bus, hosts, ops, vms, disks, cfg) {}
     const config& cfg;
     asio::io_context core{1};
     asio::thread_pool blocking{2};

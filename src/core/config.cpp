@@ -130,6 +130,7 @@ const std::vector<key_spec>& key_table() {
                     v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
          }},
         {"image_cache_ttl_s", int_key{&config::image_cache_ttl_s, 0, 365LL * 86400}, {}},
+        {"storage_pool_shared", &config::storage_pool_shared, {}},
         {"storage_pool_path", &config::storage_pool_path,
          [](const std::string& v) { return v.size() > 1 && v[0] == '/' && v.find("..") == std::string::npos; }},
     };

@@ -17,13 +17,10 @@ using namespace boost::asio::experimental::awaitable_operators;
 namespace {
 
 // Live migration needs a running guest; cold migration moves a stopped one.
-result<bool> migration_kind(const vm& v, std::optional<bool> live) {
+// `local_disks`: the VM has disks or volumes on a host's local pool (they must be copied along).
+result<bool> migration_kind(const vm& v, std::optional<bool> live, bool local_disks) {
     const bool running = v.status == vm_status::active && v.power == power_state::running;
     const bool stopped = v.status == vm_status::stopped;
-    if (!v.image_id.empty())
-        return make_error(errc::conflict,
-                          "VMs with disks on a host's local pool cannot migrate yet (storage copy "
-                          "and shared pools are not implemented)");
     if (!running && !stopped)
         return make_error(errc::conflict, std::string("a VM that is ") + to_string(v.status) +
                                               " cannot migrate; only running (live) or stopped (cold) VMs can");
@@ -31,6 +28,10 @@ result<bool> migration_kind(const vm& v, std::optional<bool> live) {
         return make_error(errc::conflict, "live migration needs a running VM; this one is stopped (use live=false)");
     if (!live.value_or(running) && running)
         return make_error(errc::conflict, "cold migration needs a stopped VM; stop it first or migrate it live");
+    if (!running && local_disks)
+        return make_error(errc::conflict,
+                          "a stopped VM whose disks are on a host's local pool cannot migrate yet (only live "
+                          "migration copies disks); start it and migrate it live, or use a shared pool");
     return running;
 }
 
@@ -63,6 +64,7 @@ mobility::plan mobility::plan_of(const operation& op, const vm& v) {
     p.target_address = op.params.value("target_address", "");
     p.max_downtime_ms = op.params.value("max_downtime_ms", std::int64_t{0});
     p.bandwidth_mib_s = op.params.value("bandwidth_mib_s", std::int64_t{0});
+    p.copy_storage = op.params.value("copy_storage", false);
     return p;
 }
 
@@ -76,10 +78,9 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
             return make_error(errc::not_found, "vm not found");
         if (found->task != vm_task::none)
             return make_error(errc::operation_in_progress, "another operation is running on this vm");
-        KUMO_TRY(const bool live, migration_kind(*found, req.live));
-        if (!repo::volumes_of_vm(db, found->id).empty())
-            return make_error(errc::conflict,
-                              "VMs with volumes on a host's local pool cannot migrate yet; detach them");
+        const bool local_disks =
+            !cfg_.storage_pool_shared && (!found->image_id.empty() || !repo::volumes_of_vm(db, found->id).empty());
+        KUMO_TRY(const bool live, migration_kind(*found, req.live, local_disks));
         if (!req.host_id.empty() && req.host_id == found->host_id)
             return validation_error("host_id", "the VM already runs on this host");
         placement_input in;
@@ -110,7 +111,8 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
                          {"live", live},
                          {"target_address", target ? migration_address_of(*target) : ""},
                          {"max_downtime_ms", downtime},
-                         {"bandwidth_mib_s", req.bandwidth_mib_s}};
+                         {"bandwidth_mib_s", req.bandwidth_mib_s},
+                         {"copy_storage", local_disks}};
         repo::insert_operation(db, op);
         return {};
     };
@@ -128,12 +130,36 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
 
 op_task mobility::migration_task(plan p) {
     return [this, p](op_context& ctx) -> awaitable<result<void>> {
+        // With a shared pool the target reaches the VM's files (and its console log) through its own
+        // definition of the pool.
+        if (cfg_.storage_pool_shared) {
+            auto ready = co_await disks_.ensure_pool(p.target);
+            if (!ready) {
+                co_await finish(p, false, ready.error().detail);
+                co_return ready.error();
+            }
+        }
+        std::vector<volume> volumes;
+        if (p.copy_storage) {
+            auto ready = co_await copy_target_ready(p, volumes);
+            if (!ready) {
+                co_await finish(p, false, ready.error().detail);
+                co_return ready.error();
+            }
+        }
         result<void> moved;
         if (p.live)
             moved = co_await live_move(ctx, p);
         else
             moved = co_await cold_move(p);
         const bool arrived = co_await settle_location(p);
+        if (p.copy_storage) {  // the copies the VM no longer uses: the source's after a move, else the target's
+            vm left = p.v;
+            left.host_id = arrived ? p.source : p.target;
+            if (auto dropped = co_await disks_.drop_copies(left, volumes); !dropped)
+                log::warn("migration", "vm {}: cannot remove its disks from host {}: {}", p.v.id, left.host_id,
+                          dropped.error().detail);
+        }
         const std::string fault = moved ? std::string() : moved.error().detail;
         co_await finish(p, arrived, fault);
         if (!moved && arrived)
@@ -146,11 +172,24 @@ op_task mobility::migration_task(plan p) {
     };
 }
 
+awaitable<result<void>> mobility::copy_target_ready(const plan& p, std::vector<volume>& volumes) {
+    auto job = [id = p.v.id](sql::database& db) -> result<std::vector<volume>> { return repo::volumes_of_vm(db, id); };
+    KUMO_CO_TRY(volumes, co_await store_.read(std::move(job)));
+    vm there = p.v;
+    there.host_id = p.target;
+    auto ready = co_await disks_.prepare_copy_target(there, volumes);
+    if (!ready)
+        (void)co_await disks_.drop_copies(there, volumes);
+    co_return ready;
+}
+
 awaitable<void> mobility::perform(std::shared_ptr<live_run> run, plan p) {
     migration_request r;
     r.target_address = p.target_address;
     r.max_downtime_ms = p.max_downtime_ms;
     r.bandwidth_mib_s = p.bandwidth_mib_s;
+    r.shared_storage = cfg_.storage_pool_shared && !p.v.image_id.empty();
+    r.copy_storage = p.copy_storage;
     // The move runs on connections of its own, so the hosts' connections stay free for the progress
     // polls and an abort (see host_registry::open_extra).
     const auto t0 = std::chrono::steady_clock::now();
@@ -257,9 +296,11 @@ awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
     if (!moved && !fault.empty())
         log::warn("migration", "vm {} stays on host {}: {}", v.id, p.source, fault);
     v.updated_at = to_rfc3339(system_clock().now());
-    auto job = [v, release = moved ? p.source : p.target](sql::database& db) -> result<void> {
+    auto job = [v, moved, p, now = v.updated_at](sql::database& db) -> result<void> {
         repo::update_vm(db, v);
-        repo::release_claims(db, v.id, release);
+        repo::release_claims(db, v.id, moved ? p.source : p.target);
+        if (moved)  // only VMs on a shared pool move with disks: the files stay, the hosts using them change
+            repo::move_vm_storage(db, v, p.source, p.target, now);
         return {};
     };
     if (auto saved = co_await store_.write(std::move(job)); !saved)

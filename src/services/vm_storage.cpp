@@ -3,6 +3,7 @@
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/subprocess.hpp"
+#include "kumo/services/volumes.hpp"
 #include "kumo/store/image_repos.hpp"
 
 #include <fmt/format.h>
@@ -113,7 +114,8 @@ vm_disks vm_storage::layout(const vm& v) const {
 }
 
 awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_id, const std::string& image_id) {
-    const std::string key = host_id + "/" + image_id;
+    // With a shared pool there is one copy for all hosts: one copy under way, whichever host makes it.
+    const std::string key = cfg_.storage_pool_shared ? image_id : host_id + "/" + image_id;
     while (copying_.count(key)) {  // another VM's build is copying it: wait, then use its copy
         std::shared_ptr<asio::steady_timer> done = copying_[key];
         done->expires_at(asio::steady_timer::time_point::max());
@@ -121,8 +123,16 @@ awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_
         co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     const std::string now = to_rfc3339(system_clock().now());
-    auto lookup = [host_id, image_id, now](sql::database& db) -> result<std::optional<repo::cached_image>> {
+    auto lookup = [host_id, image_id, now,
+                   shared = cfg_.storage_pool_shared](sql::database& db) -> result<std::optional<repo::cached_image>> {
         auto c = repo::find_cached_image(db, host_id, image_id);
+        if (!c && shared) {  // complete on another host of the shared pool: this host sees the same file
+            const auto others = repo::hosts_caching(db, image_id);
+            if (!others.empty())
+                c = repo::find_cached_image(db, others.front(), image_id);
+            if (c)
+                c->host_id = host_id;
+        }
         if (c) {
             c->last_used = now;
             repo::record_cached_image(db, *c);
@@ -189,7 +199,7 @@ awaitable<result<void>> vm_storage::make_config_drive(const vm& v) {
     co_return sent;
 }
 
-awaitable<result<std::string>> vm_storage::image_on_host(const std::string& host_id, const std::string& image_id) {
+awaitable<result<void>> vm_storage::ensure_pool(const std::string& host_id) {
     auto ensure = [pool = cfg_.storage_pool, path = cfg_.storage_pool_path](hypervisor_connection& c) {
         return c.ensure_pool(pool, path);
     };
@@ -197,6 +207,11 @@ awaitable<result<std::string>> vm_storage::image_on_host(const std::string& host
     if (pool_path != cfg_.storage_pool_path)
         co_return make_error(errc::conflict, fmt::format("the host's storage pool {} is at {}, not at {}",
                                                          cfg_.storage_pool, pool_path, cfg_.storage_pool_path));
+    co_return result<void>{};
+}
+
+awaitable<result<std::string>> vm_storage::image_on_host(const std::string& host_id, const std::string& image_id) {
+    KUMO_CO_TRY_VOID(co_await ensure_pool(host_id));
     auto path = co_await cached_image(host_id, image_id);
     co_return path;
 }
@@ -265,6 +280,37 @@ awaitable<result<void>> vm_storage::release(const vm& v) {
     co_return done;
 }
 
+awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::vector<volume>& volumes) {
+    KUMO_CO_TRY_VOID(co_await ensure_pool(v.host_id));
+    KUMO_CO_TRY_VOID(co_await prepare(v));
+    std::vector<volume_spec> blanks;
+    for (const auto& vol : volumes)
+        blanks.push_back({volume_file(vol), "qcow2", std::int64_t(vol.size_gb) << 30, "", "", ""});
+    auto make = [pool = cfg_.storage_pool, blanks](hypervisor_connection& c) -> result<void> {
+        for (const auto& spec : blanks) {
+            KUMO_TRY_VOID(c.delete_volume(pool, spec.name));  // a leftover of an earlier attempt
+            KUMO_TRY_VOID(c.create_volume(pool, spec));
+        }
+        return {};
+    };
+    auto made = co_await hosts_.call(v.host_id, std::move(make));
+    co_return made;
+}
+
+awaitable<result<void>> vm_storage::drop_copies(const vm& v, const std::vector<volume>& volumes) {
+    KUMO_CO_TRY_VOID(co_await release(v));
+    std::vector<std::string> names;
+    for (const auto& vol : volumes)
+        names.push_back(volume_file(vol));
+    auto drop = [pool = cfg_.storage_pool, names](hypervisor_connection& c) -> result<void> {
+        for (const auto& n : names)
+            KUMO_TRY_VOID(c.delete_volume(pool, n));
+        return {};
+    };
+    auto dropped = co_await hosts_.call(v.host_id, std::move(drop));
+    co_return dropped;
+}
+
 awaitable<result<void>> vm_storage::export_volume(const principal& who, std::string host_id, std::string source,
                                                   std::string image_id) {
     std::string copy = "export-" + image_id + ".qcow2";
@@ -324,6 +370,21 @@ awaitable<void> vm_storage::collect_garbage(const std::string& host_id) {
     for (const auto& c : *unused) {
         if (c.last_used > cutoff)
             continue;
+        if (cfg_.storage_pool_shared) {
+            // Other hosts of the shared pool may use the same file: the last one to let go removes it.
+            auto others = [c](sql::database& db) -> result<std::size_t> {
+                return repo::hosts_caching(db, c.image_id).size();
+            };
+            auto sharing = co_await store_.read(std::move(others));
+            if (!sharing || *sharing > 1) {
+                auto forget = [c](sql::database& db) -> result<void> {
+                    repo::forget_cached_image(db, c.host_id, c.image_id);
+                    return {};
+                };
+                (void)co_await store_.write(std::move(forget));
+                continue;
+            }
+        }
         auto drop = [pool = cfg_.storage_pool, name = image_volume(c.image_id)](hypervisor_connection& conn) {
             return conn.delete_volume(pool, name);
         };

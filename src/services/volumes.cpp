@@ -217,7 +217,7 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
         if (found_vm->host_id.empty() || found_vm->task != vm_task::none ||
             (found_vm->status != vm_status::active && found_vm->status != vm_status::stopped))
             return make_error(errc::conflict, "volumes attach to active or stopped VMs with no task running");
-        if (!found->host_id.empty() && found->host_id != found_vm->host_id)
+        if (!cfg_.storage_pool_shared && !found->host_id.empty() && found->host_id != found_vm->host_id)
             return make_error(errc::conflict, "the volume's data lives on another host than the VM");
         auto device = free_device(*found_vm, repo::volumes_of_vm(db, vm_id));
         if (!device)

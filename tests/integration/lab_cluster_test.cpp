@@ -4,8 +4,12 @@
 #include "daemon_process.hpp"
 #include "kumo/ports/host_shell.hpp"
 #include "lab.hpp"
+#include "test_guest.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include "kumo_catch.hpp"
 
@@ -27,20 +31,27 @@ bool eventually(F probe, std::chrono::seconds timeout) {
     return probe();
 }
 
+using env_list = std::vector<std::pair<std::string, std::string>>;
+
+env_list with_defaults(env_list extra) {
+    env_list env{{"KUMO_REGISTER_LOCAL_HOST", "false"},
+                 {"KUMO_HOST_RETRY_MAX_S", "2"},
+                 {"KUMO_RECONCILE_INTERVAL_S", "2"},
+                 {"KUMO_QUOTA_INSTANCES", "-1"}};
+    env.insert(env.end(), extra.begin(), extra.end());
+    return env;
+}
+
 struct cluster {
     std::string root = test::make_temp_dir("kumo-lab-cluster");
     test::lab lab{std::string(KUMO_SOURCE_DIR) + "/examples/lab/lab.sh", root + "/lab"};
-    daemon_process d{root + "/daemon",
-                     {},
-                     {{"KUMO_REGISTER_LOCAL_HOST", "false"},
-                      {"KUMO_HOST_RETRY_MAX_S", "2"},
-                      {"KUMO_RECONCILE_INTERVAL_S", "2"},
-                      {"KUMO_QUOTA_INSTANCES", "-1"}}};
+    daemon_process d;
     cli::api_client admin = d.admin();
     std::string host[4];  // 1..3
     std::string flavor;
 
-    cluster() {
+    // `env` is added to the daemon's; "{root}" in a value is this cluster's directory.
+    explicit cluster(env_list env = {}) : d(root + "/daemon", {}, with_defaults(expand(std::move(env), root))) {
         auto key = call(admin, "GET", "/api/v1/hosts/ssh-key");
         REQUIRE(key.status == 200);
         const std::string public_key = key.body["public_key"];
@@ -108,6 +119,12 @@ struct cluster {
         INFO(r.body.dump());
         REQUIRE(r.status == 202);
         return test::wait_op(admin, r.body["operation"]["id"]);
+    }
+    static env_list expand(env_list env, const std::string& root) {
+        for (auto& [name, value] : env)
+            if (auto at = value.find("{root}"); at != std::string::npos)
+                value.replace(at, 6, root);
+        return env;
     }
     int index_of(const std::string& host_id) const {
         for (int n = 1; n <= 3; ++n)
@@ -356,4 +373,186 @@ TEST_CASE("lab down leaves nothing behind, the guests' QEMUs included", "[lab-cl
     CHECK_FALSE(c.lab.nothing_left());
     REQUIRE(c.lab.run("down") == 0);  // the guest still running (the fixture's down runs again: safe twice)
     CHECK(c.lab.nothing_left());
+}
+
+namespace {
+
+// The directory every lab host sees at the same path: the lab's hosts share the machine's file system
+// (only their libvirt and /run directories are their own), as NFS clients share an export.
+struct shared_pool_dir {
+    std::string path = "/var/lib/kumo-test/lab-shared-" + std::to_string(getpid());
+    ~shared_pool_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::set<std::string> files() const { return test::files_in(path); }
+};
+
+int last_tick_in(const std::string& log) {
+    const std::string tag = "KUMO-GUEST: tick ";
+    auto at = log.rfind(tag);
+    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + tag.size());
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a shared pool: images copied once for all hosts; VMs from images and their volumes live-migrate without "
+    "copying disks",
+    "[lab-cluster]") {
+    test::build_guest();
+    shared_pool_dir pool;
+    cluster c({{"KUMO_VIRT_TYPE", "qemu"},
+               {"KUMO_STORAGE_POOL_PATH", pool.path},
+               {"KUMO_STORAGE_POOL_SHARED", "true"},
+               {"KUMO_IMAGE_CACHE_TTL_S", "0"},
+               {"KUMO_QUOTA_RAM_MB", "-1"}});
+    const std::string kernel = test::upload_image(c.admin, {{"name", "kernel"}}, test::kGuestDir + "/vmlinuz");
+    const std::string ramdisk = test::upload_image(c.admin, {{"name", "ramdisk"}}, test::kGuestDir + "/initrd.gz");
+    const std::string root = test::upload_image(
+        c.admin,
+        {{"name", "guest-root"},
+         {"properties",
+          {{"kernel_id", kernel}, {"ramdisk_id", ramdisk}, {"os_command_line", "console=ttyS0 panic=-1"}}}},
+        test::kGuestDir + "/root.qcow2");
+    auto flavor =
+        call(c.admin, "POST", "/api/v1/flavors", {{"name", "guest"}, {"vcpus", 1}, {"ram_mb", 256}, {"disk_gb", 1}});
+    REQUIRE(flavor.status == 201);
+    const std::string vm =
+        c.create_vm("shared-one", {{"flavor_id", flavor.body["id"]}, {"image_id", root}, {"host_id", c.host[1]}});
+    std::string log = test::console_until(c.admin, vm, "KUMO-GUEST: ready", 120);
+    INFO(log);
+    REQUIRE(log.find("KUMO-GUEST: root marker=kumo-test-root-disk") != std::string::npos);
+
+    // A second VM on another host uses the copy the first one's host made.
+    const std::string other =
+        c.create_vm("shared-two", {{"flavor_id", flavor.body["id"]}, {"image_id", root}, {"host_id", c.host[2]}});
+    const std::string daemon_log = [&] {
+        std::ifstream in(c.root + "/daemon/daemon.log");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }();
+    CHECK(occurrences(daemon_log, "image " + root + " copied") == 1);
+
+    // A volume attached on host 1, then the VM moves live to host 3: its disks and the volume stay where
+    // they are, the guest keeps counting.
+    auto vol = call(c.admin, "POST", "/api/v1/volumes", {{"name", "data"}, {"size_gb", 1}});
+    REQUIRE(vol.status == 201);
+    const std::string volume = vol.body["id"];
+    REQUIRE(call(c.admin, "POST", "/api/v1/vms/" + vm + "/volumes", {{"volume_id", volume}}).status == 200);
+    log = test::console_until(c.admin, vm, "KUMO-GUEST: block devices now: vda vdb vdc", 60);
+    REQUIRE(log.find("KUMO-GUEST: block devices now: vda vdb vdc") != std::string::npos);
+    const auto files_before = pool.files();
+    const int tick_before = last_tick_in(log);
+    auto op = c.migrate(vm, {{"host_id", c.host[3]}});
+    INFO(op.dump());
+    REQUIRE(op["status"] == "succeeded");
+    CHECK(c.vm(vm)["host_id"] == c.host[3]);
+    CHECK(c.domain_state(c.host[3], vm) == "running");
+    CHECK_FALSE(c.domain_state(c.host[1], vm).has_value());
+    CHECK(call(c.admin, "GET", "/api/v1/volumes/" + volume).body["host_id"] == c.host[3]);
+    CHECK(pool.files() == files_before);  // nothing copied
+    const std::string later = "KUMO-GUEST: tick " + std::to_string(tick_before + 6);
+    log = test::console_until(c.admin, vm, later, 60);
+    CHECK(log.find(later) != std::string::npos);
+
+    // The volume detaches on the new host and attaches to the VM on host 2.
+    REQUIRE(call(c.admin, "DELETE", "/api/v1/vms/" + vm + "/volumes/" + volume).status == 200);
+    auto moved = call(c.admin, "POST", "/api/v1/vms/" + other + "/volumes", {{"volume_id", volume}});
+    INFO(moved.body.dump());
+    CHECK(moved.status == 200);
+    CHECK(call(c.admin, "DELETE", "/api/v1/vms/" + other + "/volumes/" + volume).status == 200);
+    CHECK(call(c.admin, "DELETE", "/api/v1/volumes/" + volume).status == 204);
+
+    for (const auto& id : {vm, other}) {
+        auto gone = call(c.admin, "DELETE", "/api/v1/vms/" + id);
+        REQUIRE(gone.status == 202);
+        CHECK(test::wait_op(c.admin, gone.body["operation"]["id"])["status"] == "succeeded");
+    }
+    // Unused everywhere, the one shared copy goes once no host uses it (cache TTL 0 here).
+    CHECK(eventually([&] { return pool.files().empty(); }, std::chrono::seconds(60)));
+    INFO(fmt::format("left: {}", pool.files().size()));
+}
+
+TEST_CASE("local pools: a VM from an image with a volume live-migrates with its disks copied, and boots there",
+          "[lab-cluster]") {
+    test::build_guest();
+    const std::string pool = "/var/lib/kumo-lab-pool";  // each lab host's own directory (lab.sh)
+    cluster c({{"KUMO_VIRT_TYPE", "qemu"}, {"KUMO_STORAGE_POOL_PATH", pool}, {"KUMO_QUOTA_RAM_MB", "-1"}});
+    auto host_files = [&](int n) { return test::files_in(c.lab.dir() + fmt::format("/h{}/pool", n)); };
+    const std::string kernel = test::upload_image(c.admin, {{"name", "kernel"}}, test::kGuestDir + "/vmlinuz");
+    const std::string ramdisk = test::upload_image(c.admin, {{"name", "ramdisk"}}, test::kGuestDir + "/initrd.gz");
+    const std::string root = test::upload_image(
+        c.admin,
+        {{"name", "guest-root"},
+         {"properties",
+          {{"kernel_id", kernel}, {"ramdisk_id", ramdisk}, {"os_command_line", "console=ttyS0 panic=-1"}}}},
+        test::kGuestDir + "/root.qcow2");
+    auto flavor =
+        call(c.admin, "POST", "/api/v1/flavors", {{"name", "guest"}, {"vcpus", 1}, {"ram_mb", 256}, {"disk_gb", 1}});
+    REQUIRE(flavor.status == 201);
+    const std::string vm =
+        c.create_vm("local-one", {{"flavor_id", flavor.body["id"]}, {"image_id", root}, {"host_id", c.host[1]}});
+    std::string log = test::console_until(c.admin, vm, "KUMO-GUEST: ready", 120);
+    REQUIRE(log.find("KUMO-GUEST: ready") != std::string::npos);
+    auto vol = call(c.admin, "POST", "/api/v1/volumes", {{"name", "data"}, {"image_id", root}});
+    REQUIRE(vol.status == 201);
+    const std::string volume = vol.body["id"];
+    REQUIRE(call(c.admin, "POST", "/api/v1/vms/" + vm + "/volumes", {{"volume_id", volume}}).status == 200);
+    log = test::console_until(c.admin, vm, "KUMO-GUEST: marker on vdc=kumo-test-root-disk", 60);
+    REQUIRE(log.find("KUMO-GUEST: marker on vdc=kumo-test-root-disk") != std::string::npos);
+    CHECK(host_files(1).count("volume-" + volume + ".qcow2") == 1);
+
+    auto op = c.migrate(vm, {{"host_id", c.host[3]}});
+    INFO(op.dump());
+    REQUIRE(op["status"] == "succeeded");
+    CHECK(c.vm(vm)["host_id"] == c.host[3]);
+    CHECK(c.domain_state(c.host[3], vm) == "running");
+    CHECK(call(c.admin, "GET", "/api/v1/volumes/" + volume).body["host_id"] == c.host[3]);
+    const auto on_source = host_files(1), on_target = host_files(3);
+    for (const auto& f : on_source)
+        CHECK(f.find(vm) == std::string::npos);  // the source's copies are gone
+    CHECK(on_source.count("volume-" + volume + ".qcow2") == 0);
+    CHECK(on_target.count("kumo-" + vm + "-root.qcow2") == 1);
+    CHECK(on_target.count("volume-" + volume + ".qcow2") == 1);
+    CHECK(on_target.count("image-" + root) == 1);  // the overlay's base, cached there first
+
+    // A hard reboot on the target boots from the copied overlay on the target's base and finds the
+    // copied volume's data.
+    const std::size_t before = test::console_until(c.admin, vm, "KUMO-GUEST: ready", 1).size();
+    auto reboot = call(c.admin, "POST", "/api/v1/vms/" + vm + "/actions/reboot", {{"hard", true}});
+    INFO(reboot.body.dump());
+    REQUIRE(reboot.status == 202);
+    REQUIRE(test::wait_op(c.admin, reboot.body["operation"]["id"])["status"] == "succeeded");
+    bool booted = eventually(
+        [&] {
+            log = test::console_until(c.admin, vm, "KUMO-GUEST: ready", 1);
+            return log.find("KUMO-GUEST: ready", before) != std::string::npos;
+        },
+        std::chrono::seconds(120));
+    INFO(log.substr(std::min(before, log.size())));
+    CHECK(booted);
+    CHECK(log.find("KUMO-GUEST: root marker=kumo-test-root-disk", before) != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: block devices: vda vdb vdc", before) != std::string::npos);
+
+    // Stopped, its disks cannot travel yet (only a live migration copies them).
+    auto stop = call(c.admin, "POST", "/api/v1/vms/" + vm + "/actions/stop", {{"force", true}});
+    REQUIRE(test::wait_op(c.admin, stop.body["operation"]["id"])["status"] == "succeeded");
+    auto cold = c.start_migration(vm, {{"live", false}});
+    INFO(cold.body.dump());
+    CHECK(cold.status == 409);
+
+    REQUIRE(call(c.admin, "DELETE", "/api/v1/vms/" + vm + "/volumes/" + volume).status == 200);
+    CHECK(call(c.admin, "DELETE", "/api/v1/volumes/" + volume).status == 204);
+    auto gone = call(c.admin, "DELETE", "/api/v1/vms/" + vm);
+    REQUIRE(gone.status == 202);
+    CHECK(test::wait_op(c.admin, gone.body["operation"]["id"])["status"] == "succeeded");
+    for (const auto& f : host_files(3))
+        CHECK(f.rfind("image-", 0) == 0);
 }

@@ -6,6 +6,7 @@
 // collected, and a build that fails leaves no volume behind.
 #include "daemon_process.hpp"
 #include "kumo/core/subprocess.hpp"
+#include "test_guest.hpp"
 #include "virsh.hpp"
 
 #include <fmt/format.h>
@@ -17,36 +18,18 @@
 #include "kumo_catch.hpp"
 
 using namespace kumo;
+using kumo::test::build_guest;
 using kumo::test::call;
+using kumo::test::console_until;
+using kumo::test::kGuestDir;
+using kumo::test::upload_image;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kGuestDir = "/var/tmp/kumo-test-guest";
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void build_guest() {
-    auto built = run_process({"bash", std::string(KUMO_SOURCE_DIR) + "/tests/guest/build-test-guest.sh", kGuestDir},
-                             std::chrono::seconds(600));
-    REQUIRE(built);
-    INFO(built->out << built->err);
-    REQUIRE(built->exit_code == 0);
-}
-
-std::string upload_image(const cli::api_client& c, json create, const std::string& file) {
-    auto made = call(c, "POST", "/api/v1/images", create);
-    INFO(made.body.dump());
-    REQUIRE(made.status == 201);
-    const std::string id = made.body["id"];
-    auto r = c.send("PUT", "/api/v1/images/" + id + "/file", std::nullopt, read_file(file), "application/octet-stream");
-    REQUIRE(r);
-    INFO(r->body.dump());
-    REQUIRE(r->status == 200);
-    return id;
 }
 
 // The pool this test owns, removed at the end whatever happens.
@@ -59,29 +42,8 @@ struct test_pool {
         std::error_code ec;
         fs::remove_all(path, ec);
     }
-    std::set<std::string> files() const {
-        std::set<std::string> out;
-        std::error_code ec;
-        for (const auto& e : fs::directory_iterator(path, ec))
-            out.insert(e.path().filename().string());
-        return out;
-    }
+    std::set<std::string> files() const { return test::files_in(path); }
 };
-
-std::string console_until(const cli::api_client& c, const std::string& vm, const std::string& marker, int timeout_s) {
-    std::string log;
-    for (int i = 0; i < timeout_s * 2; ++i) {
-        auto r = c.send("GET", "/api/v1/vms/" + vm + "/console-log");
-        REQUIRE(r);
-        if (r->status == 200) {
-            log = r->body.is_object() && r->body.contains("raw") ? r->body["raw"].get<std::string>() : r->body.dump();
-            if (log.find(marker) != std::string::npos)
-                return log;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    return log;
-}
 
 // The number of the last "tick N" in the log at or after `from`; -1 when there is none.
 int last_tick(const std::string& log, std::size_t from = 0) {

@@ -69,6 +69,10 @@ struct config {
     // The directory every host's Kumo storage pool ("kumo") lives in, created on first use.
     std::string storage_pool = "kumo";
     std::string storage_pool_path = "/var/lib/kumo/pool";
+    // The pool's directory is one shared file system mounted there on every host (NFS, CephFS, ...):
+    // images are copied once for all hosts, volumes attach to VMs on any host, and VMs with disks
+    // migrate without copying them.
+    bool storage_pool_shared = false;
     std::int64_t image_cache_ttl_s = 3600;  // a cached image no VM on the host used for this long is removed
     // Default project quotas (-1: unlimited); admins override them per project.
     std::int64_t quota_instances = 20;

@@ -25,6 +25,9 @@ struct migration_request {
     std::int64_t max_downtime_ms = 0;  // 0: libvirt's default
     std::int64_t bandwidth_mib_s = 0;  // 0: unlimited
     bool copy_storage = false;         // local disks: copy them along (shared storage: no copy)
+    // The disks are on storage the admin declared shared by every host: migrate without copying them
+    // even where libvirt cannot tell (it recognizes NFS and cluster file systems, not every setup).
+    bool shared_storage = false;
 };
 
 struct migration_progress {

@@ -17,8 +17,8 @@ struct migrate_request {
 class mobility {
 public:
     mobility(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops, compute& vms,
-             const config& cfg)
-        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), vms_(vms), cfg_(cfg) {}
+             vm_storage& disks, const config& cfg)
+        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), vms_(vms), disks_(disks), cfg_(cfg) {}
 
     // Errors: not_found, operation_in_progress, conflict (state), validation_failed (host_id),
     // no_valid_host (detail: the scheduler's summary).
@@ -42,11 +42,15 @@ private:
         std::string target_address;  // tcp://host for QEMU's memory stream
         bool live = true;
         std::int64_t max_downtime_ms = 0, bandwidth_mib_s = 0;
+        bool copy_storage = false;  // disks on the hosts' local pools: copied along
     };
     static plan plan_of(const operation& op, const vm& v);
     op_task migration_task(plan p);
     awaitable<result<void>> live_move(op_context& ctx, plan p);
     awaitable<result<void>> cold_move(plan p);
+    // The target gets the VM's files before libvirt copies their data (see vm_storage::prepare_copy_target);
+    // `volumes` receives the VM's volumes. On failure nothing is left on the target.
+    awaitable<result<void>> copy_target_ready(const plan& p, std::vector<volume>& volumes);
     struct live_run;
     awaitable<void> perform(std::shared_ptr<live_run> run, plan p);
     awaitable<void> poll_progress(op_context& ctx, const plan& p);
@@ -62,6 +66,7 @@ private:
     host_registry& hosts_;
     operations& ops_;
     compute& vms_;
+    vm_storage& disks_;
     const config& cfg_;
     std::map<std::string, std::string> emptying_;  // host id -> maintenance operation id
 };

@@ -50,6 +50,8 @@ public:
     // Deletes cached images no VM on the host has used for image_cache_ttl_s.
     awaitable<void> collect_garbage(const std::string& host_id);
 
+    // The host's pool, made if missing. Errors: conflict (the host's pool is elsewhere), host_unreachable.
+    awaitable<result<void>> ensure_pool(const std::string& host_id);
     // The host's pool, made if missing; then the image copied into it unless cached there. Returns the
     // path of the cached copy (volume image_volume_name(image_id)). Errors: conflict (pool elsewhere),
     // host_unreachable, internal.
@@ -60,6 +62,14 @@ public:
     // (the image is `saving`, then `active` or `killed`). Errors: host_unreachable, internal.
     awaitable<result<void>> export_volume(const principal& who, std::string host_id, std::string source,
                                           std::string image_id);
+    // Live migration with local pools: the target (`v.host_id`) gets what the VM uses before libvirt
+    // copies the data (VIR_MIGRATE_NON_SHARED_INC copies each disk's top layer): the cached images, the
+    // root disk as an overlay on the same base, the config drive (read-only: not copied, so rebuilt), an
+    // ephemeral disk and blank volumes of the same sizes. Errors: as prepare's.
+    awaitable<result<void>> prepare_copy_target(const vm& v, const std::vector<volume>& volumes);
+    // Removes the VM's own files and its volumes' files from host `v.host_id` (after a copy: the host
+    // the VM no longer runs on). Errors: host_unreachable, internal.
+    awaitable<result<void>> drop_copies(const vm& v, const std::vector<volume>& volumes);
     static std::string root_volume_name(const vm& v) { return "kumo-" + v.id + "-root.qcow2"; }
     static std::string image_volume_name(const std::string& image_id) { return "image-" + image_id; }
 

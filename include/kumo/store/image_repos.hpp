@@ -1,6 +1,7 @@
 #pragma once
 // Image, image member, key pair and image cache rows.
 #include "kumo/model/image.hpp"
+#include "kumo/model/vm.hpp"
 #include "kumo/store/database.hpp"
 
 #include <optional>
@@ -63,8 +64,14 @@ struct cached_image {
 };
 void record_cached_image(sql::database& db, const cached_image& c);
 std::optional<cached_image> find_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
+// The hosts with a complete copy of the image recorded (with a shared pool: hosts using the one copy).
+std::vector<std::string> hosts_caching(sql::database& db, std::string_view image_id);
 // Cached images no VM on that host uses (garbage-collection candidates).
 std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id);
 void forget_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
+// After a VM moved between hosts sharing one pool: its volumes are reached through the target now,
+// and the target holds (shares) the cached images it boots from.
+void move_vm_storage(sql::database& db, const vm& v, std::string_view source, std::string_view target,
+                     std::string_view now);
 
 }  // namespace kumo::repo

@@ -311,8 +311,12 @@ public:
         // the switch-over (measured in the lab: 5.0 s between "initiating migration" and the source's
         // end, 30 ms without it). The target's persistent definition is written right after instead.
         unsigned flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_ABORT_ON_ERROR | VIR_MIGRATE_UNDEFINE_SOURCE;
+        // Incremental: the target's disks were made beforehand on the same base images, so only each
+        // disk's top layer travels (read-only disks such as the config drive are not copied).
         if (r.copy_storage)
-            flags |= VIR_MIGRATE_NON_SHARED_DISK;
+            flags |= VIR_MIGRATE_NON_SHARED_INC;
+        if (r.shared_storage)
+            flags |= VIR_MIGRATE_UNSAFE;
         // Set before the job starts (QEMU keeps it as a migration parameter); older drivers refuse,
         // which only means libvirt's default downtime applies.
         if (r.max_downtime_ms > 0 &&

@@ -264,6 +264,17 @@ void delete_volume_snapshot(sql::database& db, std::string_view id) {
     db.prepare("DELETE FROM volume_snapshots WHERE id = ?")->bind_all(id).exec();
 }
 
+void move_vm_storage(sql::database& db, const vm& v, std::string_view source, std::string_view target,
+                     std::string_view now) {
+    db.prepare("UPDATE volumes SET host_id = ? WHERE vm_id = ?")->bind_all(target, v.id).exec();
+    for (const auto& image_id : {v.image_id, v.kernel_image, v.ramdisk_image}) {
+        if (image_id.empty())
+            continue;
+        if (auto c = find_cached_image(db, source, image_id))
+            record_cached_image(db, {std::string(target), image_id, c->path, std::string(now)});
+    }
+}
+
 void insert_vm_snapshot(sql::database& db, const vm_snapshot& s) {
     db.prepare("INSERT INTO vm_snapshots (id, vm_id, name, with_memory, created_at) VALUES (?, ?, ?, ?, ?)")
         ->bind_all(s.id, s.vm_id, s.name, s.with_memory, s.created_at)
@@ -338,6 +349,15 @@ std::optional<cached_image> find_cached_image(sql::database& db, std::string_vie
     if (!st->step())
         return std::nullopt;
     return cached_image{st->text(0), st->text(1), st->text(2), st->text(3)};
+}
+
+std::vector<std::string> hosts_caching(sql::database& db, std::string_view image_id) {
+    auto st = db.prepare("SELECT host_id FROM image_cache WHERE image_id = ? ORDER BY host_id");
+    st->bind(1, image_id);
+    std::vector<std::string> out;
+    while (st->step())
+        out.push_back(st->text(0));
+    return out;
 }
 
 std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id) {
