@@ -20,7 +20,7 @@ std::string vm_resource(const std::string& id) {
 }  // namespace
 
 result<placement_input> compute::placement_for(const principal& who, const create_vm_request& req) const {
-    if (!req.host_id.empty() && !who.is_admin())
+    if (!req.host_id.empty() && !who.is_admin() && req.clone_of.empty())
         return make_error(errc::forbidden, "only administrators may choose the host");
     if (who.scope != "project")
         return make_error(errc::forbidden, "VMs are created with a project-scoped token");
@@ -102,6 +102,14 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     int image_min_disk_gb = 0, image_min_ram_mb = 0;
     KUMO_CO_TRY_VOID(co_await apply_image(who, req, v, image_virtual_size, image_min_disk_gb, image_min_ram_mb));
     v.user_data = req.user_data;
+    if (!req.clone_of.empty()) {  // it boots as its source does, with the source's keys
+        KUMO_CO_TRY(const vm source, co_await get(who, req.clone_of));
+        v.clone_of = source.id;
+        v.public_keys = source.public_keys;
+        v.kernel_image = source.kernel_image;
+        v.ramdisk_image = source.ramdisk_image;
+        v.cmdline = source.cmdline;
+    }
     v.id = new_uuid();
     v.name = req.name;
     v.project_id = who.project_id;
@@ -162,6 +170,24 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     bus_.publish({"vm", "created", v.id, v.project_id, vm_view(v)});
     ops_.start(op, create_task(v), false);
     co_return vm_with_operation{v, op};
+}
+
+awaitable<result<vm_with_operation>> compute::clone(const principal& who, const std::string& vm_id, std::string name) {
+    KUMO_CO_TRY(const vm source, co_await get(who, vm_id));
+    if (source.image_id.empty())
+        co_return make_error(errc::conflict, "the VM has no root disk to copy (it was not built from an image)");
+    if (source.status != vm_status::stopped || source.task != vm_task::none)
+        co_return make_error(errc::conflict, "stop the VM first: its root disk is copied as it is on the host");
+    create_vm_request req;
+    req.name = std::move(name);
+    req.flavor_id = source.flavor_id;
+    req.host_id = source.host_id;  // where the disk to copy is
+    req.availability_zone = source.availability_zone;
+    req.image_id = source.image_id;
+    req.user_data = source.user_data;
+    req.clone_of = source.id;
+    auto made = co_await create(who, std::move(req));
+    co_return made;
 }
 
 awaitable<result<placement_decision>> compute::explain(const principal& who, create_vm_request req) {

@@ -221,7 +221,11 @@ awaitable<result<std::string>> vm_storage::image_on_host(const std::string& host
 awaitable<result<void>> vm_storage::make_root_disk(const vm& v, const image& img, std::string base) {
     volume_spec root{
         root_volume(v), "qcow2", std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, img.virtual_size), "", "", ""};
-    if (v.boot_from_cdrom)
+    if (!v.clone_of.empty()) {  // a flattened copy of the source's root disk (as it was when stopped)
+        vm source;
+        source.id = v.clone_of;
+        root.copy_of = root_volume(source);
+    } else if (v.boot_from_cdrom)
         root.capacity_bytes = std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, 1LL << 30);
     else if (cfg_.root_disk_mode == "copy")
         root.copy_of = image_volume(v.image_id);

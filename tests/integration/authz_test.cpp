@@ -511,6 +511,10 @@ std::vector<route_case> cases() {
                        x.fresh_volume_snapshot(own));
          }},
         // The VM was not built from an image: authorized requests answer 409.
+        {"POST", v1 + "/vms/{id}/actions/clone",
+         [](w& x, builtin_role, bool own) {
+             return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/actions/clone", {{"name", "copy"}});
+         }},
         {"POST", v1 + "/vms/{id}/actions/create-image",
          [](w& x, builtin_role, bool own) {
              return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/actions/create-image", {{"name", "capture"}});

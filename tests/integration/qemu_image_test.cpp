@@ -503,6 +503,7 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
 
     // A stopped VM's root disk as an image (Nova's createImage): flattened, and it boots like the VM did.
     CHECK(call(c, "POST", "/api/v1/vms/" + vm + "/actions/create-image", {{"name", "running"}}).status == 409);
+    CHECK(call(c, "POST", "/api/v1/vms/" + vm + "/actions/clone", {{"name", "running"}}).status == 409);
     auto stop = call(c, "POST", "/api/v1/vms/" + vm + "/actions/stop", {{"force", true}});
     INFO(stop.body.dump());
     REQUIRE(stop.status == 202);
@@ -520,6 +521,26 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
     CHECK(same_disk_content(dir + "/captured.qcow2", kGuestDir + "/root.qcow2"));
     for (const auto& f : pool.files())
         CHECK(f.rfind("export-", 0) != 0);  // the host-side copies are gone
+
+    // A clone of the stopped VM: on its host, with its own standalone copy of the root disk and its own
+    // identity on the config drive.
+    auto cloned = call(c, "POST", "/api/v1/vms/" + vm + "/actions/clone", {{"name", "Eph Clone"}});
+    INFO(cloned.body.dump());
+    REQUIRE(cloned.status == 202);
+    const std::string clone = cloned.body["vm"]["id"];
+    REQUIRE(test::wait_op(c, cloned.body["operation"]["id"], 180)["status"] == "succeeded");
+    CHECK(call(c, "GET", "/api/v1/vms/" + clone).body["host_id"] ==
+          call(c, "GET", "/api/v1/vms/" + vm).body["host_id"]);
+    log = console_until(c, clone, "KUMO-GUEST: ready", 120);
+    CHECK(log.find("KUMO-GUEST: hostname=eph-clone") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: instance-id=" + clone) != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: root marker=kumo-test-root-disk") != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: block devices: vda vdb vdc") != std::string::npos);  // ephemeral too
+    const std::string clone_root = pool.path + "/kumo-" + clone + "-root.qcow2";
+    CHECK_FALSE(qemu_img_info(clone_root).contains("backing-filename"));
+    CHECK(same_disk_content(clone_root, kGuestDir + "/root.qcow2"));
+    CHECK(call(c, "GET", "/api/v1/vms/" + vm).body["status"] == "stopped");  // the source is untouched
+    delete_vm(c, clone);
     delete_vm(c, vm);
     auto plain = call(c, "POST", "/api/v1/flavors", {{"name", "plain"}, {"vcpus", 1}, {"ram_mb", 256}, {"disk_gb", 1}});
     const std::string again =

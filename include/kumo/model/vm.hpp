@@ -46,6 +46,7 @@ struct vm {
     std::string kernel_image, ramdisk_image, cmdline;
     // The image is an ISO (an installer): it is the VM's CD-ROM, booted first, and the root disk starts blank.
     bool boot_from_cdrom = false;
+    std::string clone_of;  // the VM this one's root disk was copied from when it was built (a clone)
     std::string created_at, updated_at;
 };
 

@@ -21,6 +21,7 @@ struct create_vm_request {
     std::string image_id;   // empty: a diskless VM (network boot)
     std::string key_name;   // one of the caller's key pairs, handed to the guest
     std::string user_data;  // handed to the guest's cloud-init as is
+    std::string clone_of;   // set by clone() only: the VM whose root disk is copied (pins the host)
 };
 
 struct action_options {
@@ -44,6 +45,11 @@ public:
     // forbidden
     // (host_id by a non-admin), quota_exceeded, no_valid_host (detail: the scheduler's summary).
     awaitable<result<vm_with_operation>> create(const principal& who, create_vm_request req);
+    // A new VM like a stopped one (flavor, image, boot, keys, user-data), on the same host, whose root
+    // disk starts as a full copy of the source's (Proxmox's full clone); it gets its own config drive
+    // (new instance id and hostname), a blank ephemeral disk, no volumes. Errors: not_found, conflict
+    // (not stopped, no root disk), quota_exceeded, no_valid_host (the host is full).
+    awaitable<result<vm_with_operation>> clone(const principal& who, const std::string& vm_id, std::string name);
     // The scheduler's full verdict for such a request, creating nothing. Same errors, except
     // no_valid_host and quota_exceeded: the decision is the answer.
     awaitable<result<placement_decision>> explain(const principal& who, create_vm_request req);

@@ -38,6 +38,7 @@ vm read_vm(sql::statement& st) {
         v.ramdisk_image = boot.value("ramdisk_image", "");
         v.cmdline = boot.value("cmdline", "");
         v.boot_from_cdrom = boot.value("cdrom", false);
+        v.clone_of = boot.value("clone_of", "");
     }
     v.ephemeral_gb = st.integer(22);
     return v;
@@ -65,7 +66,8 @@ void insert_vm(sql::database& db, const vm& v) {
                  json{{"kernel_image", v.kernel_image},
                       {"ramdisk_image", v.ramdisk_image},
                       {"cmdline", v.cmdline},
-                      {"cdrom", v.boot_from_cdrom}}
+                      {"cdrom", v.boot_from_cdrom},
+                      {"clone_of", v.clone_of}}
                      .dump(),
                  v.ephemeral_gb);
     bind_reference(*st, 6, v.host_id);
