@@ -190,4 +190,12 @@ result<int> parse_limit(const request_ctx& r) {
     return v;
 }
 
+result<std::string> name_only_body(const request_ctx& r) {
+    KUMO_TRY(const json body, json_body(r));
+    body_fields f(body);
+    std::string name = f.name("name", true);
+    KUMO_TRY_VOID(f.done());
+    return name;
+}
+
 }  // namespace kumo::api

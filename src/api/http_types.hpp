@@ -98,6 +98,9 @@ response created(request_ctx& q, json view, const std::string& collection);
 // The request body as a JSON object ({} when empty). Errors: bad_request for malformed JSON or a
 // wrong content type; validation_failed when it is not an object.
 result<json> json_body(const request_ctx& r);
+// The body of requests that carry only a name ({"name": "..."}). Errors: as json_body's, and
+// validation_failed for a missing or bad name or any other field.
+result<std::string> name_only_body(const request_ctx& r);
 
 // ?limit= (1..1000, default 100) and ?marker=. Errors: validation_failed.
 result<int> parse_limit(const request_ctx& r);

@@ -27,14 +27,10 @@ awaitable<response> create_snapshot(request_ctx& q) {
 awaitable<response> create_image(request_ctx& q) {
     if (auto visible = co_await q.ctx.vms.get(*q.who, q.params["id"]); !visible)
         co_return problem(visible.error(), q.request_id);
-    auto body = json_body(q);
-    if (!body)
-        co_return problem(body.error(), q.request_id);
-    body_fields f(*body);
-    std::string name = f.name("name", true);
-    if (auto v = f.done(); !v)
-        co_return problem(v.error(), q.request_id);
-    auto started = co_await q.ctx.snapshots.create_image(*q.who, q.params["id"], std::move(name));
+    auto name = name_only_body(q);
+    if (!name)
+        co_return problem(name.error(), q.request_id);
+    auto started = co_await q.ctx.snapshots.create_image(*q.who, q.params["id"], std::move(*name));
     co_return answer(q, started, image_view, http::status::accepted);
 }
 

@@ -73,14 +73,10 @@ awaitable<response> vm_action(request_ctx& q) {
 awaitable<response> clone_vm(request_ctx& q) {
     if (auto visible = co_await q.ctx.vms.get(*q.who, q.params["id"]); !visible)
         co_return problem(visible.error(), q.request_id);
-    auto body = json_body(q);
-    if (!body)
-        co_return problem(body.error(), q.request_id);
-    body_fields f(*body);
-    std::string name = f.name("name", true);
-    if (auto v = f.done(); !v)
-        co_return problem(v.error(), q.request_id);
-    auto made = co_await q.ctx.vms.clone(*q.who, q.params["id"], std::move(name));
+    auto name = name_only_body(q);
+    if (!name)
+        co_return problem(name.error(), q.request_id);
+    auto made = co_await q.ctx.vms.clone(*q.who, q.params["id"], std::move(*name));
     if (!made)
         co_return problem(made.error(), q.request_id);
     co_return vm_accepted(*made);

@@ -53,14 +53,10 @@ awaitable<response> attach_volume(request_ctx& q) {
 awaitable<response> create_volume_snapshot(request_ctx& q) {
     if (auto visible = co_await q.ctx.volumes.get(*q.who, q.params["id"]); !visible)
         co_return problem(visible.error(), q.request_id);
-    auto body = json_body(q);
-    if (!body)
-        co_return problem(body.error(), q.request_id);
-    body_fields f(*body);
-    std::string name = f.name("name", true);
-    if (auto v = f.done(); !v)
-        co_return problem(v.error(), q.request_id);
-    auto made = co_await q.ctx.volumes.create_snapshot(*q.who, q.params["id"], std::move(name));
+    auto name = name_only_body(q);
+    if (!name)
+        co_return problem(name.error(), q.request_id);
+    auto made = co_await q.ctx.volumes.create_snapshot(*q.who, q.params["id"], std::move(*name));
     if (!made)
         co_return problem(made.error(), q.request_id);
     co_return created(q, volume_snapshot_view(*made), "/api/v1/volumes/" + q.params["id"] + "/snapshots");
@@ -69,14 +65,10 @@ awaitable<response> create_volume_snapshot(request_ctx& q) {
 awaitable<response> export_volume(request_ctx& q) {
     if (auto visible = co_await q.ctx.volumes.get(*q.who, q.params["id"]); !visible)
         co_return problem(visible.error(), q.request_id);
-    auto body = json_body(q);
-    if (!body)
-        co_return problem(body.error(), q.request_id);
-    body_fields f(*body);
-    std::string name = f.name("name", true);
-    if (auto v = f.done(); !v)
-        co_return problem(v.error(), q.request_id);
-    auto started = co_await q.ctx.volumes.export_image(*q.who, q.params["id"], std::move(name));
+    auto name = name_only_body(q);
+    if (!name)
+        co_return problem(name.error(), q.request_id);
+    auto started = co_await q.ctx.volumes.export_image(*q.who, q.params["id"], std::move(*name));
     co_return answer(q, started, image_view, http::status::accepted);
 }
 

@@ -4,6 +4,7 @@
 #include "kumo/services/directory.hpp"
 #include "kumo/services/mobility.hpp"
 #include "kumo/services/views.hpp"
+#include "kumo/services/volumes.hpp"
 #include "kumo/store/image_repos.hpp"
 
 #include <boost/asio/detached.hpp>
@@ -16,9 +17,9 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
-// Live migration needs a running guest; cold migration moves a stopped one.
-// `local_disks`: the VM has disks or volumes on a host's local pool (they must be copied along).
-result<bool> migration_kind(const vm& v, std::optional<bool> live, bool local_disks) {
+// Live migration needs a running guest; cold migration moves a stopped one. Disks on a host's local
+// pool travel either way: QEMU copies them during a live migration, Kumo before a cold one.
+result<bool> migration_kind(const vm& v, std::optional<bool> live) {
     const bool running = v.status == vm_status::active && v.power == power_state::running;
     const bool stopped = v.status == vm_status::stopped;
     if (!running && !stopped)
@@ -28,10 +29,6 @@ result<bool> migration_kind(const vm& v, std::optional<bool> live, bool local_di
         return make_error(errc::conflict, "live migration needs a running VM; this one is stopped (use live=false)");
     if (!live.value_or(running) && running)
         return make_error(errc::conflict, "cold migration needs a stopped VM; stop it first or migrate it live");
-    if (!running && local_disks)
-        return make_error(errc::conflict,
-                          "a stopped VM whose disks are on a host's local pool cannot migrate yet (only live "
-                          "migration copies disks); start it and migrate it live, or use a shared pool");
     return running;
 }
 
@@ -80,7 +77,7 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
             return make_error(errc::operation_in_progress, "another operation is running on this vm");
         const bool local_disks =
             !cfg_.storage_pool_shared && (!found->image_id.empty() || !repo::volumes_of_vm(db, found->id).empty());
-        KUMO_TRY(const bool live, migration_kind(*found, req.live, local_disks));
+        KUMO_TRY(const bool live, migration_kind(*found, req.live));
         if (!req.host_id.empty() && req.host_id == found->host_id)
             return validation_error("host_id", "the VM already runs on this host");
         placement_input in;
@@ -139,7 +136,15 @@ op_task mobility::migration_task(plan p) {
                 co_return ready.error();
             }
         }
-        std::vector<volume> volumes;
+        auto attached = [id = p.v.id](sql::database& db) -> result<std::vector<volume>> {
+            return repo::volumes_of_vm(db, id);
+        };
+        auto found = co_await store_.read(std::move(attached));
+        if (!found) {
+            co_await finish(p, false, found.error().detail);
+            co_return found.error();
+        }
+        const std::vector<volume> volumes = std::move(*found);
         if (p.copy_storage) {
             auto ready = co_await copy_target_ready(p, volumes);
             if (!ready) {
@@ -148,10 +153,14 @@ op_task mobility::migration_task(plan p) {
             }
         }
         result<void> moved;
-        if (p.live)
+        if (p.live) {
             moved = co_await live_move(ctx, p);
-        else
-            moved = co_await cold_move(p);
+        } else {
+            if (p.copy_storage)
+                moved = co_await disks_.copy_disks(p.v, p.target, volumes);
+            if (moved)
+                moved = co_await cold_move(p, volumes);
+        }
         const bool arrived = co_await settle_location(p);
         if (p.copy_storage) {  // the copies the VM no longer uses: the source's after a move, else the target's
             vm left = p.v;
@@ -172,9 +181,7 @@ op_task mobility::migration_task(plan p) {
     };
 }
 
-awaitable<result<void>> mobility::copy_target_ready(const plan& p, std::vector<volume>& volumes) {
-    auto job = [id = p.v.id](sql::database& db) -> result<std::vector<volume>> { return repo::volumes_of_vm(db, id); };
-    KUMO_CO_TRY(volumes, co_await store_.read(std::move(job)));
+awaitable<result<void>> mobility::copy_target_ready(const plan& p, const std::vector<volume>& volumes) {
     vm there = p.v;
     there.host_id = p.target;
     auto ready = co_await disks_.prepare_copy_target(there, volumes);
@@ -254,9 +261,18 @@ awaitable<result<void>> mobility::live_move(op_context& ctx, plan p) {
     co_return run->outcome;
 }
 
-awaitable<result<void>> mobility::cold_move(plan p) {
+awaitable<result<void>> mobility::cold_move(plan p, std::vector<volume> volumes) {
     const std::string xml = vms_.domain_xml(p.v, vms_.virt_type_of(p.target));
-    auto define = [xml](hypervisor_connection& c) { return c.define(xml); };
+    // The definition is made from the database, which has the attached volumes apart: they go back in.
+    std::vector<std::pair<std::string, std::string>> disks;  // path, device
+    for (const auto& vol : volumes)
+        disks.emplace_back(cfg_.storage_pool_path + "/" + volume_file(vol), vol.device);
+    auto define = [xml, disks, id = p.v.id](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY_VOID(c.define(xml));
+        for (const auto& [path, device] : disks)
+            KUMO_TRY_VOID(c.attach_disk(id, path, device));
+        return {};
+    };
     KUMO_CO_TRY_VOID(co_await hosts_.call(p.target, std::move(define)));
     auto undefine = [id = p.v.id](hypervisor_connection& c) { return c.undefine(id); };
     auto gone = co_await hosts_.call(p.source, std::move(undefine));

@@ -301,6 +301,35 @@ awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::
     co_return made;
 }
 
+awaitable<result<void>> vm_storage::copy_disks(const vm& v, const std::string& target,
+                                               const std::vector<volume>& volumes) {
+    std::vector<std::string> names;
+    if (!v.image_id.empty())
+        names.push_back(root_volume(v));
+    if (v.ephemeral_gb > 0)
+        names.push_back(ephemeral_volume(v));
+    for (const auto& vol : volumes)
+        names.push_back(volume_file(vol));
+    for (const auto& name : names) {
+        const std::string local = cfg_.data_dir + "/tmp/move-" + name;
+        auto copied = co_await download(v.host_id, name, local);
+        if (copied) {
+            // The file's bytes as they are (a qcow2 overlay keeps naming the same base path, cached there).
+            auto upload = [pool = cfg_.storage_pool, name, local](hypervisor_connection& c) -> result<void> {
+                KUMO_TRY_VOID(c.delete_volume(pool, name));
+                KUMO_TRY_VOID(c.upload_volume(pool, name, local));
+                return {};
+            };
+            copied = co_await hosts_.call(target, std::move(upload));
+        }
+        std::error_code ec;
+        fs::remove(local, ec);
+        if (!copied)
+            co_return copied.error();
+    }
+    co_return result<void>{};
+}
+
 awaitable<result<void>> vm_storage::drop_copies(const vm& v, const std::vector<volume>& volumes) {
     KUMO_CO_TRY_VOID(co_await release(v));
     std::vector<std::string> names;

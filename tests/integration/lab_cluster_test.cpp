@@ -414,14 +414,7 @@ TEST_CASE(
                {"KUMO_STORAGE_POOL_SHARED", "true"},
                {"KUMO_IMAGE_CACHE_TTL_S", "0"},
                {"KUMO_QUOTA_RAM_MB", "-1"}});
-    const std::string kernel = test::upload_image(c.admin, {{"name", "kernel"}}, test::kGuestDir + "/vmlinuz");
-    const std::string ramdisk = test::upload_image(c.admin, {{"name", "ramdisk"}}, test::kGuestDir + "/initrd.gz");
-    const std::string root = test::upload_image(
-        c.admin,
-        {{"name", "guest-root"},
-         {"properties",
-          {{"kernel_id", kernel}, {"ramdisk_id", ramdisk}, {"os_command_line", "console=ttyS0 panic=-1"}}}},
-        test::kGuestDir + "/root.qcow2");
+    const std::string root = test::upload_guest(c.admin).root;
     auto flavor =
         call(c.admin, "POST", "/api/v1/flavors", {{"name", "guest"}, {"vcpus", 1}, {"ram_mb", 256}, {"disk_gb", 1}});
     REQUIRE(flavor.status == 201);
@@ -480,20 +473,13 @@ TEST_CASE(
     INFO(fmt::format("left: {}", pool.files().size()));
 }
 
-TEST_CASE("local pools: a VM from an image with a volume live-migrates with its disks copied, and boots there",
+TEST_CASE("local pools: a VM from an image with a volume migrates live and cold with its disks copied, and boots",
           "[lab-cluster]") {
     test::build_guest();
     const std::string pool = "/var/lib/kumo-lab-pool";  // each lab host's own directory (lab.sh)
     cluster c({{"KUMO_VIRT_TYPE", "qemu"}, {"KUMO_STORAGE_POOL_PATH", pool}, {"KUMO_QUOTA_RAM_MB", "-1"}});
     auto host_files = [&](int n) { return test::files_in(c.lab.dir() + fmt::format("/h{}/pool", n)); };
-    const std::string kernel = test::upload_image(c.admin, {{"name", "kernel"}}, test::kGuestDir + "/vmlinuz");
-    const std::string ramdisk = test::upload_image(c.admin, {{"name", "ramdisk"}}, test::kGuestDir + "/initrd.gz");
-    const std::string root = test::upload_image(
-        c.admin,
-        {{"name", "guest-root"},
-         {"properties",
-          {{"kernel_id", kernel}, {"ramdisk_id", ramdisk}, {"os_command_line", "console=ttyS0 panic=-1"}}}},
-        test::kGuestDir + "/root.qcow2");
+    const std::string root = test::upload_guest(c.admin).root;
     auto flavor =
         call(c.admin, "POST", "/api/v1/flavors", {{"name", "guest"}, {"vcpus", 1}, {"ram_mb", 256}, {"disk_gb", 1}});
     REQUIRE(flavor.status == 201);
@@ -541,12 +527,31 @@ TEST_CASE("local pools: a VM from an image with a volume live-migrates with its 
     CHECK(log.find("KUMO-GUEST: root marker=kumo-test-root-disk", before) != std::string::npos);
     CHECK(log.find("KUMO-GUEST: block devices: vda vdb vdc", before) != std::string::npos);
 
-    // Stopped, its disks cannot travel yet (only a live migration copies them).
+    // Stopped, it moves cold back to host 1: Kumo copies the disks' data through itself, and the VM
+    // starts there from them.
     auto stop = call(c.admin, "POST", "/api/v1/vms/" + vm + "/actions/stop", {{"force", true}});
     REQUIRE(test::wait_op(c.admin, stop.body["operation"]["id"])["status"] == "succeeded");
-    auto cold = c.start_migration(vm, {{"live", false}});
-    INFO(cold.body.dump());
-    CHECK(cold.status == 409);
+    auto cold = c.migrate(vm, {{"live", false}, {"host_id", c.host[1]}});
+    INFO(cold.dump());
+    REQUIRE(cold["status"] == "succeeded");
+    CHECK(c.vm(vm)["host_id"] == c.host[1]);
+    for (const auto& f : host_files(3))
+        CHECK(f.find(vm) == std::string::npos);
+    CHECK(host_files(3).count("volume-" + volume + ".qcow2") == 0);
+    CHECK(host_files(1).count("volume-" + volume + ".qcow2") == 1);
+    const std::size_t before_start = test::console_until(c.admin, vm, "KUMO-GUEST: ready", 1).size();
+    auto start = call(c.admin, "POST", "/api/v1/vms/" + vm + "/actions/start", json::object());
+    REQUIRE(start.status == 202);
+    REQUIRE(test::wait_op(c.admin, start.body["operation"]["id"])["status"] == "succeeded");
+    booted = eventually(
+        [&] {
+            log = test::console_until(c.admin, vm, "KUMO-GUEST: ready", 1);
+            return log.find("KUMO-GUEST: ready", before_start) != std::string::npos;
+        },
+        std::chrono::seconds(120));
+    CHECK(booted);
+    CHECK(log.find("KUMO-GUEST: root marker=kumo-test-root-disk", before_start) != std::string::npos);
+    CHECK(log.find("KUMO-GUEST: block devices: vda vdb vdc", before_start) != std::string::npos);
 
     REQUIRE(call(c.admin, "DELETE", "/api/v1/vms/" + vm + "/volumes/" + volume).status == 200);
     CHECK(call(c.admin, "DELETE", "/api/v1/volumes/" + volume).status == 204);

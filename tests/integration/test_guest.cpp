@@ -56,6 +56,19 @@ std::string console_until(const cli::api_client& c, const std::string& vm, const
     return log;
 }
 
+guest_images upload_guest(const cli::api_client& c) {
+    guest_images g;
+    g.kernel = upload_image(c, {{"name", "kernel"}}, kGuestDir + "/vmlinuz");
+    g.ramdisk = upload_image(c, {{"name", "ramdisk"}}, kGuestDir + "/initrd.gz");
+    g.root = upload_image(
+        c,
+        {{"name", "guest-root"},
+         {"properties",
+          {{"kernel_id", g.kernel}, {"ramdisk_id", g.ramdisk}, {"os_command_line", "console=ttyS0 panic=-1"}}}},
+        kGuestDir + "/root.qcow2");
+    return g;
+}
+
 std::set<std::string> files_in(const std::string& dir) {
     std::set<std::string> out;
     std::error_code ec;

@@ -47,10 +47,10 @@ private:
     static plan plan_of(const operation& op, const vm& v);
     op_task migration_task(plan p);
     awaitable<result<void>> live_move(op_context& ctx, plan p);
-    awaitable<result<void>> cold_move(plan p);
-    // The target gets the VM's files before libvirt copies their data (see vm_storage::prepare_copy_target);
-    // `volumes` receives the VM's volumes. On failure nothing is left on the target.
-    awaitable<result<void>> copy_target_ready(const plan& p, std::vector<volume>& volumes);
+    awaitable<result<void>> cold_move(plan p, std::vector<volume> volumes);
+    // The target gets the VM's files (and its `volumes`) before their data is copied (see
+    // vm_storage::prepare_copy_target). On failure nothing is left on the target.
+    awaitable<result<void>> copy_target_ready(const plan& p, const std::vector<volume>& volumes);
     struct live_run;
     awaitable<void> perform(std::shared_ptr<live_run> run, plan p);
     awaitable<void> poll_progress(op_context& ctx, const plan& p);

@@ -67,6 +67,10 @@ public:
     // root disk as an overlay on the same base, the config drive (read-only: not copied, so rebuilt), an
     // ephemeral disk and blank volumes of the same sizes. Errors: as prepare's.
     awaitable<result<void>> prepare_copy_target(const vm& v, const std::vector<volume>& volumes);
+    // Cold migration with local pools: the data of the VM's writable disks (root, ephemeral, volumes)
+    // from its host (`v.host_id`) to `target`, after prepare_copy_target, through this machine
+    // (storage download, then upload: the same channel as image copies). Errors: host_unreachable, internal.
+    awaitable<result<void>> copy_disks(const vm& v, const std::string& target, const std::vector<volume>& volumes);
     // Removes the VM's own files and its volumes' files from host `v.host_id` (after a copy: the host
     // the VM no longer runs on). Errors: host_unreachable, internal.
     awaitable<result<void>> drop_copies(const vm& v, const std::vector<volume>& volumes);
