@@ -315,7 +315,7 @@ awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
     auto job = [v, moved, p, now = v.updated_at](sql::database& db) -> result<void> {
         repo::update_vm(db, v);
         repo::release_claims(db, v.id, moved ? p.source : p.target);
-        if (moved)  // only VMs on a shared pool move with disks: the files stay, the hosts using them change
+        if (moved)  // its volumes and the cached images it boots from are on (or reached through) the target now
             repo::move_vm_storage(db, v, p.source, p.target, now);
         return {};
     };

@@ -32,11 +32,20 @@ std::string read_file(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// The pool this test owns, removed at the end whatever happens.
+// The pool this test owns, removed at the end whatever happens, with any domain still using it (a test
+// that failed midway leaves its VMs behind when its daemon stops).
 struct test_pool {
     std::string name = "kumo-test-" + std::to_string(getpid());
     std::string path = "/var/lib/kumo-test/" + std::to_string(getpid());
     ~test_pool() {
+        for (const auto& domain : test::virsh_kumo_domains()) {
+            auto xml = run_process({"virsh", "-c", "qemu:///system", "dumpxml", domain}, std::chrono::seconds(30));
+            if (!xml || xml->out.find(path + "/") == std::string::npos)
+                continue;
+            (void)run_process({"virsh", "-c", "qemu:///system", "destroy", domain}, std::chrono::seconds(30));
+            (void)run_process({"virsh", "-c", "qemu:///system", "undefine", domain, "--snapshots-metadata"},
+                              std::chrono::seconds(30));
+        }
         (void)run_process({"virsh", "-c", "qemu:///system", "pool-destroy", name}, std::chrono::seconds(30));
         (void)run_process({"virsh", "-c", "qemu:///system", "pool-undefine", name}, std::chrono::seconds(30));
         std::error_code ec;

@@ -43,7 +43,8 @@ struct keypair {
 };
 
 // A data volume (Cinder's job). Its file, volume-<id>.qcow2, is made in the pool of the host of the VM it
-// is first attached to, and stays on that host.
+// is first attached to, and stays on that host (a live migration of its VM copies it along; with a
+// shared pool every host reaches it).
 struct volume {
     std::string id;
     std::string name;

@@ -3,7 +3,7 @@
 // snapshot), extend, delete, attach to a VM and detach (hot-plug when the VM runs), snapshots, export as
 // an image. A volume's file is made in the pool of the host of the VM it is first attached to (a volume
 // from a snapshot: at once, on the snapshot's host) and stays there: it can later attach only to VMs on
-// that host. Core thread.
+// that host, unless the pool is shared (storage_pool_shared). Core thread.
 #include "kumo/core/config.hpp"
 #include "kumo/model/identity.hpp"
 #include "kumo/model/image.hpp"
