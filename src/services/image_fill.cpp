@@ -82,12 +82,7 @@ awaitable<result<image>> image_store::fill(const principal& who, const std::stri
         co_return killed;
     }
     if (digested->size > limit) {
-        error too_big =
-            digested->size > cfg_.image_max_bytes
-                ? make_error(errc::payload_too_large,
-                             fmt::format("the image is larger than the maximum of {} bytes", cfg_.image_max_bytes))
-                : make_error(errc::quota_exceeded, "quota exceeded for image_gb");
-        error killed = co_await kill(img, too_big);
+        error killed = co_await kill(img, too_large(digested->size));
         co_return killed;
     }
     auto activated = co_await activate(img, digested->size, std::move(digested->sha256), std::move(digested->md5));

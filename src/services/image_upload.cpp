@@ -184,6 +184,13 @@ inspection inspect(const std::string& path, const std::string& declared, std::in
 
 }  // namespace
 
+error image_store::too_large(std::int64_t size) const {
+    if (size > cfg_.image_max_bytes)
+        return make_error(errc::payload_too_large,
+                          fmt::format("the image is larger than the maximum of {} bytes", cfg_.image_max_bytes));
+    return make_error(errc::quota_exceeded, "quota exceeded for image_gb");
+}
+
 awaitable<error> image_store::kill(image img, error why) {
     std::error_code ec;
     fs::remove(file_path(img.id) + ".part", ec);
@@ -216,11 +223,8 @@ awaitable<result<std::int64_t>> image_store::start_saving(const principal& who, 
         limit = cfg_.image_max_bytes;
         if (quota_gb >= 0)
             limit = std::min(limit, (quota_gb << 30) - repo::image_bytes_of(db, found->project_id));
-        if (length && static_cast<std::int64_t>(*length) > cfg_.image_max_bytes)
-            return make_error(errc::payload_too_large,
-                              fmt::format("the image is larger than the maximum of {} bytes", cfg_.image_max_bytes));
         if (length && static_cast<std::int64_t>(*length) > limit)
-            return make_error(errc::quota_exceeded, "quota exceeded for image_gb");
+            return too_large(static_cast<std::int64_t>(*length));
         img = *found;
         img.status = image_status::saving;
         img.size_bytes = length ? static_cast<std::int64_t>(*length) : 0;  // reserved against the quota
@@ -266,11 +270,7 @@ awaitable<result<image>> image_store::upload(const principal& who, const std::st
             break;
         total += static_cast<std::int64_t>(*n);
         if (total > limit) {
-            failed =
-                total > cfg_.image_max_bytes
-                    ? make_error(errc::payload_too_large,
-                                 fmt::format("the image is larger than the maximum of {} bytes", cfg_.image_max_bytes))
-                    : make_error(errc::quota_exceeded, "quota exceeded for image_gb");
+            failed = too_large(total);
             break;
         }
         pipe.submit(*n);

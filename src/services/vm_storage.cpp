@@ -285,8 +285,10 @@ awaitable<result<void>> vm_storage::release(const vm& v) {
 }
 
 awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::vector<volume>& volumes) {
-    KUMO_CO_TRY_VOID(co_await ensure_pool(v.host_id));
-    KUMO_CO_TRY_VOID(co_await prepare(v));
+    if (v.image_id.empty())  // prepare() makes the pool for VMs with disks; volumes need it too
+        KUMO_CO_TRY_VOID(co_await ensure_pool(v.host_id));
+    else
+        KUMO_CO_TRY_VOID(co_await prepare(v));
     std::vector<volume_spec> blanks;
     for (const auto& vol : volumes)
         blanks.push_back({volume_file(vol), "qcow2", std::int64_t(vol.size_gb) << 30, "", "", ""});

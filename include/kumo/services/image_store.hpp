@@ -94,6 +94,8 @@ public:
     awaitable<void> recover();
 
 private:
+    // Why `size` bytes do not fit below `limit` (start_saving's): over image_max_bytes, or the quota.
+    error too_large(std::int64_t size) const;
     awaitable<result<image>> find_visible(const principal& who, const std::string& id);
     awaitable<result<image>> find_owned(const principal& who, const std::string& id);
     // Marks the image killed with `why`, removes its partial file, and returns `why`.
