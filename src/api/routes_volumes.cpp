@@ -16,6 +16,7 @@ awaitable<response> create_volume(request_ctx& q) {
         req.size_gb = static_cast<int>(f.integer("size_gb", true, 1, 65536, 1));
     req.image_id = f.text("image_id", false, 64);
     req.snapshot_id = f.text("snapshot_id", false, 64);
+    req.volume_type = f.text("volume_type", false, 64);
     if (auto v = f.done(); !v)
         co_return problem(v.error(), q.request_id);
     auto made = co_await q.ctx.volumes.create(*q.who, std::move(req));
@@ -75,6 +76,9 @@ awaitable<response> export_volume(request_ctx& q) {
 }  // namespace
 
 void add_volume_routes(router& r) {
+    r.add(http::verb::get, "/api/v1/volume-types", "volume:read", [](request_ctx& q) -> awaitable<response> {
+        co_return ok(json{{"items", volume_types_view(q.ctx.cfg)}});
+    });
     r.add(http::verb::post, "/api/v1/volumes", "volume:create", create_volume);
     r.add(http::verb::get, "/api/v1/volumes", "volume:read", [](request_ctx& q) -> awaitable<response> {
         auto limit = parse_limit(q);

@@ -129,6 +129,7 @@ const std::vector<key_spec>& key_table() {
              return !v.empty() && v.size() <= 64 &&
                     v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
          }},
+        {"volume_types", &config::volume_types_json, {}},
         {"image_cache_ttl_s", int_key{&config::image_cache_ttl_s, 0, 365LL * 86400}, {}},
         {"storage_pool_shared", &config::storage_pool_shared, {}},
         {"storage_pool_path", &config::storage_pool_path,
@@ -242,7 +243,9 @@ result<void> apply_file(config& c, const config_layers& layers) {
         const key_spec* k = find_key(key);
         if (!k)
             return validation_error(fmt::format("{}:{}", prefix, key), "unknown configuration key");
-        KUMO_TRY_VOID(apply(c, *k, &value, nullptr, fmt::format("{}:{}", prefix, key)));
+        // volume_types is a JSON object in the file, JSON text in the environment and on the command line.
+        const json text = key == "volume_types" && value.is_object() ? json(value.dump()) : value;
+        KUMO_TRY_VOID(apply(c, *k, &text, nullptr, fmt::format("{}:{}", prefix, key)));
     }
     return {};
 }
@@ -272,12 +275,22 @@ result<config> build_config(const config_layers& layers) {
             return validation_error("--" + key, "unknown option");
         KUMO_TRY_VOID(apply(c, *k, nullptr, &value, "--" + key));
     }
+    KUMO_TRY(c.volume_types, parse_volume_types(c.volume_types_json, c.storage_pool, "volume_types"));
     KUMO_TRY(auto addr, parse_listen(c.listen, "listen"));
     if (!c.tls && !is_loopback_host(addr.host))
         return validation_error("tls", "plain HTTP (--no-tls) is only allowed on a loopback listen address");
     if (c.tls_cert.empty() != c.tls_key.empty())
         return validation_error("tls_cert", "tls_cert and tls_key must be given together");
     return c;
+}
+
+std::optional<pool_def> config::pool_of_type(const std::string& type) const {
+    if (type.empty() || type == default_volume_type)
+        return main_pool();
+    for (const auto& t : volume_types)
+        if (t.name == type)
+            return t.pool;
+    return std::nullopt;
 }
 
 std::map<std::string, std::string> config_env_from_process() {

@@ -61,17 +61,42 @@ std::string cpu_section(const domain_spec& s) {
         xml_escape(s.cpu_model));
 }
 
+}  // namespace
+
+std::string render_disk_xml(const disk_spec& disk, const std::string& target, int indent) {
+    // Indented: the domain definition's layout; 0: one line (hot-plug).
+    const std::string pad(indent, ' ');
+    const std::string in = indent ? pad + "  " : "";
+    const std::string nl = indent ? "\n" : "";
+    const bool raw = disk.block || disk.format == "raw";
+    std::string x = fmt::format("{}<disk type='{}' device='disk'>{}", pad, disk.block ? "block" : "file", nl);
+    x += fmt::format("{}<driver name='qemu' type='{}' discard='unmap'/>{}", in, raw ? "raw" : "qcow2", nl);
+    x += fmt::format("{}<source {}='{}'/>{}", in, disk.block ? "dev" : "file", xml_escape(disk.path), nl);
+    x += fmt::format("{}<target dev='{}' bus='virtio'/>{}", in, xml_escape(target), nl);
+    if (disk.readonly)
+        x += in + "<readonly/>" + nl;
+    return x + pad + "</disk>" + nl;
+}
+
+std::string render_pool_xml(const pool_def& pool) {
+    if (pool.block())
+        return fmt::format(
+            "<pool type='logical'>\n  <name>{}</name>\n  <source>\n    <name>{}</name>\n"
+            "    <format type='lvm2'/>\n  </source>\n  <target>\n    <path>/dev/{}</path>\n  </target>\n</pool>\n",
+            xml_escape(pool.name), xml_escape(pool.volume_group), xml_escape(pool.volume_group));
+    return fmt::format(
+        "<pool type='dir'>\n  <name>{}</name>\n  <target>\n    <path>{}</path>\n"
+        "    <permissions><mode>0711</mode></permissions>\n  </target>\n</pool>\n",
+        xml_escape(pool.name), xml_escape(pool.path));
+}
+
+namespace {
+
 std::string devices_section(const domain_spec& s) {
     std::string d = "  <devices>\n";
     if (s.kind == guest_kind::kvm || s.kind == guest_kind::qemu) {
-        for (std::size_t i = 0; i < s.disks.size() && i < 26; ++i) {
-            const disk_spec& disk = s.disks[i];
-            d += fmt::format(
-                "    <disk type='file' device='disk'>\n      <driver name='qemu' type='{}' discard='unmap'/>\n"
-                "      <source file='{}'/>\n      <target dev='vd{}' bus='virtio'/>\n{}    </disk>\n",
-                disk.format == "raw" ? "raw" : "qcow2", xml_escape(disk.path), static_cast<char>('a' + i),
-                disk.readonly ? "      <readonly/>\n" : "");
-        }
+        for (std::size_t i = 0; i < s.disks.size() && i < 26; ++i)
+            d += render_disk_xml(s.disks[i], std::string("vd") + static_cast<char>('a' + i), 4);
         if (!s.cdrom.empty())
             d += fmt::format(
                 "    <disk type='file' device='cdrom'>\n      <driver name='qemu' type='raw'/>\n"

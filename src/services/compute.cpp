@@ -148,9 +148,9 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
             v.public_keys = key->public_key;
         }
         // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
-        KUMO_TRY_VOID(
-            check_project_quota(cfg, db, v.project_id,
-                                {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb}}));
+        KUMO_TRY_VOID(check_project_quota(
+            cfg, db, v.project_id,
+            {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb + f.ephemeral_gb}}));
         KUMO_TRY(auto decision, decide_placement(db, cfg, up, in));
         if (!decision.chosen)
             return make_error(errc::no_valid_host, "no valid host: " + decision.summary);

@@ -62,6 +62,7 @@ mobility::plan mobility::plan_of(const operation& op, const vm& v) {
     p.max_downtime_ms = op.params.value("max_downtime_ms", std::int64_t{0});
     p.bandwidth_mib_s = op.params.value("bandwidth_mib_s", std::int64_t{0});
     p.copy_storage = op.params.value("copy_storage", false);
+    p.shared_storage = op.params.value("shared_storage", false);
     return p;
 }
 
@@ -75,8 +76,11 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
             return make_error(errc::not_found, "vm not found");
         if (found->task != vm_task::none)
             return make_error(errc::operation_in_progress, "another operation is running on this vm");
-        const bool local_disks =
-            !cfg_.storage_pool_shared && (!found->image_id.empty() || !repo::volumes_of_vm(db, found->id).empty());
+        KUMO_TRY(const disk_locality disks, disk_locality_of(cfg_, *found, repo::volumes_of_vm(db, found->id)));
+        if (disks == disk_locality::mixed)
+            return make_error(errc::conflict,
+                              "the VM's disks are partly on shared and partly on local pools; detach the volumes "
+                              "of the other kind first");
         KUMO_TRY(const bool live, migration_kind(*found, req.live));
         if (!req.host_id.empty() && req.host_id == found->host_id)
             return validation_error("host_id", "the VM already runs on this host");
@@ -109,7 +113,8 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
                          {"target_address", target ? migration_address_of(*target) : ""},
                          {"max_downtime_ms", downtime},
                          {"bandwidth_mib_s", req.bandwidth_mib_s},
-                         {"copy_storage", local_disks}};
+                         {"copy_storage", disks == disk_locality::local},
+                         {"shared_storage", disks == disk_locality::shared}};
         repo::insert_operation(db, op);
         return {};
     };
@@ -127,15 +132,6 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
 
 op_task mobility::migration_task(plan p) {
     return [this, p](op_context& ctx) -> awaitable<result<void>> {
-        // With a shared pool the target reaches the VM's files (and its console log) through its own
-        // definition of the pool.
-        if (cfg_.storage_pool_shared) {
-            auto ready = co_await disks_.ensure_pool(p.target);
-            if (!ready) {
-                co_await finish(p, false, ready.error().detail);
-                co_return ready.error();
-            }
-        }
         auto attached = [id = p.v.id](sql::database& db) -> result<std::vector<volume>> {
             return repo::volumes_of_vm(db, id);
         };
@@ -145,6 +141,15 @@ op_task mobility::migration_task(plan p) {
             co_return found.error();
         }
         const std::vector<volume> volumes = std::move(*found);
+        // With shared pools the target reaches the VM's files (and its console log) through its own
+        // definitions of the pools.
+        if (p.shared_storage) {
+            auto ready = co_await disks_.ensure_pools(p.target, p.v, volumes);
+            if (!ready) {
+                co_await finish(p, false, ready.error().detail);
+                co_return ready.error();
+            }
+        }
         if (p.copy_storage) {
             auto ready = co_await copy_target_ready(p, volumes);
             if (!ready) {
@@ -195,7 +200,7 @@ awaitable<void> mobility::perform(std::shared_ptr<live_run> run, plan p) {
     r.target_address = p.target_address;
     r.max_downtime_ms = p.max_downtime_ms;
     r.bandwidth_mib_s = p.bandwidth_mib_s;
-    r.shared_storage = cfg_.storage_pool_shared && !p.v.image_id.empty();
+    r.shared_storage = p.shared_storage;
     r.copy_storage = p.copy_storage;
     // The move runs on connections of its own, so the hosts' connections stay free for the progress
     // polls and an abort (see host_registry::open_extra).
@@ -264,13 +269,19 @@ awaitable<result<void>> mobility::live_move(op_context& ctx, plan p) {
 awaitable<result<void>> mobility::cold_move(plan p, std::vector<volume> volumes) {
     const std::string xml = vms_.domain_xml(p.v, vms_.virt_type_of(p.target));
     // The definition is made from the database, which has the attached volumes apart: they go back in.
-    std::vector<std::pair<std::string, std::string>> disks;  // path, device
-    for (const auto& vol : volumes)
-        disks.emplace_back(cfg_.storage_pool_path + "/" + volume_file(vol), vol.device);
+    std::vector<std::pair<volume_place, std::string>> disks;  // where, device
+    for (const auto& vol : volumes) {
+        KUMO_CO_TRY(volume_place place, place_of(cfg_, vol));
+        disks.emplace_back(std::move(place), vol.device);
+    }
     auto define = [xml, disks, id = p.v.id](hypervisor_connection& c) -> result<void> {
         KUMO_TRY_VOID(c.define(xml));
-        for (const auto& [path, device] : disks)
-            KUMO_TRY_VOID(c.attach_disk(id, path, device));
+        for (const auto& [place, device] : disks) {
+            KUMO_TRY(auto path, c.find_volume(place.pool.name, place.name));
+            if (!path)
+                return make_error(errc::internal, "volume " + place.name + " is missing on the target");
+            KUMO_TRY_VOID(c.attach_disk(id, place.disk(*path), device));
+        }
         return {};
     };
     KUMO_CO_TRY_VOID(co_await hosts_.call(p.target, std::move(define)));

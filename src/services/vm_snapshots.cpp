@@ -42,10 +42,7 @@ awaitable<result<vm_snapshot>> snapshot_service::create(const principal& who, co
                                                        "disk-only snapshot)"
                                                      : "a stopped VM has no memory to snapshot");
     vm_snapshot s{new_uuid(), v.id, std::move(name), running, to_rfc3339(system_clock().now())};
-    // The config drive (raw) is rebuilt from the database anyway; only qcow2 disks take snapshots.
-    std::vector<std::string> skip;
-    if (!v.image_id.empty())
-        skip.push_back("vdb");
+    KUMO_CO_TRY(const std::vector<std::string> skip, co_await disks_.raw_devices(v));
     auto take = [s, skip](hypervisor_connection& c) { return c.create_snapshot(s.vm_id, s.id, skip, s.with_memory); };
     KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(take)));
     auto job = [s](sql::database& db) -> result<void> {
@@ -122,7 +119,7 @@ awaitable<result<image>> snapshot_service::create_image(const principal& who, co
     if (!v.cmdline.empty())
         req.properties["os_command_line"] = v.cmdline;
     KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
-    if (auto started = co_await disks_.export_volume(who, v.host_id, vm_storage::root_volume_name(v), img.id);
+    if (auto started = co_await disks_.export_volume(who, v.host_id, "", vm_storage::root_volume_name(v), img.id);
         !started) {
         (void)co_await images_.remove(who, img.id);
         co_return started.error();

@@ -94,6 +94,19 @@ config_drive_files config_drive_for(const vm& v) {
     return f;
 }
 
+result<disk_locality> disk_locality_of(const config& cfg, const vm& v, const std::vector<volume>& volumes) {
+    bool shared = false, local = false;
+    if (!v.image_id.empty())
+        (cfg.storage_pool_shared ? shared : local) = true;
+    for (const auto& vol : volumes) {
+        KUMO_TRY(const volume_place place, place_of(cfg, vol));
+        (place.pool.shared ? shared : local) = true;
+    }
+    if (shared && local)
+        return disk_locality::mixed;
+    return shared ? disk_locality::shared : (local ? disk_locality::local : disk_locality::none);
+}
+
 vm_disks vm_storage::layout(const vm& v) const {
     vm_disks d;
     if (v.image_id.empty())
@@ -199,10 +212,42 @@ awaitable<result<void>> vm_storage::make_config_drive(const vm& v) {
     co_return sent;
 }
 
-awaitable<result<void>> vm_storage::ensure_pool(const std::string& host_id) {
-    auto ensure = [pool = cfg_.storage_pool, path = cfg_.storage_pool_path](hypervisor_connection& c) {
-        return c.ensure_pool(pool, path);
+awaitable<result<void>> vm_storage::ensure_pools(const std::string& host_id, const vm& v,
+                                                 const std::vector<volume>& volumes) {
+    std::vector<pool_def> pools;
+    if (!v.image_id.empty())
+        pools.push_back(cfg_.main_pool());
+    for (const auto& vol : volumes) {
+        KUMO_CO_TRY(const volume_place place, place_of(cfg_, vol));
+        pools.push_back(place.pool);
+    }
+    auto ensure = [pools](hypervisor_connection& c) -> result<void> {
+        for (const auto& p : pools)
+            KUMO_TRY_VOID(c.ensure_pool(p));
+        return {};
     };
+    auto done = co_await hosts_.call(host_id, std::move(ensure));
+    co_return done;
+}
+
+awaitable<result<std::vector<std::string>>> vm_storage::raw_devices(const vm& v) {
+    std::vector<std::string> raw;
+    if (!v.image_id.empty())
+        raw.push_back("vdb");
+    auto attached = [id = v.id](sql::database& db) -> result<std::vector<volume>> {
+        return repo::volumes_of_vm(db, id);
+    };
+    KUMO_CO_TRY(const auto volumes, co_await store_.read(std::move(attached)));
+    for (const auto& vol : volumes) {
+        KUMO_CO_TRY(const volume_place place, place_of(cfg_, vol));
+        if (place.pool.block())
+            raw.push_back(vol.device);
+    }
+    co_return raw;
+}
+
+awaitable<result<void>> vm_storage::ensure_pool(const std::string& host_id) {
+    auto ensure = [pool = cfg_.main_pool()](hypervisor_connection& c) { return c.ensure_pool(pool); };
     KUMO_CO_TRY(auto pool_path, co_await hosts_.call(host_id, std::move(ensure)));
     if (pool_path != cfg_.storage_pool_path)
         co_return make_error(errc::conflict, fmt::format("the host's storage pool {} is at {}, not at {}",
@@ -285,15 +330,16 @@ awaitable<result<void>> vm_storage::release(const vm& v) {
 }
 
 awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::vector<volume>& volumes) {
-    if (v.image_id.empty())  // prepare() makes the pool for VMs with disks; volumes need it too
-        KUMO_CO_TRY_VOID(co_await ensure_pool(v.host_id));
-    else
+    if (!v.image_id.empty())
         KUMO_CO_TRY_VOID(co_await prepare(v));
-    std::vector<volume_spec> blanks;
-    for (const auto& vol : volumes)
-        blanks.push_back({volume_file(vol), "qcow2", std::int64_t(vol.size_gb) << 30, "", "", ""});
-    auto make = [pool = cfg_.storage_pool, blanks](hypervisor_connection& c) -> result<void> {
-        for (const auto& spec : blanks) {
+    KUMO_CO_TRY_VOID(co_await ensure_pools(v.host_id, v, volumes));
+    std::vector<std::pair<std::string, volume_spec>> blanks;  // pool, volume
+    for (const auto& vol : volumes) {
+        KUMO_CO_TRY(const volume_place place, place_of(cfg_, vol));
+        blanks.emplace_back(place.pool.name, blank_spec(place, vol.size_gb));
+    }
+    auto make = [blanks](hypervisor_connection& c) -> result<void> {
+        for (const auto& [pool, spec] : blanks) {
             KUMO_TRY_VOID(c.delete_volume(pool, spec.name));  // a leftover of an earlier attempt
             KUMO_TRY_VOID(c.create_volume(pool, spec));
         }
@@ -305,19 +351,21 @@ awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::
 
 awaitable<result<void>> vm_storage::copy_disks(const vm& v, const std::string& target,
                                                const std::vector<volume>& volumes) {
-    std::vector<std::string> names;
+    std::vector<std::pair<std::string, std::string>> names;  // pool, volume
     if (!v.image_id.empty())
-        names.push_back(root_volume(v));
+        names.emplace_back(cfg_.storage_pool, root_volume(v));
     if (v.ephemeral_gb > 0)
-        names.push_back(ephemeral_volume(v));
-    for (const auto& vol : volumes)
-        names.push_back(volume_file(vol));
-    for (const auto& name : names) {
+        names.emplace_back(cfg_.storage_pool, ephemeral_volume(v));
+    for (const auto& vol : volumes) {
+        KUMO_CO_TRY(const volume_place place, place_of(cfg_, vol));
+        names.emplace_back(place.pool.name, place.name);
+    }
+    for (const auto& [pool, name] : names) {
         const std::string local = cfg_.data_dir + "/tmp/move-" + name;
-        auto copied = co_await download(v.host_id, name, local);
+        auto copied = co_await download(v.host_id, pool, name, local);
         if (copied) {
             // The file's bytes as they are (a qcow2 overlay keeps naming the same base path, cached there).
-            auto upload = [pool = cfg_.storage_pool, name, local](hypervisor_connection& c) -> result<void> {
+            auto upload = [pool, name, local](hypervisor_connection& c) -> result<void> {
                 KUMO_TRY_VOID(c.delete_volume(pool, name));
                 KUMO_TRY_VOID(c.upload_volume(pool, name, local));
                 return {};
@@ -334,25 +382,31 @@ awaitable<result<void>> vm_storage::copy_disks(const vm& v, const std::string& t
 
 awaitable<result<void>> vm_storage::drop_copies(const vm& v, const std::vector<volume>& volumes) {
     KUMO_CO_TRY_VOID(co_await release(v));
-    std::vector<std::string> names;
-    for (const auto& vol : volumes)
-        names.push_back(volume_file(vol));
-    auto drop = [pool = cfg_.storage_pool, names](hypervisor_connection& c) -> result<void> {
-        for (const auto& n : names)
-            KUMO_TRY_VOID(c.delete_volume(pool, n));
+    std::vector<volume_place> places;
+    for (const auto& vol : volumes) {
+        KUMO_CO_TRY(volume_place place, place_of(cfg_, vol));
+        places.push_back(std::move(place));
+    }
+    auto drop = [places](hypervisor_connection& c) -> result<void> {
+        for (const auto& p : places) {
+            auto gone = c.delete_volume(p.pool.name, p.name);
+            if (!gone && gone.error().code != errc::not_found)  // a host without the pool has nothing to delete
+                return gone;
+        }
         return {};
     };
     auto dropped = co_await hosts_.call(v.host_id, std::move(drop));
     co_return dropped;
 }
 
-awaitable<result<void>> vm_storage::export_volume(const principal& who, std::string host_id, std::string source,
-                                                  std::string image_id) {
+awaitable<result<void>> vm_storage::export_volume(const principal& who, std::string host_id, std::string source_pool,
+                                                  std::string source, std::string image_id) {
     std::string copy = "export-" + image_id + ".qcow2";
     // qemu-img convert (libvirt's copy) reads through the backing chain: the copy stands alone.
-    auto flatten = [pool = cfg_.storage_pool, copy, source](hypervisor_connection& c) -> result<void> {
+    auto flatten = [pool = cfg_.storage_pool, copy, source, source_pool](hypervisor_connection& c) -> result<void> {
         KUMO_TRY_VOID(c.delete_volume(pool, copy));
-        KUMO_TRY_VOID(c.create_volume(pool, {copy, "qcow2", 0, "", "", source}));
+        KUMO_TRY_VOID(
+            c.create_volume(pool, {copy, "qcow2", 0, "", "", source, source_pool.empty() ? pool : source_pool}));
         return {};
     };
     KUMO_CO_TRY_VOID(co_await hosts_.call(host_id, std::move(flatten)));
@@ -361,8 +415,9 @@ awaitable<result<void>> vm_storage::export_volume(const principal& who, std::str
     co_return result<void>{};
 }
 
-awaitable<result<void>> vm_storage::download(std::string host_id, std::string volume, std::string local_file) {
-    auto fetch = [pool = cfg_.storage_pool, volume, local_file](hypervisor_connection& c) {
+awaitable<result<void>> vm_storage::download(std::string host_id, std::string pool, std::string volume,
+                                             std::string local_file) {
+    auto fetch = [pool, volume, local_file](hypervisor_connection& c) {
         return c.download_volume(pool, volume, local_file);
     };
     auto fetched = co_await hosts_.call(host_id, std::move(fetch));
@@ -370,7 +425,9 @@ awaitable<result<void>> vm_storage::download(std::string host_id, std::string vo
 }
 
 awaitable<void> vm_storage::finish_export(principal who, std::string host_id, std::string copy, std::string image_id) {
-    auto produce = [this, host_id, copy](std::string local_file) { return download(host_id, copy, local_file); };
+    auto produce = [this, host_id, copy](std::string local_file) {
+        return download(host_id, cfg_.storage_pool, copy, local_file);
+    };
     auto filled = co_await images_.fill(who, image_id, produce);
     auto drop = [pool = cfg_.storage_pool, copy](hypervisor_connection& c) { return c.delete_volume(pool, copy); };
     if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone)

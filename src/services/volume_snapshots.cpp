@@ -18,8 +18,8 @@ json volume_snapshot_view(const volume_snapshot& s) {
                 {"created_at", s.created_at}};
 }
 
-std::string volume_snapshot_file(const volume_snapshot& s) {
-    return "volsnap-" + s.id + ".qcow2";
+std::string volume_snapshot_file(const volume_snapshot& s, const pool_def& pool) {
+    return "volsnap-" + s.id + (pool.block() ? "" : ".qcow2");
 }
 
 awaitable<result<void>> volume_service::check_quiet(const volume& v, const char* what) {
@@ -48,6 +48,7 @@ awaitable<result<volume_snapshot>> volume_service::find_snapshot(const principal
 awaitable<result<volume_snapshot>> volume_service::create_snapshot(const principal& who, const std::string& volume_id,
                                                                    std::string name) {
     KUMO_CO_TRY(const volume v, co_await get(who, volume_id));
+    KUMO_CO_TRY(const volume_place place, place_of(cfg_, v));
     KUMO_CO_TRY_VOID(co_await check_quiet(v, "taking a snapshot"));
     volume_snapshot s{new_uuid(),
                       v.id,
@@ -62,9 +63,12 @@ awaitable<result<volume_snapshot>> volume_service::create_snapshot(const princip
     };
     KUMO_CO_TRY_VOID(co_await store_.read(std::move(check)));
     if (!s.host_id.empty()) {
-        auto copy = [pool = cfg_.storage_pool, name = volume_snapshot_file(s),
-                     source = volume_file(v)](hypervisor_connection& c) -> result<void> {
-            KUMO_TRY_VOID(c.create_volume(pool, {name, "qcow2", 0, "", "", source}));
+        // Of the volume's size in an LVM pool (made at full size); a file copy takes its source's size.
+        volume_spec spec =
+            blank_spec({place.pool, volume_snapshot_file(s, place.pool)}, place.pool.block() ? v.size_gb : 0);
+        spec.copy_of = place.name;
+        auto copy = [pool = place.pool.name, spec](hypervisor_connection& c) -> result<void> {
+            KUMO_TRY_VOID(c.create_volume(pool, spec));
             return {};
         };
         KUMO_CO_TRY_VOID(co_await hosts_.call(s.host_id, std::move(copy)));
@@ -78,7 +82,7 @@ awaitable<result<volume_snapshot>> volume_service::create_snapshot(const princip
     };
     if (auto stored = co_await store_.write(std::move(job)); !stored) {
         if (!s.host_id.empty()) {
-            auto undo = [pool = cfg_.storage_pool, name = volume_snapshot_file(s)](hypervisor_connection& c) {
+            auto undo = [pool = place.pool.name, name = volume_snapshot_file(s, place.pool)](hypervisor_connection& c) {
                 return c.delete_volume(pool, name);
             };
             (void)co_await hosts_.call(s.host_id, std::move(undo));
@@ -110,8 +114,10 @@ awaitable<result<volume_snapshot>> volume_service::snapshot(const principal& who
 awaitable<result<void>> volume_service::remove_snapshot(const principal& who, const std::string& volume_id,
                                                         const std::string& id) {
     KUMO_CO_TRY(const volume_snapshot s, co_await snapshot(who, volume_id, id));
+    KUMO_CO_TRY(const volume parent, co_await get(who, volume_id));
+    KUMO_CO_TRY(const volume_place place, place_of(cfg_, parent));
     if (!s.host_id.empty()) {
-        auto drop = [pool = cfg_.storage_pool, name = volume_snapshot_file(s)](hypervisor_connection& c) {
+        auto drop = [pool = place.pool.name, name = volume_snapshot_file(s, place.pool)](hypervisor_connection& c) {
             return c.delete_volume(pool, name);
         };
         KUMO_CO_TRY_VOID(co_await hosts_.call(s.host_id, std::move(drop)));
@@ -131,11 +137,12 @@ awaitable<result<image>> volume_service::export_image(const principal& who, cons
     KUMO_CO_TRY_VOID(co_await check_quiet(v, "exporting it"));
     if (v.host_id.empty())
         co_return make_error(errc::conflict, "the volume has no data yet (it is made when first attached)");
+    KUMO_CO_TRY(const volume_place place, place_of(cfg_, v));
     image_create_request req;
     req.name = std::move(name);
     req.properties = {{"source_volume_id", v.id}};
     KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
-    if (auto started = co_await disks_.export_volume(who, v.host_id, volume_file(v), img.id); !started) {
+    if (auto started = co_await disks_.export_volume(who, v.host_id, place.pool.name, place.name, img.id); !started) {
         (void)co_await images_.remove(who, img.id);
         co_return started.error();
     }

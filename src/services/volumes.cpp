@@ -35,6 +35,17 @@ std::optional<std::string> free_device(const vm& target, const std::vector<volum
 
 }  // namespace
 
+volume_spec blank_spec(const volume_place& place, int size_gb) {
+    return {place.name, place.pool.block() ? "raw" : "qcow2", std::int64_t(size_gb) << 30, "", "", "", ""};
+}
+
+result<void> copy_into(hypervisor_connection& c, const pool_def& pool, const volume_spec& spec) {
+    KUMO_TRY_VOID(c.create_volume(pool.name, spec));
+    if (pool.block())  // made at the full size (the copy fills its start); logical pools do not resize
+        return {};
+    return c.resize_volume(pool.name, spec.name, spec.capacity_bytes);  // a file copy has its source's size
+}
+
 json volume_view(const volume& v) {
     auto or_null = [](const std::string& s) -> json { return s.empty() ? json(nullptr) : json(s); };
     return json{{"id", v.id},
@@ -47,12 +58,33 @@ json volume_view(const volume& v) {
                 {"device", or_null(v.device)},
                 {"image_id", or_null(v.source_image_id)},
                 {"snapshot_id", or_null(v.source_snapshot_id)},
+                {"volume_type", v.volume_type},
                 {"created_at", v.created_at},
                 {"updated_at", v.updated_at}};
 }
 
-std::string volume_file(const volume& v) {
-    return "volume-" + v.id + ".qcow2";
+std::string volume_file(const volume& v, const pool_def& pool) {
+    return "volume-" + v.id + (pool.block() ? "" : ".qcow2");
+}
+
+result<volume_place> place_of(const config& cfg, const volume& v) {
+    auto pool = cfg.pool_of_type(v.volume_type);
+    if (!pool)
+        return make_error(errc::conflict, "the volume's type " + v.volume_type + " is no longer configured");
+    return volume_place{*pool, volume_file(v, *pool)};
+}
+
+json volume_types_view(const config& cfg) {
+    auto view = [](const std::string& name, const std::string& description, const pool_def& p) {
+        return json{{"name", name},
+                    {"description", description},
+                    {"kind", p.block() ? "logical" : (p.shared ? "shared" : "dir")},
+                    {"shared", p.shared}};
+    };
+    json out = json::array({view(default_volume_type, "the main storage pool", cfg.main_pool())});
+    for (const auto& t : cfg.volume_types)
+        out.push_back(view(t.name, t.description, t.pool));
+    return out;
 }
 
 awaitable<void> volume_service::save(volume v, const char* action) {
@@ -75,8 +107,10 @@ awaitable<result<volume>> volume_service::create(const principal& who, volume_cr
     v.name = std::move(req.name);
     v.project_id = who.project_id;
     v.created_at = v.updated_at = now();
+    if (!req.volume_type.empty())
+        v.volume_type = req.volume_type;
     int min_gb = 1;
-    std::string snapshot_host, snapshot_file;
+    std::string snapshot_host, snapshot_file, snapshot_pool;
     if (!req.image_id.empty()) {
         KUMO_CO_TRY(const image img, co_await images_.usable(who, req.image_id, "image_id"));
         if (img.disk_format == "iso" || img.disk_format == "aki" || img.disk_format == "ari")
@@ -87,17 +121,30 @@ awaitable<result<volume>> volume_service::create(const principal& who, volume_cr
         auto s = co_await find_snapshot(who, req.snapshot_id);
         if (!s)
             co_return validation_error("snapshot_id", "no such volume snapshot");
+        auto parent_of = [id = s->volume_id](sql::database& db) -> result<std::optional<volume>> {
+            return repo::find_volume(db, id);
+        };
+        KUMO_CO_TRY(const auto parent, co_await store_.read(std::move(parent_of)));
+        if (!parent)
+            co_return validation_error("snapshot_id", "the snapshot's volume is gone");
+        KUMO_CO_TRY(const volume_place from, place_of(cfg_, *parent));
+        if (req.volume_type.empty())
+            v.volume_type = parent->volume_type;
         min_gb = s->size_gb;
         v.source_snapshot_id = s->id;
         v.source_image_id = s->host_id.empty() ? s->source_image_id : "";
         snapshot_host = s->host_id;
-        snapshot_file = volume_snapshot_file(*s);
+        snapshot_file = volume_snapshot_file(*s, from.pool);
+        snapshot_pool = from.pool.name;
     } else if (!req.size_gb) {
         co_return validation_error("size_gb", "a blank volume needs a size");
     }
     v.size_gb = req.size_gb.value_or(min_gb);
     if (v.size_gb < min_gb)
         co_return validation_error("size_gb", fmt::format("at least {} GiB, the size of its source", min_gb));
+    auto place = place_of(cfg_, v);
+    if (!place)
+        co_return validation_error("volume_type", "no such volume type: " + v.volume_type);
     auto job = [v, &cfg = cfg_](sql::database& db) -> result<void> {
         KUMO_TRY_VOID(check_project_quota(cfg, db, v.project_id, {{"volumes", 1}, {"volume_gb", v.size_gb}}));
         repo::insert_volume(db, v);
@@ -106,14 +153,16 @@ awaitable<result<volume>> volume_service::create(const principal& who, volume_cr
     KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
     if (!snapshot_host.empty()) {
         // The snapshot's data lives on its host only: the volume is made there at once.
-        auto copy = [pool = cfg_.storage_pool, name = volume_file(v), snapshot_file,
-                     bytes = std::int64_t(v.size_gb) << 30](hypervisor_connection& c) -> result<void> {
-            KUMO_TRY_VOID(c.create_volume(pool, {name, "qcow2", bytes, "", "", snapshot_file}));
-            return c.resize_volume(pool, name, bytes);
+        volume_spec spec = blank_spec(*place, v.size_gb);
+        spec.copy_of = snapshot_file;
+        spec.copy_of_pool = snapshot_pool;
+        auto copy = [target = place->pool, spec](hypervisor_connection& c) -> result<void> {
+            KUMO_TRY_VOID(c.ensure_pool(target));
+            return copy_into(c, target, spec);
         };
         auto copied = co_await hosts_.call(snapshot_host, std::move(copy));
         if (!copied) {
-            auto undo = [pool = cfg_.storage_pool, name = volume_file(v)](hypervisor_connection& c) {
+            auto undo = [pool = place->pool.name, name = place->name](hypervisor_connection& c) {
                 return c.delete_volume(pool, name);
             };
             (void)co_await hosts_.call(snapshot_host, std::move(undo));
@@ -160,7 +209,8 @@ awaitable<result<void>> volume_service::remove(const principal& who, const std::
     if (snapshot_count > 0)
         co_return make_error(errc::conflict, "the volume has snapshots; delete them first");
     if (!v.host_id.empty()) {
-        auto drop = [pool = cfg_.storage_pool, name = volume_file(v)](hypervisor_connection& c) {
+        KUMO_CO_TRY(const volume_place place, place_of(cfg_, v));
+        auto drop = [pool = place.pool.name, name = place.name](hypervisor_connection& c) {
             return c.delete_volume(pool, name);
         };
         KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(drop)));
@@ -187,8 +237,11 @@ awaitable<result<volume>> volume_service::extend(const principal& who, const std
         return check_project_quota(cfg, db, v.project_id, {{"volume_gb", size_gb - v.size_gb}});
     };
     KUMO_CO_TRY_VOID(co_await store_.read(std::move(check)));
+    KUMO_CO_TRY(const volume_place place, place_of(cfg_, v));
+    if (place.pool.block() && !v.host_id.empty())  // libvirt's logical pools cannot resize a volume
+        co_return make_error(errc::conflict, "volumes of type " + v.volume_type + " (LVM) cannot be extended");
     if (!v.host_id.empty()) {
-        auto grow = [pool = cfg_.storage_pool, name = volume_file(v), size_gb](hypervisor_connection& c) {
+        auto grow = [pool = place.pool.name, name = place.name, size_gb](hypervisor_connection& c) {
             return c.resize_volume(pool, name, std::int64_t(size_gb) << 30);
         };
         KUMO_CO_TRY_VOID(co_await hosts_.call(v.host_id, std::move(grow)));
@@ -217,7 +270,8 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
         if (found_vm->host_id.empty() || found_vm->task != vm_task::none ||
             (found_vm->status != vm_status::active && found_vm->status != vm_status::stopped))
             return make_error(errc::conflict, "volumes attach to active or stopped VMs with no task running");
-        if (!cfg_.storage_pool_shared && !found->host_id.empty() && found->host_id != found_vm->host_id)
+        KUMO_TRY(const volume_place place, place_of(cfg_, *found));
+        if (!place.pool.shared && !found->host_id.empty() && found->host_id != found_vm->host_id)
             return make_error(errc::conflict, "the volume's data lives on another host than the VM");
         auto device = free_device(*found_vm, repo::volumes_of_vm(db, vm_id));
         if (!device)
@@ -237,9 +291,8 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
     if (auto made = co_await materialize(v, v.host_id); !made) {
         plugged = made.error();
     } else {
-        auto plug = [path = *made, uuid = target.id, device = v.device](hypervisor_connection& c) {
-            return c.attach_disk(uuid, path, device);
-        };
+        auto plug = [disk = place_of(cfg_, v)->disk(*made), uuid = target.id,
+                     device = v.device](hypervisor_connection& c) { return c.attach_disk(uuid, disk, device); };
         plugged = co_await hosts_.call(v.host_id, std::move(plug));
     }
     if (!plugged) {
@@ -254,25 +307,26 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
 }
 
 awaitable<result<std::string>> volume_service::materialize(volume v, std::string host_id) {
-    const std::string pool = cfg_.storage_pool;
-    auto look = [pool, path_dir = cfg_.storage_pool_path,
-                 name = volume_file(v)](hypervisor_connection& c) -> result<std::optional<std::string>> {
-        KUMO_TRY_VOID(c.ensure_pool(pool, path_dir));  // an existing pool keeps its path; paths come from libvirt
-        return c.find_volume(pool, name);
+    KUMO_CO_TRY(const volume_place place, place_of(cfg_, v));
+    auto look = [place](hypervisor_connection& c) -> result<std::optional<std::string>> {
+        KUMO_TRY_VOID(c.ensure_pool(place.pool));  // an existing pool keeps its path; paths come from libvirt
+        return c.find_volume(place.pool.name, place.name);
     };
     KUMO_CO_TRY(auto there, co_await hosts_.call(host_id, std::move(look)));
     if (there)
         co_return *there;
-    volume_spec spec{volume_file(v), "qcow2", std::int64_t(v.size_gb) << 30, "", "", ""};
+    volume_spec spec = blank_spec(place, v.size_gb);
     if (!v.source_image_id.empty()) {
         KUMO_CO_TRY_VOID(co_await disks_.image_on_host(host_id, v.source_image_id));
         spec.copy_of = vm_storage::image_volume_name(v.source_image_id);
+        spec.copy_of_pool = cfg_.storage_pool;
     }
-    auto make = [pool, spec](hypervisor_connection& c) -> result<std::string> {
-        KUMO_TRY(auto path, c.create_volume(pool, spec));
-        if (!spec.copy_of.empty())  // a copy has the image's size: grow it to the volume's
-            KUMO_TRY_VOID(c.resize_volume(pool, spec.name, spec.capacity_bytes));
-        return path;
+    auto make = [pool = place.pool, spec](hypervisor_connection& c) -> result<std::string> {
+        if (spec.copy_of.empty())
+            return c.create_volume(pool.name, spec);
+        KUMO_TRY_VOID(copy_into(c, pool, spec));
+        KUMO_TRY(auto path, c.find_volume(pool.name, spec.name));
+        return path.value_or("");
     };
     auto made = co_await hosts_.call(host_id, std::move(make));
     co_return made;
@@ -283,10 +337,10 @@ awaitable<result<volume>> volume_service::detach(const principal& who, const std
     KUMO_CO_TRY(volume v, co_await get(who, volume_id));
     if (v.vm_id != vm_id)
         co_return make_error(errc::conflict, "the volume is not attached to this VM");
-    auto unplug = [pool = cfg_.storage_pool, name = volume_file(v), uuid = vm_id,
-                   device = v.device](hypervisor_connection& c) -> result<void> {
-        KUMO_TRY(auto there, c.find_volume(pool, name));
-        auto done = c.detach_disk(uuid, there.value_or(""), device);
+    KUMO_CO_TRY(const volume_place place, place_of(cfg_, v));
+    auto unplug = [place, uuid = vm_id, device = v.device](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY(auto there, c.find_volume(place.pool.name, place.name));
+        auto done = c.detach_disk(uuid, place.disk(there.value_or("")), device);
         if (!done && done.error().code == errc::not_found)
             return {};  // the domain is gone, or the disk already is
         return done;

@@ -103,7 +103,7 @@ void root_disk_figures(const std::string& large_file, std::int64_t large_bytes) 
     auto& c = **conn;
     const std::string pool = "kumo-bench-" + std::to_string(getpid());
     const std::string path = "/var/lib/kumo-bench/" + std::to_string(getpid());
-    if (!c.ensure_pool(pool, path)) {
+    if (!c.ensure_pool({pool, "dir", path})) {
         fmt::print("root disks: cannot make a pool\n");
         return;
     }

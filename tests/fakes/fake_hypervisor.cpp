@@ -109,12 +109,12 @@ public:
         return std::string("<cpu mode='custom' match='exact'><model fallback='forbid'>fake-cpu</model></cpu>");
     }
 
-    result<std::string> ensure_pool(const std::string& pool, const std::string& path) override {
+    result<std::string> ensure_pool(const pool_def& pool) override {
         std::lock_guard g(mutex_);
         KUMO_TRY_VOID(check_open());
-        auto [it, added] = host_->pools.try_emplace(pool);
+        auto [it, added] = host_->pools.try_emplace(pool.name);
         if (added)
-            it->second.path = path;
+            it->second.path = pool.path;
         return it->second.path;
     }
     result<std::optional<std::string>> find_volume(const std::string& pool, const std::string& name) override {
@@ -131,8 +131,9 @@ public:
             return make_error(errc::conflict, "create volume: storage volume already exists");
         std::string content;
         if (!spec.copy_of.empty()) {
-            auto source = p->volumes.find(spec.copy_of);
-            if (source == p->volumes.end())
+            KUMO_TRY(auto* from, pool_of(spec.copy_of_pool.empty() ? pool : spec.copy_of_pool));
+            auto source = from->volumes.find(spec.copy_of);
+            if (source == from->volumes.end())
                 return make_error(errc::not_found, "create volume: source volume not found");
             content = source->second;
         }
@@ -189,17 +190,17 @@ public:
             return make_error(errc::not_found, "volume not found");
         return {};
     }
-    result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) override {
+    result<void> attach_disk(const std::string& uuid, const disk_spec& disk, const std::string& target) override {
         std::lock_guard g(mutex_);
         KUMO_TRY_VOID(check_open());
         auto it = host_->domains.find(uuid);
         if (it == host_->domains.end())
             return make_error(errc::not_found, "attach disk: domain not found");
-        if (!it->second.disks.emplace(target, path).second)
+        if (!it->second.disks.emplace(target, disk.path).second)
             return make_error(errc::conflict, "attach disk: target " + target + " already exists");
         return {};
     }
-    result<void> detach_disk(const std::string& uuid, const std::string&, const std::string& target) override {
+    result<void> detach_disk(const std::string& uuid, const disk_spec&, const std::string& target) override {
         std::lock_guard g(mutex_);
         KUMO_TRY_VOID(check_open());
         auto it = host_->domains.find(uuid);

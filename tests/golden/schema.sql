@@ -291,7 +291,7 @@ CREATE TABLE volumes (
     device TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-, source_image_id TEXT NOT NULL DEFAULT '', source_snapshot_id TEXT NOT NULL DEFAULT '');
+, source_image_id TEXT NOT NULL DEFAULT '', source_snapshot_id TEXT NOT NULL DEFAULT '', volume_type TEXT NOT NULL DEFAULT 'default');
 CREATE TRIGGER claims_added AFTER INSERT ON claims BEGIN
     INSERT OR IGNORE INTO host_usage (host_id) VALUES (NEW.host_id);
     UPDATE host_usage SET vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb, disk_gb = disk_gb + NEW.disk_gb,
@@ -304,16 +304,16 @@ END;
 CREATE TRIGGER vms_added AFTER INSERT ON vms BEGIN
     INSERT OR IGNORE INTO project_usage (project_id) VALUES (NEW.project_id);
     UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
-        disk_gb = disk_gb + NEW.disk_gb WHERE project_id = NEW.project_id;
+        disk_gb = disk_gb + NEW.disk_gb + NEW.ephemeral_gb WHERE project_id = NEW.project_id;
 END;
 CREATE TRIGGER vms_removed AFTER DELETE ON vms BEGIN
     UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb,
-        disk_gb = disk_gb - OLD.disk_gb WHERE project_id = OLD.project_id;
+        disk_gb = disk_gb - OLD.disk_gb - OLD.ephemeral_gb WHERE project_id = OLD.project_id;
 END;
-CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, project_id ON vms BEGIN
+CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, ephemeral_gb, project_id ON vms BEGIN
     UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb,
-        disk_gb = disk_gb - OLD.disk_gb WHERE project_id = OLD.project_id;
+        disk_gb = disk_gb - OLD.disk_gb - OLD.ephemeral_gb WHERE project_id = OLD.project_id;
     INSERT OR IGNORE INTO project_usage (project_id) VALUES (NEW.project_id);
     UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
-        disk_gb = disk_gb + NEW.disk_gb WHERE project_id = NEW.project_id;
+        disk_gb = disk_gb + NEW.disk_gb + NEW.ephemeral_gb WHERE project_id = NEW.project_id;
 END;

@@ -469,6 +469,7 @@ std::vector<route_case> cases() {
          [](w& x, builtin_role, bool own) {
              return at("/api/v1/vms/" + (own ? x.vm_a : x.vm_b) + "/snapshots/" + x.fresh_snapshot(own));
          }},
+        {"GET", v1 + "/volume-types", fixed(v1 + "/volume-types"), false},
         {"GET", v1 + "/volumes", fixed(v1 + "/volumes"), false},
         {"POST", v1 + "/volumes", fixed(v1 + "/volumes", {{"name", ""}, {"size_gb", 1}}), false},
         {"GET", v1 + "/volumes/{id}",

@@ -129,10 +129,11 @@ TEST_CASE("hypervisor contract: a pool and its volumes", "[contract]") {
     for (const auto& t : targets()) {
         INFO(t.name);
         auto c = open(t);
-        auto pool = c->ensure_pool("kumo-contract", "/tmp/kumo-contract-pool");
+        auto pool = c->ensure_pool({"kumo-contract", "dir", "/tmp/kumo-contract-pool"});
         REQUIRE(pool);
         CHECK(*pool == "/tmp/kumo-contract-pool");
-        CHECK(c->ensure_pool("kumo-contract", "/elsewhere").value() == "/tmp/kumo-contract-pool");  // idempotent
+        CHECK(c->ensure_pool({"kumo-contract", "dir", "/elsewhere"}).value() ==
+              "/tmp/kumo-contract-pool");  // idempotent
         CHECK(c->find_volume("kumo-contract", "disk").value() == std::nullopt);
         auto made = c->create_volume("kumo-contract", {"disk", "raw", 1 << 20, "", "", ""});
         REQUIRE(made);
@@ -154,6 +155,36 @@ TEST_CASE("hypervisor contract: a pool and its volumes", "[contract]") {
         auto no_pool = c->find_volume("no-such-pool", "disk");
         REQUIRE_FALSE(no_pool);
         CHECK(no_pool.error().code == errc::not_found);
+    }
+}
+
+TEST_CASE("hypervisor contract: volumes copied across pools; LVM pools", "[contract]") {
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        REQUIRE(c->ensure_pool({"kumo-contract-a", "dir", "/tmp/kumo-contract-a"}));
+        REQUIRE(c->ensure_pool({"kumo-contract-b", "dir", "/tmp/kumo-contract-b"}));
+        REQUIRE(c->create_volume("kumo-contract-a", {"source", "raw", 1 << 20, "", "", ""}));
+        // libvirt's test driver looks for a copy's source in the target pool only; its storage driver
+        // (qemu:///system) copies across pools, as the fake does: the qemu-image test runs that path.
+        if (std::string_view(t.name) != "libvirt test driver") {
+            auto copy =
+                c->create_volume("kumo-contract-b", {"copy", "raw", 1 << 20, "", "", "source", "kumo-contract-a"});
+            REQUIRE(copy);
+            CHECK(*copy == "/tmp/kumo-contract-b/copy");
+        }
+        auto missing = c->create_volume("kumo-contract-b", {"x", "raw", 1 << 20, "", "", "nope", "kumo-contract-a"});
+        REQUIRE_FALSE(missing);
+        CHECK(missing.error().code == errc::not_found);
+        // A logical pool names an existing volume group; its volumes are block devices under /dev/<vg>.
+        auto lvm = c->ensure_pool({"kumo-contract-lvm", "logical", "/dev/vg_contract", "vg_contract"});
+        REQUIRE(lvm);
+        CHECK(*lvm == "/dev/vg_contract");
+        auto lv = c->create_volume("kumo-contract-lvm", {"volume-1", "raw", 1 << 20, "", "", ""});
+        REQUIRE(lv);
+        CHECK(*lv == "/dev/vg_contract/volume-1");
+        REQUIRE(c->delete_volume("kumo-contract-lvm", "volume-1"));
+        CHECK(c->find_volume("kumo-contract-lvm", "volume-1").value() == std::nullopt);
     }
 }
 

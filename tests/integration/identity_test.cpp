@@ -238,6 +238,22 @@ TEST_CASE("100 concurrent creates against a quota of 10 give exactly 10", "[iden
     CHECK(usage["quota"]["vcpus"]["in_use"] == 10);
 }
 
+TEST_CASE("a flavor's ephemeral disk counts in the project's disk_gb, as its root disk does", "[identity][quota]") {
+    auto admin = sim().admin();
+    auto [uid, project] = member_of_new_project("judy", "member");
+    REQUIRE(call(admin, "PATCH", "/api/v1/projects/" + project + "/quota", {{"disk_gb", 5}}).status == 200);
+    const std::string flavor =
+        created(admin, "/api/v1/flavors",
+                {{"name", "eph-quota"}, {"vcpus", 1}, {"ram_mb", 16}, {"disk_gb", 1}, {"ephemeral_gb", 2}});
+    auto judy = login({{"username", "judy"}, {"password", "long-enough-pw"}});
+    REQUIRE(judy);
+    CHECK(call(*judy, "POST", "/api/v1/vms", {{"name", "e1"}, {"flavor_id", flavor}}).status == 202);
+    CHECK(call(*judy, "GET", "/api/v1/projects/" + project + "/quota").body["quota"]["disk_gb"]["in_use"] == 3);
+    auto over = call(*judy, "POST", "/api/v1/vms", {{"name", "e2"}, {"flavor_id", flavor}});  // 3 + 3 > 5
+    CHECK(over.status == 409);
+    CHECK(call(*judy, "GET", "/api/v1/projects/" + project + "/quota").body["quota"]["disk_gb"]["in_use"] == 3);
+}
+
 TEST_CASE("logins and changes are audited, and readers see only what they administer", "[identity][audit]") {
     auto admin = sim().admin();
     CHECK_FALSE(login({{"username", "admin"}, {"password", "wrong-password"}}));

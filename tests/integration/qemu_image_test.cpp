@@ -35,8 +35,10 @@ std::string read_file(const std::string& path) {
 // The pool this test owns, removed at the end whatever happens, with any domain still using it (a test
 // that failed midway leaves its VMs behind when its daemon stops).
 struct test_pool {
-    std::string name = "kumo-test-" + std::to_string(getpid());
-    std::string path = "/var/lib/kumo-test/" + std::to_string(getpid());
+    explicit test_pool(const std::string& suffix = "")
+        : name("kumo-test-" + std::to_string(getpid()) + suffix),
+          path("/var/lib/kumo-test/" + std::to_string(getpid()) + suffix) {}
+    std::string name, path;
     ~test_pool() {
         for (const auto& domain : test::virsh_kumo_domains()) {
             auto xml = run_process({"virsh", "-c", "qemu:///system", "dumpxml", domain}, std::chrono::seconds(30));
@@ -408,13 +410,22 @@ void delete_vm(const cli::api_client& c, const std::string& id) {
 TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks, ISO installs", "[qemu-image]") {
     build_guest();
     test_pool pool;
+    test_pool typed("-fast");  // a volume type's pool: the volumes below live there, images in the main pool
     const std::string dir = test::make_temp_dir("kumo-qemu-volumes");
+    const json types = {
+        {"fast", {{"kind", "dir"}, {"pool", typed.name}, {"path", typed.path}, {"description", "2nd"}}}};
     test::daemon_process d(dir, {},
                            {{"KUMO_VIRT_TYPE", "qemu"},
                             {"KUMO_STORAGE_POOL", pool.name},
                             {"KUMO_STORAGE_POOL_PATH", pool.path},
+                            {"KUMO_VOLUME_TYPES", types.dump()},
                             {"KUMO_QUOTA_RAM_MB", "-1"}});
     auto c = d.admin();
+    auto listed_types = call(c, "GET", "/api/v1/volume-types").body["items"];
+    REQUIRE(listed_types.size() == 2);
+    CHECK(listed_types[0]["name"] == "default");
+    CHECK(listed_types[1]["name"] == "fast");
+    CHECK(listed_types[1]["kind"] == "dir");
     const auto [kernel, ramdisk, root] = test::upload_guest(c);
     const std::string iso = upload_image(c, {{"name", "installer"}}, kGuestDir + "/installer.iso");
     CHECK(call(c, "GET", "/api/v1/images/" + iso).body["disk_format"] == "iso");
@@ -432,9 +443,12 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
     CHECK(qemu_img_info(pool.path + "/kumo-" + vm + "-ephemeral.qcow2").value("virtual-size", 0LL) == 1LL << 30);
 
     // A volume from the image holds the image's data: hot-plugged, the guest finds the root disk's marker.
-    auto from_image = call(c, "POST", "/api/v1/volumes", {{"name", "from-image"}, {"image_id", root}});
+    // Its type's pool is not the image's: the copy crosses pools.
+    auto from_image =
+        call(c, "POST", "/api/v1/volumes", {{"name", "from-image"}, {"image_id", root}, {"volume_type", "fast"}});
     INFO(from_image.body.dump());
     REQUIRE(from_image.status == 201);
+    CHECK(from_image.body["volume_type"] == "fast");
     CHECK(from_image.body["size_gb"] == 1);  // the image's 16 MiB, rounded up
     CHECK(from_image.body["image_id"] == root);
     const std::string vol1 = from_image.body["id"];
@@ -444,7 +458,8 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
     CHECK(attached.body["device"] == "vdd");  // vdc is the ephemeral disk
     log = console_until(c, vm, "KUMO-GUEST: marker on vdd=kumo-test-root-disk", 60);
     CHECK(log.find("KUMO-GUEST: marker on vdd=kumo-test-root-disk") != std::string::npos);
-    CHECK(qemu_img_info(pool.path + "/volume-" + vol1 + ".qcow2").value("virtual-size", 0LL) == 1LL << 30);
+    CHECK(qemu_img_info(typed.path + "/volume-" + vol1 + ".qcow2").value("virtual-size", 0LL) == 1LL << 30);
+    CHECK(pool.files().count("volume-" + vol1 + ".qcow2") == 0);
 
     // Snapshots of a volume in use by a running VM are refused; detached, it copies the file.
     CHECK(call(c, "POST", "/api/v1/volumes/" + vol1 + "/snapshots", {{"name", "s"}}).status == 409);
@@ -455,7 +470,7 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
     REQUIRE(snap.status == 201);
     const std::string snap_id = snap.body["id"];
     CHECK(snap.body["host_id"].is_string());
-    CHECK(pool.files().count("volsnap-" + snap_id + ".qcow2") == 1);
+    CHECK(typed.files().count("volsnap-" + snap_id + ".qcow2") == 1);
     CHECK(call(c, "GET", "/api/v1/volumes/" + vol1 + "/snapshots").body["items"].size() == 1);
     CHECK(call(c, "DELETE", "/api/v1/volumes/" + vol1).status == 409);  // it has a snapshot
 
@@ -467,7 +482,8 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
     const std::string vol2 = from_snap.body["id"];
     CHECK(from_snap.body["host_id"] == snap.body["host_id"]);
     CHECK(from_snap.body["snapshot_id"] == snap_id);
-    CHECK(qemu_img_info(pool.path + "/volume-" + vol2 + ".qcow2").value("virtual-size", 0LL) == 2LL << 30);
+    CHECK(from_snap.body["volume_type"] == "fast");  // the snapshot's volume's
+    CHECK(qemu_img_info(typed.path + "/volume-" + vol2 + ".qcow2").value("virtual-size", 0LL) == 2LL << 30);
     const std::size_t seen = console_until(c, vm, "KUMO-GUEST: ready", 1).size();
     REQUIRE(call(c, "POST", "/api/v1/vms/" + vm + "/volumes", {{"volume_id", vol2}}).status == 200);
     for (int i = 0; i < 120 && log.find("marker on vdd", seen) == std::string::npos; ++i) {
@@ -479,7 +495,7 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
 
     // Snapshot and source go their own ways.
     CHECK(call(c, "DELETE", "/api/v1/volumes/" + vol1 + "/snapshots/" + snap_id).status == 204);
-    CHECK(pool.files().count("volsnap-" + snap_id + ".qcow2") == 0);
+    CHECK(typed.files().count("volsnap-" + snap_id + ".qcow2") == 0);
     CHECK(call(c, "DELETE", "/api/v1/volumes/" + vol1).status == 204);
 
     // A volume exported as an image: a standalone qcow2 with the same content as the guest sees.
@@ -588,6 +604,7 @@ TEST_CASE("volume sources are checked; snapshots of volumes without data; snapsh
     };
     refused(json::object(), "size_gb");  // a blank volume needs a size
     refused({{"image_id", "no-such-image"}}, "image_id");
+    refused({{"size_gb", 1}, {"volume_type", "no-such-type"}}, "volume_type");
     refused({{"image_id", image}, {"size_gb", 1}}, "size_gb");  // smaller than the image's disk
     refused({{"snapshot_id", "no-such-snapshot"}}, "snapshot_id");
     refused({{"image_id", image}, {"snapshot_id", "x"}}, "snapshot_id");

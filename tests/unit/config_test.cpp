@@ -85,3 +85,57 @@ TEST_CASE("the shipped and example config files are valid", "[config]") {
         CHECK(c);
     }
 }
+
+TEST_CASE("volume types map to pools: directories, shared directories, LVM volume groups", "[config]") {
+    config_layers l;
+    l.file_name = "kumo.json";
+    l.file_text = R"({"volume_types": {
+        "bulk": {"kind": "dir", "pool": "kumo-bulk", "path": "/srv/bulk", "description": "big disks"},
+        "nfs": {"kind": "shared", "pool": "kumo-nfs", "path": "/mnt/nfs"},
+        "fast": {"kind": "logical", "pool": "kumo-lvm", "volume_group": "vg_ssd"}}})";
+    auto c = build_config(l);
+    REQUIRE(c);
+    REQUIRE(c->volume_types.size() == 3);
+    const pool_def bulk = c->pool_of_type("bulk").value();
+    CHECK(bulk.name == "kumo-bulk");
+    CHECK(bulk.path == "/srv/bulk");
+    CHECK_FALSE(bulk.shared);
+    CHECK_FALSE(bulk.block());
+    CHECK(c->pool_of_type("nfs")->shared);
+    const pool_def fast = c->pool_of_type("fast").value();
+    CHECK(fast.block());
+    CHECK(fast.path == "/dev/vg_ssd");
+    CHECK(c->pool_of_type("default")->name == "kumo");  // the main pool
+    CHECK(c->pool_of_type("")->path == "/var/lib/kumo/pool");
+    CHECK_FALSE(c->pool_of_type("nope"));
+
+    config_layers env;  // JSON text in the environment
+    env.env = {{"KUMO_VOLUME_TYPES", R"({"x": {"kind": "dir", "pool": "px", "path": "/x"}})"}};
+    CHECK(build_config(env)->pool_of_type("x")->path == "/x");
+}
+
+TEST_CASE("bad volume types are refused, naming the entry and its setting", "[config]") {
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {R"({"f": {"kind": "nfs", "pool": "p", "path": "/x"}})", "volume_types.f.kind"},
+        {R"({"f": {"kind": "dir", "pool": "kumo", "path": "/x"}})", "volume_types.f.pool"},  // the main pool
+        {R"({"f": {"kind": "dir", "pool": "Bad Name", "path": "/x"}})", "volume_types.f.pool"},
+        {R"({"f": {"kind": "dir", "pool": "p"}})", "volume_types.f.path"},
+        {R"({"f": {"kind": "dir", "pool": "p", "path": "/x/../etc"}})", "volume_types.f.path"},
+        {R"({"f": {"kind": "logical", "pool": "p", "volume_group": "-rf"}})", "volume_types.f.volume_group"},
+        {R"({"f": {"kind": "logical", "pool": "p", "volume_group": "vg/x"}})", "volume_types.f.volume_group"},
+        {R"({"f": {"kind": "dir", "pool": "p", "path": "/x", "size": 1}})", "volume_types.f.size"},
+        {R"({"default": {"kind": "dir", "pool": "p", "path": "/x"}})", "volume_types.default"},
+        {R"({"a": {"kind": "dir", "pool": "p", "path": "/x"}, "b": {"kind": "dir", "pool": "p", "path": "/y"}})",
+         "volume_types.b.pool"},
+        {R"([1])", "volume_types"},
+    };
+    for (const auto& [text, field] : rows) {
+        config_layers l;
+        l.env = {{"KUMO_VOLUME_TYPES", text}};
+        auto c = build_config(l);
+        INFO(text);
+        REQUIRE_FALSE(c);
+        REQUIRE(c.error().fields.size() == 1);
+        CHECK(c.error().fields[0].field == field);
+    }
+}

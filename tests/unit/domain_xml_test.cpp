@@ -94,3 +94,23 @@ TEST_CASE("kvm guests use a named CPU model, never host-passthrough", "[xml]") {
     CHECK(xml.find("<model fallback='forbid'>qemu64</model>") != std::string::npos);
     CHECK(xml.find("listen='127.0.0.1'") != std::string::npos);
 }
+
+TEST_CASE("disks hot-plugged: qcow2 files and raw LVM block devices", "[xml]") {
+    CHECK(render_disk_xml({"/p/volume-1.qcow2"}, "vdd") ==
+          "<disk type='file' device='disk'><driver name='qemu' type='qcow2' discard='unmap'/>"
+          "<source file='/p/volume-1.qcow2'/><target dev='vdd' bus='virtio'/></disk>");
+    CHECK(render_disk_xml({"/dev/vg0/volume-1", "raw", false, true}, "vde") ==
+          "<disk type='block' device='disk'><driver name='qemu' type='raw' discard='unmap'/>"
+          "<source dev='/dev/vg0/volume-1'/><target dev='vde' bus='virtio'/></disk>");
+}
+
+TEST_CASE("storage pools: a directory Kumo makes, an LVM volume group the admin made", "[xml]") {
+    const std::string dir = render_pool_xml({"kumo", "dir", "/var/lib/kumo/pool"});
+    CHECK(dir.find("<pool type='dir'>") != std::string::npos);
+    CHECK(dir.find("<path>/var/lib/kumo/pool</path>") != std::string::npos);
+    CHECK(dir.find("<mode>0711</mode>") != std::string::npos);
+    const std::string lvm = render_pool_xml({"kumo-lvm", "logical", "/dev/vg_ssd", "vg_ssd"});
+    CHECK(lvm.find("<pool type='logical'>") != std::string::npos);
+    CHECK(lvm.find("<source>\n    <name>vg_ssd</name>\n    <format type='lvm2'/>") != std::string::npos);
+    CHECK(lvm.find("<path>/dev/vg_ssd</path>") != std::string::npos);
+}

@@ -2,6 +2,7 @@
 // Daemon configuration. Layers, lowest first: embedded defaults < JSON config file < KUMO_* environment
 // < command-line flags. Every key has one name used in all layers (`listen` / KUMO_LISTEN / --listen).
 #include "kumo/core/error.hpp"
+#include "kumo/core/storage_pool.hpp"
 
 #include <cstdint>
 #include <map>
@@ -73,6 +74,10 @@ struct config {
     // images are copied once for all hosts, volumes attach to VMs on any host, and VMs with disks
     // migrate without copying them.
     bool storage_pool_shared = false;
+    // Volume types beyond "default" (the main pool), as JSON (see core/storage_pool.hpp); parsed into
+    // volume_types when the configuration is built.
+    std::string volume_types_json;
+    std::vector<volume_type> volume_types;
     std::int64_t image_cache_ttl_s = 3600;  // a cached image no VM on the host used for this long is removed
     // Default project quotas (-1: unlimited); admins override them per project.
     std::int64_t quota_instances = 20;
@@ -86,6 +91,11 @@ struct config {
     std::int64_t quota_networks = 10;
     std::int64_t quota_floating_ips = 10;
     std::int64_t quota_security_groups = 20;
+
+    // The main pool: images, VMs' own disks, volumes of the default type.
+    pool_def main_pool() const { return {storage_pool, "dir", storage_pool_path, "", storage_pool_shared}; }
+    // The pool of a volume type; nullopt for unknown names ("" and "default": the main pool).
+    std::optional<pool_def> pool_of_type(const std::string& type) const;
 };
 
 // The configured default limit of a quota resource (see quota_resources()); -1 for unknown names.

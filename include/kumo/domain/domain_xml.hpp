@@ -1,6 +1,8 @@
 #pragma once
 // libvirt domain XML from typed fields. Every value is escaped; user-chosen text only ever appears
 // in <title> and the Kumo metadata element, never in names, paths or attributes libvirt acts on.
+#include "kumo/core/storage_pool.hpp"
+
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@ struct disk_spec {
     std::string path;
     std::string format = "qcow2";  // qcow2 | raw
     bool readonly = false;
+    bool block = false;  // a block device (an LVM logical volume), raw
 };
 
 struct domain_spec {
@@ -36,6 +39,12 @@ struct domain_spec {
 };
 
 std::string render_domain_xml(const domain_spec& spec);
+// One virtio <disk> element as target `target` (vda, ...), indented by `indent` spaces (0: one line,
+// for device hot-plug).
+std::string render_disk_xml(const disk_spec& disk, const std::string& target, int indent = 0);
+// The libvirt <pool> definition: a directory (permissions 0711: QEMU reaches its files, nobody lists
+// them) or an existing LVM volume group.
+std::string render_pool_xml(const pool_def& pool);
 
 // Escapes &, <, >, ' and " for XML text and attribute values.
 std::string xml_escape(std::string_view s);

@@ -42,9 +42,9 @@ struct keypair {
     std::string created_at;
 };
 
-// A data volume (Cinder's job). Its file, volume-<id>.qcow2, is made in the pool of the host of the VM it
-// is first attached to, and stays on that host (a live migration of its VM copies it along; with a
-// shared pool every host reaches it).
+// A data volume (Cinder's job). Its file (volume-<id>.qcow2, or the raw LVM volume volume-<id>) is made in
+// its type's pool on the host of the VM it is first attached to, and stays on that host (a migration of
+// its VM copies it along; with a shared pool every host reaches it).
 struct volume {
     std::string id;
     std::string name;
@@ -58,6 +58,7 @@ struct volume {
     // Where the first bytes come from when the file is made (empty: blank). A volume from a snapshot
     // that has a file is made at once on the snapshot's host.
     std::string source_image_id, source_snapshot_id;
+    std::string volume_type = "default";  // a configured volume type: the pool its file lives in
 };
 
 // A copy of a volume's file at one moment, on the volume's host (Cinder's snapshots). A snapshot of a

@@ -2,6 +2,7 @@
 // The hypervisor port: one connection per host. Every call blocks, so callers run them off the core
 // thread, serialized per host (services/host_registry keeps one strand per host on the libvirt pool).
 #include "kumo/core/error.hpp"
+#include "kumo/domain/domain_xml.hpp"
 #include "kumo/model/host.hpp"
 #include "kumo/model/vm.hpp"
 
@@ -36,14 +37,15 @@ struct migration_progress {
 };
 
 // A volume to create in a pool: blank, a qcow2 overlay on a backing file, or a full copy of another
-// volume of the same pool.
+// volume (converted to the new volume's format: a qcow2 file copied into an LVM volume becomes raw).
 struct volume_spec {
     std::string name;
-    std::string format = "qcow2";  // qcow2 | raw
+    std::string format = "qcow2";  // qcow2 | raw (logical pools: always raw block devices)
     std::int64_t capacity_bytes = 0;
     std::string backing_path;    // overlay: the file it reads through to (Kumo's cached image)
     std::string backing_format;  // of the backing file: qcow2 | raw
-    std::string copy_of;         // full copy: the name of the source volume in the same pool
+    std::string copy_of;         // full copy: the name of the source volume
+    std::string copy_of_pool;    // its pool, when not the new volume's
 };
 
 // Invoked on the adapter's event thread: implementations only post work elsewhere.
@@ -85,11 +87,13 @@ public:
                                              const std::string& virt_type) = 0;
 
     // Storage, through libvirt's storage API (works over SSH; no other channel to the host).
-    // Defines, builds, starts and autostarts a directory pool unless it exists; returns its path.
-    virtual result<std::string> ensure_pool(const std::string& pool, const std::string& path) = 0;
+    // Defines, builds (directories only: a volume group is the admin's), starts and autostarts the pool
+    // unless it exists; returns its path (an existing pool keeps its own).
+    virtual result<std::string> ensure_pool(const pool_def& pool) = 0;
     // The volume's path, or nullopt when the pool has no such volume.
     virtual result<std::optional<std::string>> find_volume(const std::string& pool, const std::string& name) = 0;
-    // Errors: conflict when it exists, internal with libvirt's message. Returns the path.
+    // Errors: conflict when it exists, internal with libvirt's message. Returns the path. In logical
+    // pools the volume is fully allocated (a sparse LV would be an LVM snapshot of the zero device).
     virtual result<std::string> create_volume(const std::string& pool, const volume_spec& spec) = 0;
     // A new volume whose bytes are exactly `local_file`'s, sent through the storage upload stream.
     virtual result<std::string> upload_volume(const std::string& pool, const std::string& name,
@@ -105,11 +109,12 @@ public:
     virtual result<void> delete_volume(const std::string& pool, const std::string& name) = 0;
     // Grows a volume that no running guest uses.
     virtual result<void> resize_volume(const std::string& pool, const std::string& name, std::int64_t bytes) = 0;
-    // Adds a qcow2 file as virtio disk `target` (vdc, ...) to the domain's definition, and to the running
-    // guest too when it runs (hot-plug). Errors: not_found (domain), conflict (target taken).
-    virtual result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) = 0;
+    // Adds a disk (a qcow2 file or a raw block device) as virtio disk `target` (vdc, ...) to the domain's
+    // definition, and to the running guest too when it runs (hot-plug). Errors: not_found (domain),
+    // conflict (target taken).
+    virtual result<void> attach_disk(const std::string& uuid, const disk_spec& disk, const std::string& target) = 0;
     // Removes disk `target`; a running guest is asked to release it (hot-unplug).
-    virtual result<void> detach_disk(const std::string& uuid, const std::string& path, const std::string& target) = 0;
+    virtual result<void> detach_disk(const std::string& uuid, const disk_spec& disk, const std::string& target) = 0;
 
     // Snapshots inside the domain's qcow2 disks (raw disks such as the config drive are left out): with
     // the guest's memory when it runs (`with_memory` must then be true), disk-only when it is stopped

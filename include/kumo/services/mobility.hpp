@@ -42,7 +42,8 @@ private:
         std::string target_address;  // tcp://host for QEMU's memory stream
         bool live = true;
         std::int64_t max_downtime_ms = 0, bandwidth_mib_s = 0;
-        bool copy_storage = false;  // disks on the hosts' local pools: copied along
+        bool copy_storage = false;    // disks on the hosts' local pools: copied along
+        bool shared_storage = false;  // disks on shared pools: nothing to copy
     };
     static plan plan_of(const operation& op, const vm& v);
     op_task migration_task(plan p);

@@ -32,6 +32,13 @@ config_drive_files config_drive_for(const vm& v);
 // A hostname from the VM's name: lowercase letters, digits and '-', at most 63; "vm-<id prefix>" if none.
 std::string hostname_for(const vm& v);
 
+// Where a VM's disks (from an image) and volumes live, as a migration sees it: nothing to move, all on
+// shared pools (nothing to copy), all on hosts' local pools (copied along), or both (refused: libvirt
+// copies every writable disk or none, and a shared disk copied onto itself would be destroyed).
+enum class disk_locality { none, shared, local, mixed };
+// Errors: conflict (a volume's type is no longer configured).
+result<disk_locality> disk_locality_of(const config& cfg, const vm& v, const std::vector<volume>& volumes);
+
 class vm_storage {
 public:
     vm_storage(store& db, host_registry& hosts, image_store& images, asio::thread_pool& blocking, const config& cfg)
@@ -50,18 +57,25 @@ public:
     // Deletes cached images no VM on the host has used for image_cache_ttl_s.
     awaitable<void> collect_garbage(const std::string& host_id);
 
-    // The host's pool, made if missing. Errors: conflict (the host's pool is elsewhere), host_unreachable.
+    // The VM's raw disks, which internal (qcow2) snapshots leave out: the config drive (rebuilt from the
+    // database anyway) and attached LVM volumes.
+    awaitable<result<std::vector<std::string>>> raw_devices(const vm& v);
+    // The host's main pool, made if missing. Errors: conflict (the host's pool is elsewhere), host_unreachable.
     awaitable<result<void>> ensure_pool(const std::string& host_id);
+    // Every pool the VM's disks and volumes use, on host `host_id`. Errors: as ensure_pool's, and conflict
+    // for a volume whose type is no longer configured.
+    awaitable<result<void>> ensure_pools(const std::string& host_id, const vm& v, const std::vector<volume>& volumes);
     // The host's pool, made if missing; then the image copied into it unless cached there. Returns the
     // path of the cached copy (volume image_volume_name(image_id)). Errors: conflict (pool elsewhere),
     // host_unreachable, internal.
     awaitable<result<std::string>> image_on_host(const std::string& host_id, const std::string& image_id);
-    // Fills queued image `image_id` with a flattened qcow2 copy of volume `source` of the host's pool
-    // (a data volume, or a stopped VM's root disk). The copy on the host is made before this returns, so
-    // the source may change again at once; the transfer into the image store then runs in the background
-    // (the image is `saving`, then `active` or `killed`). Errors: host_unreachable, internal.
-    awaitable<result<void>> export_volume(const principal& who, std::string host_id, std::string source,
-                                          std::string image_id);
+    // Fills queued image `image_id` with a flattened qcow2 copy of volume `source` of pool `source_pool`
+    // (a data volume; "": the main pool, e.g. a stopped VM's root disk); the copy is made in the main pool. The copy on
+    // the host is made before this returns, so the source may change again at once; the transfer into the image store
+    // then runs in the background (the image is `saving`, then `active` or `killed`). Errors: host_unreachable,
+    // internal.
+    awaitable<result<void>> export_volume(const principal& who, std::string host_id, std::string source_pool,
+                                          std::string source, std::string image_id);
     // Live migration with local pools: the target (`v.host_id`) gets what the VM uses before libvirt
     // copies the data (VIR_MIGRATE_NON_SHARED_INC copies each disk's top layer): the cached images, the
     // root disk as an overlay on the same base, the config drive (read-only: not copied, so rebuilt), an
@@ -82,7 +96,7 @@ private:
     awaitable<result<void>> make_config_drive(const vm& v);
     awaitable<result<void>> make_root_disk(const vm& v, const image& img, std::string base);
     awaitable<void> finish_export(principal who, std::string host_id, std::string copy, std::string image_id);
-    awaitable<result<void>> download(std::string host_id, std::string volume, std::string local_file);
+    awaitable<result<void>> download(std::string host_id, std::string pool, std::string volume, std::string local_file);
 
     store& store_;
     host_registry& hosts_;

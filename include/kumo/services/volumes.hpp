@@ -1,9 +1,10 @@
 #pragma once
 // Data volumes (Cinder's job, on the hosts' local pools): create (blank, from an image, from a volume
 // snapshot), extend, delete, attach to a VM and detach (hot-plug when the VM runs), snapshots, export as
-// an image. A volume's file is made in the pool of the host of the VM it is first attached to (a volume
-// from a snapshot: at once, on the snapshot's host) and stays there: it can later attach only to VMs on
-// that host, unless the pool is shared (storage_pool_shared). Core thread.
+// an image. A volume's file is made in its type's pool (volume types map to pools: see
+// core/storage_pool.hpp) on the host of the VM it is first attached to (a volume from a snapshot: at once,
+// on the snapshot's host) and stays there: it can later attach only to VMs on that host, unless the pool
+// is shared. Core thread.
 #include "kumo/core/config.hpp"
 #include "kumo/model/identity.hpp"
 #include "kumo/model/image.hpp"
@@ -19,7 +20,27 @@ struct volume_create_request {
     std::optional<int> size_gb;  // default: the source's size; required for a blank volume
     std::string image_id;        // start with this image's disk (qcow2, raw, ...)
     std::string snapshot_id;     // or with this volume snapshot's data
+    std::string volume_type;     // default: "default" (the main pool); from a snapshot: the snapshot's volume's
 };
+
+// Where a volume's data lives: its type's pool, and its name there.
+struct volume_place {
+    pool_def pool;
+    std::string name;
+    // How a VM sees it: a qcow2 file, or a raw block device (LVM).
+    disk_spec disk(const std::string& path) const {
+        return {path, pool.block() ? "raw" : "qcow2", false, pool.block()};
+    }
+};
+// Errors: conflict (the volume's type is no longer configured).
+result<volume_place> place_of(const config& cfg, const volume& v);
+// A new volume of `size_gb` at `place`: blank unless copy_of is set afterwards.
+volume_spec blank_spec(const volume_place& place, int size_gb);
+// Creates `spec` (a copy of another volume) in `pool`, then grows it to spec.capacity_bytes (file copies
+// have their source's size; LVM volumes are made at full size).
+result<void> copy_into(hypervisor_connection& c, const pool_def& pool, const volume_spec& spec);
+// The volume types users may choose: "default" first, then the configured ones.
+json volume_types_view(const config& cfg);
 
 class volume_service {
 public:
@@ -29,7 +50,7 @@ public:
 
     // Errors: forbidden (not project-scoped), quota_exceeded (volumes, volume_gb), validation_failed
     // (size_gb smaller than the source, image_id not a usable disk image, snapshot_id unknown, both
-    // sources), host_unreachable (the snapshot's host).
+    // sources, volume_type unknown), host_unreachable (the snapshot's host).
     awaitable<result<volume>> create(const principal& who, volume_create_request req);
     awaitable<result<volume>> get(const principal& who, const std::string& id);
     awaitable<result<std::vector<volume>>> list(const principal& who, std::string marker, int limit);
@@ -75,8 +96,8 @@ private:
 
 json volume_view(const volume& v);
 json volume_snapshot_view(const volume_snapshot& s);
-// File names in the host's pool.
-std::string volume_file(const volume& v);
-std::string volume_snapshot_file(const volume_snapshot& s);
+// Names in the volume's pool: files (qcow2) or, in LVM pools, logical volumes (raw).
+std::string volume_file(const volume& v, const pool_def& pool);
+std::string volume_snapshot_file(const volume_snapshot& s, const pool_def& pool);
 
 }  // namespace kumo

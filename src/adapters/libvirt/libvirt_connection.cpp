@@ -387,9 +387,7 @@ private:
         return on_lifecycle(c, d, event, detail, static_cast<std::shared_ptr<callback_box>*>(opaque)->get());
     }
 
-    result<std::string> ensure_pool(const std::string& pool, const std::string& path) override {
-        return lv::ensure_pool(conn_, pool, path);
-    }
+    result<std::string> ensure_pool(const pool_def& pool) override { return lv::ensure_pool(conn_, pool); }
     result<std::optional<std::string>> find_volume(const std::string& pool, const std::string& name) override {
         return lv::find_volume(conn_, pool, name);
     }
@@ -415,13 +413,13 @@ private:
     result<void> resize_volume(const std::string& pool, const std::string& name, std::int64_t bytes) override {
         return lv::resize_volume(conn_, pool, name, bytes);
     }
-    result<void> attach_disk(const std::string& uuid, const std::string& path, const std::string& target) override {
-        const std::string xml = disk_xml(path, target);
+    result<void> attach_disk(const std::string& uuid, const disk_spec& disk, const std::string& target) override {
+        const std::string xml = render_disk_xml(disk, target);
         return with_domain(uuid, "attach disk",
                            [&](virDomainPtr d) { return virDomainAttachDeviceFlags(d, xml.c_str(), affect_flags(d)); });
     }
-    result<void> detach_disk(const std::string& uuid, const std::string& path, const std::string& target) override {
-        const std::string xml = disk_xml(path, target);
+    result<void> detach_disk(const std::string& uuid, const disk_spec& disk, const std::string& target) override {
+        const std::string xml = render_disk_xml(disk, target);
         return with_domain(uuid, "detach disk",
                            [&](virDomainPtr d) { return virDomainDetachDeviceFlags(d, xml.c_str(), affect_flags(d)); });
     }
@@ -479,12 +477,6 @@ private:
         return {};
     }
 
-    static std::string disk_xml(const std::string& path, const std::string& target) {
-        return fmt::format(
-            "<disk type='file' device='disk'><driver name='qemu' type='qcow2' discard='unmap'/>"
-            "<source file='{}'/><target dev='{}' bus='virtio'/></disk>",
-            xml_escape(path), xml_escape(target));
-    }
     // The definition always; the running guest too when there is one.
     static unsigned affect_flags(virDomainPtr d) {
         return VIR_DOMAIN_AFFECT_CONFIG | (virDomainIsActive(d) == 1 ? VIR_DOMAIN_AFFECT_LIVE : 0);

@@ -67,13 +67,27 @@ virStorageVolPtr lookup(virStoragePoolPtr p, const std::string& name) {
     return virStorageVolLookupByName(p, name.c_str());
 }
 
-std::string volume_xml(const volume_spec& s) {
+std::string pool_desc(virStoragePoolPtr p) {
+    char* xml = virStoragePoolGetXMLDesc(p, 0);
+    std::string desc = xml ? xml : "";
+    free(xml);
+    return desc;
+}
+
+bool is_logical(virStoragePoolPtr p) {
+    return pool_desc(p).find("<pool type='logical'") != std::string::npos;
+}
+
+// Logical volumes are raw block devices: no format, no file permissions, and fully allocated (libvirt
+// makes an LV with a smaller allocation a sparse LVM snapshot, which fails once it fills up).
+std::string volume_xml(const volume_spec& s, bool logical) {
     std::string x = fmt::format("<volume>\n  <name>{}</name>\n  <capacity unit='bytes'>{}</capacity>\n",
                                 xml_escape(s.name), s.capacity_bytes);
-    x += "  <allocation unit='bytes'>0</allocation>\n";
-    x += fmt::format(
-        "  <target>\n    <format type='{}'/>\n    <permissions><mode>0600</mode></permissions>\n  </target>\n",
-        xml_escape(s.format));
+    x += fmt::format("  <allocation unit='bytes'>{}</allocation>\n", logical ? s.capacity_bytes : 0);
+    if (!logical)
+        x += fmt::format(
+            "  <target>\n    <format type='{}'/>\n    <permissions><mode>0600</mode></permissions>\n  </target>\n",
+            xml_escape(s.format));
     if (!s.backing_path.empty())
         x += fmt::format("  <backingStore>\n    <path>{}</path>\n    <format type='{}'/>\n  </backingStore>\n",
                          xml_escape(s.backing_path), xml_escape(s.backing_format));
@@ -83,31 +97,27 @@ std::string volume_xml(const volume_spec& s) {
 
 }  // namespace
 
-result<std::string> ensure_pool(virConnectPtr c, const std::string& pool, const std::string& path) {
-    pool_ptr p{virStoragePoolLookupByName(c, pool.c_str())};
+result<std::string> ensure_pool(virConnectPtr c, const pool_def& pool) {
+    pool_ptr p{virStoragePoolLookupByName(c, pool.name.c_str())};
     if (!p.p) {
         virResetLastError();
-        const std::string xml = fmt::format(
-            "<pool type='dir'>\n  <name>{}</name>\n  <target>\n    <path>{}</path>\n"
-            "    <permissions><mode>0711</mode></permissions>\n  </target>\n</pool>\n",
-            xml_escape(pool), xml_escape(path));
+        const std::string xml = render_pool_xml(pool);
         p.p = virStoragePoolDefineXML(c, xml.c_str(), 0);
         if (!p.p)
-            return last_error("define storage pool " + pool);
-        if (virStoragePoolBuild(p.p, 0) < 0)
-            return last_error("build storage pool " + pool);
+            return last_error("define storage pool " + pool.name);
+        // A directory is made here; a volume group must exist (building one would format disks).
+        if (!pool.block() && virStoragePoolBuild(p.p, 0) < 0)
+            return last_error("build storage pool " + pool.name);
         virStoragePoolSetAutostart(p.p, 1);
     }
     int active = virStoragePoolIsActive(p.p);
     if (active == 0 && virStoragePoolCreate(p.p, 0) < 0)
-        return last_error("start storage pool " + pool);
-    char* xml = virStoragePoolGetXMLDesc(p.p, 0);
-    std::string desc = xml ? xml : "";
-    free(xml);
+        return last_error("start storage pool " + pool.name);
+    const std::string desc = pool_desc(p.p);
     auto open = desc.find("<path>");
     auto close = desc.find("</path>");
     if (open == std::string::npos || close == std::string::npos)
-        return make_error(errc::internal, "storage pool " + pool + " has no path");
+        return make_error(errc::internal, "storage pool " + pool.name + " has no path");
     return desc.substr(open + 6, close - open - 6);
 }
 
@@ -131,10 +141,14 @@ result<std::string> create_volume(virConnectPtr c, const std::string& pool, cons
     if (volume_ptr existing{virStorageVolLookupByName(p.p, spec.name.c_str())}; existing.p)
         return make_error(errc::conflict, "create volume: storage volume " + spec.name + " already exists");
     virResetLastError();
-    const std::string xml = volume_xml(spec);
+    const std::string xml = volume_xml(spec, is_logical(p.p));
     volume_ptr v;
     if (!spec.copy_of.empty()) {
-        volume_ptr source{virStorageVolLookupByName(p.p, spec.copy_of.c_str())};
+        pool_ptr other;
+        if (!spec.copy_of_pool.empty() && spec.copy_of_pool != pool) {
+            KUMO_TRY(other.p, open_pool(c, spec.copy_of_pool));
+        }
+        volume_ptr source{virStorageVolLookupByName(other.p ? other.p : p.p, spec.copy_of.c_str())};
         if (!source.p)
             return last_error("volume " + spec.copy_of);
         v.p = virStorageVolCreateXMLFrom(p.p, xml.c_str(), source.p, 0);

@@ -1,12 +1,12 @@
 #pragma once
-// The storage half of the libvirt adapter: one directory pool per host, volumes in it.
+// The storage half of the libvirt adapter: Kumo's pools (directories, LVM volume groups), volumes in them.
 #include "kumo/ports/hypervisor.hpp"
 
 #include <libvirt/libvirt.h>
 
 namespace kumo::lv {
 
-result<std::string> ensure_pool(virConnectPtr c, const std::string& pool, const std::string& path);
+result<std::string> ensure_pool(virConnectPtr c, const pool_def& pool);
 result<std::optional<std::string>> find_volume(virConnectPtr c, const std::string& pool, const std::string& name);
 result<std::string> create_volume(virConnectPtr c, const std::string& pool, const volume_spec& spec);
 result<std::string> upload_volume(virConnectPtr c, const std::string& pool, const std::string& name,

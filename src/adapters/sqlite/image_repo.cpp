@@ -145,13 +145,13 @@ std::vector<std::string> image_members(sql::database& db, std::string_view image
 
 #define KUMO_VOLUME_COLUMNS                                                                                          \
     "SELECT id, name, project_id, size_gb, status, COALESCE(host_id, ''), COALESCE(vm_id, ''), device, created_at, " \
-    "updated_at, source_image_id, source_snapshot_id FROM volumes "
+    "updated_at, source_image_id, source_snapshot_id, volume_type FROM volumes "
 
 namespace {
 
 volume read_volume(sql::statement& st) {
-    return volume{st.text(0), st.text(1), st.text(2), st.integer(3), st.text(4),  st.text(5),
-                  st.text(6), st.text(7), st.text(8), st.text(9),    st.text(10), st.text(11)};
+    return volume{st.text(0), st.text(1), st.text(2), st.integer(3), st.text(4),  st.text(5), st.text(6),
+                  st.text(7), st.text(8), st.text(9), st.text(10),   st.text(11), st.text(12)};
 }
 
 void bind_optional(sql::statement& st, int index, const std::string& id) {
@@ -166,9 +166,9 @@ void bind_optional(sql::statement& st, int index, const std::string& id) {
 void insert_volume(sql::database& db, const volume& v) {
     auto st = db.prepare(
         "INSERT INTO volumes (id, name, project_id, size_gb, status, host_id, vm_id, device, created_at, updated_at, "
-        "source_image_id, source_snapshot_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        "source_image_id, source_snapshot_id, volume_type) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st->bind_all(v.id, v.name, v.project_id, v.size_gb, v.status, v.host_id, v.vm_id, v.device, v.created_at,
-                 v.updated_at, v.source_image_id, v.source_snapshot_id);
+                 v.updated_at, v.source_image_id, v.source_snapshot_id, v.volume_type);
     bind_optional(*st, 6, v.host_id);
     bind_optional(*st, 7, v.vm_id);
     st->exec();

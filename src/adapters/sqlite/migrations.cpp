@@ -418,6 +418,32 @@ CREATE INDEX volume_snapshots_volume ON volume_snapshots(volume_id);
 ALTER TABLE flavors ADD COLUMN ephemeral_gb INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE vms ADD COLUMN ephemeral_gb INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // 8: volume types (Cinder's): the configured type, hence the pool, each volume lives in. A VM's
+        // ephemeral disk counts in its project's disk_gb as its root disk does (migration 4 counted roots).
+        R"sql(
+ALTER TABLE volumes ADD COLUMN volume_type TEXT NOT NULL DEFAULT 'default';
+DROP TRIGGER vms_added;
+DROP TRIGGER vms_removed;
+DROP TRIGGER vms_resized;
+CREATE TRIGGER vms_added AFTER INSERT ON vms BEGIN
+    INSERT OR IGNORE INTO project_usage (project_id) VALUES (NEW.project_id);
+    UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
+        disk_gb = disk_gb + NEW.disk_gb + NEW.ephemeral_gb WHERE project_id = NEW.project_id;
+END;
+CREATE TRIGGER vms_removed AFTER DELETE ON vms BEGIN
+    UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb,
+        disk_gb = disk_gb - OLD.disk_gb - OLD.ephemeral_gb WHERE project_id = OLD.project_id;
+END;
+CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, ephemeral_gb, project_id ON vms BEGIN
+    UPDATE project_usage SET instances = instances - 1, vcpus = vcpus - OLD.vcpus, ram_mb = ram_mb - OLD.ram_mb,
+        disk_gb = disk_gb - OLD.disk_gb - OLD.ephemeral_gb WHERE project_id = OLD.project_id;
+    INSERT OR IGNORE INTO project_usage (project_id) VALUES (NEW.project_id);
+    UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
+        disk_gb = disk_gb + NEW.disk_gb + NEW.ephemeral_gb WHERE project_id = NEW.project_id;
+END;
+UPDATE project_usage SET disk_gb =
+    coalesce((SELECT sum(disk_gb + ephemeral_gb) FROM vms WHERE vms.project_id = project_usage.project_id), 0);
+)sql",
     };
     return steps;
 }
