@@ -255,6 +255,7 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
                                                  const std::string& volume_id) {
     volume v;
     vm target;
+    volume_place place;
     // Reserve first (in-use, device chosen) so two attaches cannot both take the volume or the device.
     auto reserve = [&](sql::database& db) -> result<void> {
         auto found_vm = repo::find_vm(db, vm_id);
@@ -270,7 +271,7 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
         if (found_vm->host_id.empty() || found_vm->task != vm_task::none ||
             (found_vm->status != vm_status::active && found_vm->status != vm_status::stopped))
             return make_error(errc::conflict, "volumes attach to active or stopped VMs with no task running");
-        KUMO_TRY(const volume_place place, place_of(cfg_, *found));
+        KUMO_TRY(place, place_of(cfg_, *found));
         if (!place.pool.shared && !found->host_id.empty() && found->host_id != found_vm->host_id)
             return make_error(errc::conflict, "the volume's data lives on another host than the VM");
         auto device = free_device(*found_vm, repo::volumes_of_vm(db, vm_id));
@@ -291,8 +292,9 @@ awaitable<result<volume>> volume_service::attach(const principal& who, const std
     if (auto made = co_await materialize(v, v.host_id); !made) {
         plugged = made.error();
     } else {
-        auto plug = [disk = place_of(cfg_, v)->disk(*made), uuid = target.id,
-                     device = v.device](hypervisor_connection& c) { return c.attach_disk(uuid, disk, device); };
+        auto plug = [disk = place.disk(*made), uuid = target.id, device = v.device](hypervisor_connection& c) {
+            return c.attach_disk(uuid, disk, device);
+        };
         plugged = co_await hosts_.call(v.host_id, std::move(plug));
     }
     if (!plugged) {
