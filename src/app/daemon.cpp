@@ -1,17 +1,17 @@
 #include "daemon.hpp"
 
-#include "kumo/api/server.hpp"
-#include "kumo/api/tls.hpp"
+#include "authentication.hpp"
+#include "compute.hpp"
+#include "directory.hpp"
+#include "kumo/core/certificate.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/version.hpp"
-#include "kumo/ports/libvirt_driver.hpp"
-#include "kumo/ports/ssh.hpp"
-#include "kumo/services/compute.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/services/identity.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/http/server.hpp"
+#include "kumo/libvirt/libvirt_driver.hpp"
+#include "kumo/ssh/ssh.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 #include "kumo/core/version.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
 
 #include <fstream>
 

@@ -1,4 +1,4 @@
-#include "args.hpp"
+#include "kumo/cli/args.hpp"
 
 namespace kumo::cli {
 

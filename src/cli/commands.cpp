@@ -1,11 +1,11 @@
 #include "kumo/cli/commands.hpp"
 
-#include "args.hpp"
-#include "command_env.hpp"
-#include "kumo/api/tls.hpp"
+#include "kumo/cli/args.hpp"
 #include "kumo/cli/client.hpp"
+#include "kumo/cli/command_env.hpp"
+#include "kumo/cli/output.hpp"
+#include "kumo/core/certificate.hpp"
 #include "kumo/core/ids.hpp"
-#include "output.hpp"
 #include "session_store.hpp"
 
 #include <fmt/format.h>

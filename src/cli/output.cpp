@@ -1,4 +1,4 @@
-#include "output.hpp"
+#include "kumo/cli/output.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>

@@ -1,11 +1,14 @@
-#include "kumo/services/compute.hpp"
+#include "compute.hpp"
 
+#include "compute_views.hpp"
+#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/domain/domain_xml.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/image_repos.hpp"
+#include "kumo/host/claim_repo.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
+#include "kumo/operations/operation_repo.hpp"
+#include "kumo/store/list_query.hpp"
+#include "vm_repo.hpp"
 
 #include <fmt/format.h>
 #include <random>

@@ -2,13 +2,14 @@
 // VMs: create, actions, delete, and keeping the database in step with the hosts. Core thread.
 // A request is validated and recorded (VM row, per-VM task lock, operation) in one transaction before
 // anything touches a host, so an acknowledged request survives a crash and is resumed on restart.
-#include "kumo/domain/vm_state.hpp"
-#include "kumo/model/identity.hpp"
-#include "kumo/services/host_registry.hpp"
-#include "kumo/services/operations.hpp"
-#include "kumo/services/placement.hpp"
-#include "kumo/services/vm_storage.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/host/host_registry.hpp"
+#include "kumo/identity/model.hpp"
+#include "kumo/operations/operations.hpp"
+#include "kumo/scheduler/placement.hpp"
+#include "kumo/store/list_query.hpp"
+#include "vm_disks.hpp"
+#include "vm_repo.hpp"
+#include "vm_state.hpp"
 
 namespace kumo {
 

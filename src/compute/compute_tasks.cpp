@@ -1,9 +1,10 @@
 // The bodies of VM operations. Each is idempotent, so a task interrupted by a crash can simply run again.
+#include "compute.hpp"
+#include "compute_views.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/compute.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/image_repos.hpp"
+#include "kumo/storage/volume_repo.hpp"
+#include "vm_repo.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,5 +1,5 @@
 #include "kumo/core/json.hpp"
-#include "kumo/store/repos.hpp"
+#include "vm_repo.hpp"
 
 namespace kumo::repo {
 namespace {

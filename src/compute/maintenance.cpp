@@ -1,8 +1,13 @@
 // Maintenance mode (empty a host, one VM at a time) and host removal.
+#include "compute_views.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/mobility.hpp"
-#include "kumo/services/views.hpp"
+#include "kumo/host/claim_repo.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/host/host_views.hpp"
+#include "kumo/operations/operation_repo.hpp"
+#include "mobility.hpp"
+#include "vm_repo.hpp"
 
 namespace kumo {
 namespace {

@@ -1,11 +1,15 @@
 // Live and cold migration of one VM.
+#include "compute_views.hpp"
+#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/services/mobility.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/services/volumes.hpp"
-#include "kumo/store/image_repos.hpp"
+#include "kumo/host/claim_repo.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/operations/operation_repo.hpp"
+#include "kumo/storage/volume_repo.hpp"
+#include "kumo/storage/volumes.hpp"
+#include "mobility.hpp"
+#include "vm_repo.hpp"
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -327,7 +331,7 @@ awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
         repo::update_vm(db, v);
         repo::release_claims(db, v.id, moved ? p.source : p.target);
         if (moved)  // its volumes and the cached images it boots from are on (or reached through) the target now
-            repo::move_vm_storage(db, v, p.source, p.target, now);
+            repo::move_vm_storage(db, v.id, {v.image_id, v.kernel_image, v.ramdisk_image}, p.source, p.target, now);
         return {};
     };
     if (auto saved = co_await store_.write(std::move(job)); !saved)

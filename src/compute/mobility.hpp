@@ -3,7 +3,7 @@
 // host. Core thread. A migration is recorded (task lock, a claim on the target, the operation) in one
 // transaction; the source keeps its claim until the move is done, so both hosts hold the VM's
 // resources while it moves, and a failure releases only the target's.
-#include "kumo/services/compute.hpp"
+#include "compute.hpp"
 
 namespace kumo {
 

@@ -1,6 +1,6 @@
 // CLI: SSH trust, the pool's CPU baseline, maintenance mode, host removal and VM migration.
-#include "command_env.hpp"
-#include "output.hpp"
+#include "kumo/cli/command_env.hpp"
+#include "kumo/cli/output.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,11 @@
 // Keeping the database in step with what the hosts report: lifecycle events, periodic reconciliation,
 // restoring simulated hosts, and resuming operations after a restart.
+#include "compute.hpp"
+#include "compute_views.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/compute.hpp"
-#include "kumo/services/views.hpp"
+#include "kumo/operations/operation_repo.hpp"
+#include "vm_repo.hpp"
 
 #include <set>
 

@@ -1,8 +1,9 @@
+#include "compute_views.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/store/list_query.hpp"
+#include "vm_repo.hpp"
 
 namespace kumo::api {
 namespace {

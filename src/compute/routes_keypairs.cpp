@@ -1,9 +1,9 @@
 // SSH key pairs: each user's own; a VM created with `key_name` gets a copy of the public key.
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/ports/ssh.hpp"
-#include "kumo/store/image_repos.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/ssh/ssh.hpp"
+#include "vm_repo.hpp"
 
 namespace kumo::api {
 namespace {

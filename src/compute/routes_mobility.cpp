@@ -1,7 +1,9 @@
 // SSH trust, the pool's CPU baseline, migration, maintenance mode and host removal.
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
-#include "router.hpp"
+#include "compute_views.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/host/host_views.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/operations/operations.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
-#include "kumo/services/views.hpp"
-#include "kumo/services/vm_snapshots.hpp"
-#include "router.hpp"
+#include "compute_views.hpp"
+#include "kumo/http/router.hpp"
+#include "vm_snapshots.hpp"
 
 namespace kumo::api {
 namespace {

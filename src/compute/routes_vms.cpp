@@ -1,5 +1,7 @@
-#include "kumo/services/views.hpp"
-#include "router.hpp"
+#include "compute_views.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/operations/operations.hpp"
+#include "kumo/store/list_query.hpp"
 
 namespace kumo::api {
 namespace {

@@ -1,4 +1,6 @@
 #pragma once
+#include "kumo/hypervisor/vocabulary.hpp"
+
 #include <optional>
 #include <string>
 
@@ -18,8 +20,6 @@ enum class vm_task {
     deleting,
     migrating
 };
-// The hypervisor's view (libvirt virDomainState), kept current by lifecycle events and reconciliation.
-enum class power_state { unknown, running, paused, shutdown, shutoff, crashed, suspended_to_ram, missing };
 
 struct vm {
     std::string id;  // also the libvirt domain UUID
@@ -50,12 +50,29 @@ struct vm {
     std::string created_at, updated_at;
 };
 
+// An SSH public key a user registered, handed to the VMs they create with it (Nova's key pairs).
+struct keypair {
+    std::string id;
+    std::string name;
+    std::string user_id;
+    std::string public_key;   // "type base64"
+    std::string fingerprint;  // SHA256:...
+    std::string created_at;
+};
+
+// A snapshot of a VM's disks (and its memory when it was running), inside its qcow2 files.
+struct vm_snapshot {
+    std::string id;  // also its name in libvirt
+    std::string vm_id;
+    std::string name;
+    bool with_memory = false;
+    std::string created_at;
+};
+
 const char* to_string(vm_status s);
 const char* to_string(vm_task t);
-const char* to_string(power_state p);
 std::optional<vm_status> parse_vm_status(std::string_view s);
 std::optional<vm_task> parse_vm_task(std::string_view s);
-std::optional<power_state> parse_power_state(std::string_view s);
 
 // libvirt domain name for a VM: never the user's name, so user input cannot collide or inject.
 inline std::string domain_name_for(const std::string& vm_id) {

@@ -1,10 +1,11 @@
-#include "kumo/services/vm_storage.hpp"
+#include "vm_disks.hpp"
 
+#include "image_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/subprocess.hpp"
-#include "kumo/services/volumes.hpp"
-#include "kumo/store/image_repos.hpp"
+#include "kumo/storage/volume_repo.hpp"
+#include "kumo/storage/volumes.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>

@@ -6,9 +6,11 @@
 // only: kumo-<vm>-root.qcow2, kumo-<vm>-config.iso, kumo-<vm>-ephemeral.qcow2, kumo-<vm>-console.log,
 // image-<image>.
 #include "kumo/core/config.hpp"
-#include "kumo/domain/domain_xml.hpp"
-#include "kumo/services/host_registry.hpp"
-#include "kumo/services/image_store.hpp"
+#include "kumo/host/host_registry.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
+#include "kumo/image/image_store.hpp"
+#include "kumo/storage/volume.hpp"
+#include "vm.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <map>

@@ -1,5 +1,5 @@
+#include "vm_repo.hpp"
 #include "kumo/core/json.hpp"
-#include "kumo/store/repos.hpp"
 
 namespace kumo::repo {
 namespace {
@@ -134,6 +134,65 @@ bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::st
     db.prepare("UPDATE vms SET task_state = ?, updated_at = ? WHERE id = ? AND task_state = ''")
         ->bind_all(to_string(task), now, id)
         .exec();
+    return db.changes() > 0;
+}
+
+void insert_vm_snapshot(sql::database& db, const vm_snapshot& s) {
+    db.prepare("INSERT INTO vm_snapshots (id, vm_id, name, with_memory, created_at) VALUES (?, ?, ?, ?, ?)")
+        ->bind_all(s.id, s.vm_id, s.name, s.with_memory, s.created_at)
+        .exec();
+}
+
+std::optional<vm_snapshot> find_vm_snapshot(sql::database& db, std::string_view id) {
+    auto st = db.prepare("SELECT id, vm_id, name, with_memory, created_at FROM vm_snapshots WHERE id = ?");
+    st->bind(1, id);
+    if (!st->step())
+        return std::nullopt;
+    return vm_snapshot{st->text(0), st->text(1), st->text(2), st->int64(3) != 0, st->text(4)};
+}
+
+std::vector<vm_snapshot> vm_snapshots_of(sql::database& db, std::string_view vm_id) {
+    auto st =
+        db.prepare("SELECT id, vm_id, name, with_memory, created_at FROM vm_snapshots WHERE vm_id = ? ORDER BY rowid");
+    st->bind(1, vm_id);
+    std::vector<vm_snapshot> out;
+    while (st->step())
+        out.push_back(vm_snapshot{st->text(0), st->text(1), st->text(2), st->int64(3) != 0, st->text(4)});
+    return out;
+}
+
+void delete_vm_snapshot(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM vm_snapshots WHERE id = ?")->bind_all(id).exec();
+}
+
+void insert_keypair(sql::database& db, const keypair& k) {
+    db.prepare(
+          "INSERT INTO keypairs (id, name, user_id, public_key, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        ->bind_all(k.id, k.name, k.user_id, k.public_key, k.fingerprint, k.created_at)
+        .exec();
+}
+
+std::optional<keypair> find_keypair(sql::database& db, std::string_view user_id, std::string_view name) {
+    auto st = db.prepare(
+        "SELECT id, name, user_id, public_key, fingerprint, created_at FROM keypairs WHERE user_id = ? AND name = ?");
+    st->bind_all(user_id, name);
+    if (!st->step())
+        return std::nullopt;
+    return keypair{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5)};
+}
+
+std::vector<keypair> list_keypairs(sql::database& db, std::string_view user_id) {
+    auto st = db.prepare(
+        "SELECT id, name, user_id, public_key, fingerprint, created_at FROM keypairs WHERE user_id = ? ORDER BY name");
+    st->bind(1, user_id);
+    std::vector<keypair> out;
+    while (st->step())
+        out.push_back(keypair{st->text(0), st->text(1), st->text(2), st->text(3), st->text(4), st->text(5)});
+    return out;
+}
+
+bool delete_keypair(sql::database& db, std::string_view user_id, std::string_view name) {
+    db.prepare("DELETE FROM keypairs WHERE user_id = ? AND name = ?")->bind_all(user_id, name).exec();
     return db.changes() > 0;
 }
 

@@ -1,11 +1,10 @@
-#include "kumo/services/vm_snapshots.hpp"
+#include "vm_snapshots.hpp"
 
+#include "compute_views.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/domain/vm_state.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/image_repos.hpp"
-#include "kumo/store/repos.hpp"
+#include "vm_repo.hpp"
+#include "vm_state.hpp"
 
 namespace kumo {
 

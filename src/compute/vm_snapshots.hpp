@@ -1,11 +1,11 @@
 #pragma once
 // VM snapshots: internal qcow2 snapshots of the VM's disks, with its memory when it runs. Core thread.
-#include "kumo/model/identity.hpp"
-#include "kumo/model/image.hpp"
-#include "kumo/services/event_bus.hpp"
-#include "kumo/services/host_registry.hpp"
-#include "kumo/services/image_store.hpp"
-#include "kumo/services/vm_storage.hpp"
+#include "kumo/host/host_registry.hpp"
+#include "kumo/identity/model.hpp"
+#include "kumo/image/image.hpp"
+#include "kumo/image/image_store.hpp"
+#include "kumo/operations/event_bus.hpp"
+#include "vm_disks.hpp"
 
 namespace kumo {
 

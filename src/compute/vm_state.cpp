@@ -1,4 +1,4 @@
-#include "kumo/domain/vm_state.hpp"
+#include "vm_state.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 // The VM state machine: which actions are allowed in which state, and what a hypervisor power state
 // means for the VM's status. Pure: no I/O.
 #include "kumo/core/error.hpp"
-#include "kumo/model/vm.hpp"
+#include "vm.hpp"
 
 #include <optional>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "kumo/api/tls.hpp"
+#include "kumo/core/certificate.hpp"
 
 #include <fmt/format.h>
 #include <openssl/ec.h>

@@ -1,10 +1,10 @@
-#include "kumo/services/host_registry.hpp"
+#include "kumo/host/host_registry.hpp"
 
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/host/host_views.hpp"
 
 #include <algorithm>
 #include <boost/asio/post.hpp>

@@ -1,5 +1,5 @@
+#include "kumo/host/host_repo.hpp"
 #include "kumo/core/json.hpp"
-#include "kumo/store/repos.hpp"
 
 namespace kumo::repo {
 namespace {

@@ -1,9 +1,8 @@
 // The host registry's SSH side (pinned host keys, Kumo's key) and the pool's baseline CPU.
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/host_registry.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/host/host_registry.hpp"
+#include "kumo/host/host_repo.hpp"
 
 #include <boost/asio/post.hpp>
 #include <sstream>

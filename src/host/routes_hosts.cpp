@@ -1,8 +1,10 @@
 #include "kumo/core/clock.hpp"
-#include "kumo/ports/ssh.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
-#include "router.hpp"
+#include "kumo/host/claim_repo.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/host/host_views.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/ssh/ssh.hpp"
+#include "kumo/store/list_query.hpp"
 
 namespace kumo::api {
 namespace {

@@ -1,5 +1,5 @@
-#include "http_types.hpp"
 #include "kumo/core/text.hpp"
+#include "kumo/http/request.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "http_types.hpp"
+#include "kumo/http/request.hpp"
 
 #include <string>
 

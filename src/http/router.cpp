@@ -1,4 +1,4 @@
-#include "router.hpp"
+#include "kumo/http/router.hpp"
 
 #include "kumo/core/clock.hpp"
 

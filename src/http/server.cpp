@@ -1,4 +1,4 @@
-#include "kumo/api/server.hpp"
+#include "kumo/http/server.hpp"
 
 #include "kumo/core/log.hpp"
 #include "session.hpp"

@@ -1,9 +1,9 @@
 #include "session.hpp"
 
+#include "http_body_source.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/text.hpp"
-#include "kumo/services/http_body_source.hpp"
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-#include "router.hpp"
+#include "kumo/http/router.hpp"
 
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/beast/core/tcp_stream.hpp>

@@ -1,6 +1,6 @@
 #include "kumo/core/text.hpp"
-#include "kumo/ports/hypervisor.hpp"
-#include "kumo/ports/ssh.hpp"
+#include "kumo/hypervisor/hypervisor.hpp"
+#include "kumo/ssh/ssh.hpp"
 
 namespace kumo {
 namespace {

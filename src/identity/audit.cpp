@@ -1,4 +1,4 @@
-#include "kumo/model/audit.hpp"
+#include "kumo/identity/audit.hpp"
 
 #include "kumo/core/crypto.hpp"
 

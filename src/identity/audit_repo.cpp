@@ -1,6 +1,6 @@
 // The audit log's hash chain, and quota limits and usage.
-#include "kumo/store/image_repos.hpp"
-#include "kumo/store/repos.hpp"
+#include "identity_repo.hpp"
+#include "image_repo.hpp"
 
 namespace kumo::repo {
 namespace {

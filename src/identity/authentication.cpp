@@ -1,11 +1,11 @@
-#include "kumo/services/identity.hpp"
+#include "authentication.hpp"
 
+#include "identity_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/json.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/store/repos.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -7,9 +7,9 @@
 // revoked-token set and the per-subject cutoffs (user, project, domain, application credential), all
 // held in memory and persisted so a restart forgets nothing.
 #include "kumo/core/config.hpp"
-#include "kumo/domain/login_throttle.hpp"
-#include "kumo/model/identity.hpp"
-#include "kumo/services/store.hpp"
+#include "kumo/identity/model.hpp"
+#include "kumo/store/store.hpp"
+#include "login_throttle.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 #include <map>

@@ -4,10 +4,11 @@
 // token grants the route's permission; every method here adds the object-level check (which domain,
 // which project, whose credential). Objects the caller may not see answer not_found, never forbidden.
 // Changes that take roles or access away cut the affected tokens in the same transaction.
-#include "kumo/domain/quota.hpp"
-#include "kumo/model/audit.hpp"
-#include "kumo/services/identity.hpp"
-#include "kumo/store/repos.hpp"
+#include "authentication.hpp"
+#include "identity_repo.hpp"
+#include "kumo/identity/audit.hpp"
+#include "kumo/identity/quota.hpp"
+#include "kumo/store/list_query.hpp"
 
 namespace kumo {
 

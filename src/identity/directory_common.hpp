@@ -1,8 +1,8 @@
 #pragma once
 // Shared by the directory_*.cpp files: the visibility rules and the cutting write.
+#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/services/directory.hpp"
 
 #include <memory>
 

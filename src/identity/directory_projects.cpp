@@ -1,7 +1,9 @@
 // Domains, projects, quotas and the audit log.
 #include "directory_common.hpp"
+#include "identity_repo.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/log.hpp"
+#include "kumo/store/list_query.hpp"
 
 namespace kumo {
 

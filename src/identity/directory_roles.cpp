@@ -1,5 +1,6 @@
 // Roles, role assignments and application credentials.
 #include "directory_common.hpp"
+#include "identity_repo.hpp"
 #include "kumo/core/crypto.hpp"
 
 #include <algorithm>

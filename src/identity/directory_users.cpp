@@ -1,5 +1,7 @@
 // Users and groups.
 #include "directory_common.hpp"
+#include "identity_repo.hpp"
+#include "kumo/store/list_query.hpp"
 
 namespace kumo {
 namespace {

@@ -1,6 +1,6 @@
 // kumo domain | project | user | role | quota | audit.
-#include "command_env.hpp"
-#include "output.hpp"
+#include "kumo/cli/command_env.hpp"
+#include "kumo/cli/output.hpp"
 
 #include <fmt/format.h>
 #include <iostream>

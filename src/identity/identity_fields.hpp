@@ -2,8 +2,8 @@
 // Reading the fields of identity objects from request bodies. Only the fields a route lists are
 // accepted; anything else (domain_id on an update, roles on a user, owner, ...) is an unknown field, so
 // a body can never widen access by naming more than the route allows.
-#include "kumo/services/directory.hpp"
-#include "router.hpp"
+#include "directory.hpp"
+#include "kumo/http/router.hpp"
 
 #include <algorithm>
 #include <string_view>

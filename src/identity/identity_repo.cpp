@@ -1,5 +1,5 @@
 // Domains, projects, users and groups.
-#include "kumo/store/repos.hpp"
+#include "identity_repo.hpp"
 
 namespace kumo::repo {
 namespace {

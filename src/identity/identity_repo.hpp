@@ -1,17 +1,17 @@
 #pragma once
 // Repositories of the identity module: domains, projects, users, groups, roles, role assignments,
-// application credentials, token cutoffs, quotas and the audit log. Same rules as repos.hpp.
-#include "kumo/model/audit.hpp"
-#include "kumo/model/identity.hpp"
+// application credentials, token cutoffs, quotas and the audit log. Runs on the store thread (see
+// kumo/store/database.hpp).
+#include "kumo/identity/audit.hpp"
+#include "kumo/identity/model.hpp"
 #include "kumo/store/database.hpp"
+#include "kumo/store/list_query.hpp"
 
 #include <map>
 #include <optional>
 #include <vector>
 
 namespace kumo::repo {
-
-struct list_query;
 
 // domains
 void insert_domain(sql::database& db, const domain& d);

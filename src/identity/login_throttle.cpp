@@ -1,4 +1,4 @@
-#include "kumo/domain/login_throttle.hpp"
+#include "login_throttle.hpp"
 
 namespace kumo {
 

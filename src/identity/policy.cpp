@@ -1,4 +1,4 @@
-#include "kumo/domain/policy.hpp"
+#include "kumo/identity/policy.hpp"
 
 #include <array>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "kumo/domain/quota.hpp"
+#include "kumo/identity/quota.hpp"
 
 #include <fmt/format.h>
 

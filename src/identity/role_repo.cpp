@@ -1,6 +1,6 @@
 // Roles, role assignments, application credentials and token revocation.
+#include "identity_repo.hpp"
 #include "kumo/core/json.hpp"
-#include "kumo/store/repos.hpp"
 
 namespace kumo::repo {
 namespace {

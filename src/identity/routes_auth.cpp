@@ -1,6 +1,6 @@
+#include "identity_views.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/services/views.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
 
 namespace kumo::api {
 namespace {

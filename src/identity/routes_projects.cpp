@@ -1,6 +1,6 @@
 // /domains, /projects and /projects/{id}/quota.
 #include "identity_fields.hpp"
-#include "kumo/services/views.hpp"
+#include "identity_views.hpp"
 
 namespace kumo::api {
 namespace {

@@ -1,7 +1,7 @@
 // /roles, /role-assignments, /application-credentials and /audit.
 #include "identity_fields.hpp"
+#include "identity_views.hpp"
 #include "kumo/core/clock.hpp"
-#include "kumo/services/views.hpp"
 
 namespace kumo::api {
 namespace {

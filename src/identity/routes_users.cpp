@@ -1,6 +1,6 @@
 // /users and /groups.
 #include "identity_fields.hpp"
-#include "kumo/services/views.hpp"
+#include "identity_views.hpp"
 
 namespace kumo::api {
 namespace {

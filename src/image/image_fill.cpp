@@ -3,7 +3,7 @@
 #include "image_files.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/subprocess.hpp"
-#include "kumo/services/image_store.hpp"
+#include "kumo/image/image_store.hpp"
 
 #include <fmt/format.h>
 #include <filesystem>

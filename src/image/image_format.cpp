@@ -1,4 +1,4 @@
-#include "kumo/domain/image_format.hpp"
+#include "image_format.hpp"
 
 #include "kumo/core/json.hpp"
 

@@ -1,11 +1,11 @@
 // URL imports: the daemon fetches an image over http(s) for a user, so every address it connects to is
-// checked first (domain/url_policy.hpp), redirects included, and the bytes go through the same
+// checked first (url_policy.hpp), redirects included, and the bytes go through the same
 // streaming checks as an upload.
+#include "http_body_source.hpp"
+#include "image_repo.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/domain/url_policy.hpp"
-#include "kumo/services/http_body_source.hpp"
-#include "kumo/services/image_store.hpp"
-#include "kumo/store/image_repos.hpp"
+#include "kumo/image/image_store.hpp"
+#include "url_policy.hpp"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>

@@ -1,7 +1,7 @@
 #pragma once
-// Image, image member, key pair and image cache rows.
-#include "kumo/model/image.hpp"
-#include "kumo/model/vm.hpp"
+// The image module's tables: images and the projects they are shared with. Runs on the store thread
+// (see kumo/store/database.hpp).
+#include "kumo/image/image.hpp"
 #include "kumo/store/database.hpp"
 
 #include <optional>
@@ -28,50 +28,4 @@ bool is_image_member(sql::database& db, std::string_view image_id, std::string_v
 void add_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
 bool remove_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
 std::vector<std::string> image_members(sql::database& db, std::string_view image_id);
-
-// volumes
-void insert_volume(sql::database& db, const volume& v);
-void update_volume(sql::database& db, const volume& v);  // all but id, project_id, created_at
-std::optional<volume> find_volume(sql::database& db, std::string_view id);
-// A project's volumes (all for an empty project).
-std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit);
-std::vector<volume> volumes_of_vm(sql::database& db, std::string_view vm_id);
-void delete_volume(sql::database& db, std::string_view id);
-// Makes the VM's volumes available again (the VM is going away).
-void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_view now);
-
-// volume snapshots
-void insert_volume_snapshot(sql::database& db, const volume_snapshot& s);
-std::optional<volume_snapshot> find_volume_snapshot(sql::database& db, std::string_view id);
-std::vector<volume_snapshot> volume_snapshots_of(sql::database& db, std::string_view volume_id);
-void delete_volume_snapshot(sql::database& db, std::string_view id);
-
-// VM snapshots
-void insert_vm_snapshot(sql::database& db, const vm_snapshot& s);
-std::optional<vm_snapshot> find_vm_snapshot(sql::database& db, std::string_view id);
-std::vector<vm_snapshot> vm_snapshots_of(sql::database& db, std::string_view vm_id);
-void delete_vm_snapshot(sql::database& db, std::string_view id);
-
-// key pairs, per user
-void insert_keypair(sql::database& db, const keypair& k);
-std::optional<keypair> find_keypair(sql::database& db, std::string_view user_id, std::string_view name);
-std::vector<keypair> list_keypairs(sql::database& db, std::string_view user_id);
-bool delete_keypair(sql::database& db, std::string_view user_id, std::string_view name);
-
-// Which images a host's pool holds (the cache), by host.
-struct cached_image {
-    std::string host_id, image_id, path, last_used;
-};
-void record_cached_image(sql::database& db, const cached_image& c);
-std::optional<cached_image> find_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
-// The hosts with a complete copy of the image recorded (with a shared pool: hosts using the one copy).
-std::vector<std::string> hosts_caching(sql::database& db, std::string_view image_id);
-// Cached images no VM on that host uses (garbage-collection candidates).
-std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id);
-void forget_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
-// After a VM moved between hosts sharing one pool: its volumes are reached through the target now,
-// and the target holds (shares) the cached images it boots from.
-void move_vm_storage(sql::database& db, const vm& v, std::string_view source, std::string_view target,
-                     std::string_view now);
-
 }  // namespace kumo::repo

@@ -1,11 +1,11 @@
 // Image records: create, read, update, delete, sharing. The bytes: see image_upload.cpp.
-#include "kumo/services/image_store.hpp"
+#include "kumo/image/image_store.hpp"
 
+#include "directory.hpp"
+#include "identity_repo.hpp"
+#include "image_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/store/image_repos.hpp"
-#include "kumo/store/repos.hpp"
 
 #include <filesystem>
 

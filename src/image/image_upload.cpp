@@ -1,14 +1,14 @@
 // Image bytes: a streamed upload is hashed and written on the blocking pool while the next chunk is
 // read from the connection, then checked with qemu-img before the image becomes active.
+#include "directory.hpp"
 #include "image_files.hpp"
+#include "image_format.hpp"
+#include "image_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/subprocess.hpp"
-#include "kumo/domain/image_format.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/services/image_store.hpp"
-#include "kumo/store/image_repos.hpp"
+#include "kumo/image/image_store.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

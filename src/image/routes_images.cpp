@@ -1,4 +1,4 @@
-#include "router.hpp"
+#include "kumo/http/router.hpp"
 
 namespace kumo::api {
 namespace {

@@ -1,4 +1,4 @@
-#include "kumo/domain/url_policy.hpp"
+#include "url_policy.hpp"
 
 #include <arpa/inet.h>
 #include <array>

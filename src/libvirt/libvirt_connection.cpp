@@ -1,7 +1,7 @@
 #include "libvirt_connection.hpp"
 
 #include "kumo/core/log.hpp"
-#include "kumo/domain/domain_xml.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
 #include "libvirt_error.hpp"
 #include "libvirt_storage.hpp"
 

@@ -1,4 +1,4 @@
-#include "kumo/ports/libvirt_driver.hpp"
+#include "kumo/libvirt/libvirt_driver.hpp"
 
 #include "kumo/core/log.hpp"
 #include "libvirt_connection.hpp"

@@ -1,6 +1,6 @@
 #include "libvirt_storage.hpp"
 
-#include "kumo/domain/domain_xml.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
 #include "libvirt_error.hpp"
 
 #include <fcntl.h>

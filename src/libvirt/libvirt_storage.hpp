@@ -1,6 +1,6 @@
 #pragma once
 // The storage half of the libvirt adapter: Kumo's pools (directories, LVM volume groups), volumes in them.
-#include "kumo/ports/hypervisor.hpp"
+#include "kumo/hypervisor/hypervisor.hpp"
 
 #include <libvirt/libvirt.h>
 

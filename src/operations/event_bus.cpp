@@ -1,4 +1,4 @@
-#include "kumo/services/event_bus.hpp"
+#include "kumo/operations/event_bus.hpp"
 
 #include "kumo/core/clock.hpp"
 

@@ -1,4 +1,4 @@
-#include "kumo/store/repos.hpp"
+#include "kumo/operations/operation_repo.hpp"
 
 namespace kumo::repo {
 namespace {

@@ -1,9 +1,9 @@
-#include "kumo/services/operations.hpp"
+#include "kumo/operations/operations.hpp"
 
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/operations/operation_repo.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 
@@ -162,6 +162,20 @@ awaitable<void> operations::drain(std::chrono::steady_clock::time_point deadline
         boost::system::error_code ec;
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+}
+
+json operation_view(const operation& op) {
+    return json{{"id", op.id},
+                {"kind", op.kind},
+                {"status", to_string(op.status)},
+                {"progress", op.progress},
+                {"details", op.details},
+                {"resource", op.resource},
+                {"error", op.error ? *op.error : json(nullptr)},
+                {"created_at", op.created_at},
+                {"updated_at", op.updated_at},
+                {"project_id", op.project_id},
+                {"user_id", op.user_id}};
 }
 
 }  // namespace kumo

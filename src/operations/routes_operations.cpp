@@ -1,6 +1,7 @@
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/operations/operation_repo.hpp"
+#include "kumo/operations/operations.hpp"
+#include "kumo/store/list_query.hpp"
 
 #include <charconv>
 

@@ -1,6 +1,8 @@
-#include "kumo/services/placement.hpp"
+#include "kumo/scheduler/placement.hpp"
 
-#include "kumo/store/repos.hpp"
+#include "kumo/host/claim_repo.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "scheduling_repo.hpp"
 
 namespace kumo {
 namespace {

@@ -1,10 +1,13 @@
 // Server groups (project resources), aggregates and availability zones (cloud admin), and the
 // scheduler's explain call.
+#include "identity_views.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/services/views.hpp"
-#include "kumo/store/repos.hpp"
-#include "router.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/scheduler/scheduler_views.hpp"
+#include "kumo/store/list_query.hpp"
+#include "scheduling_repo.hpp"
 
 namespace kumo::api {
 namespace {

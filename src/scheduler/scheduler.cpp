@@ -1,4 +1,4 @@
-#include "kumo/domain/scheduler.hpp"
+#include "kumo/scheduler/scheduler.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>

@@ -1,6 +1,6 @@
 // CLI: server groups, aggregates, host enable/disable, and `vm create --dry-run` (scheduler explain).
-#include "command_env.hpp"
-#include "output.hpp"
+#include "kumo/cli/command_env.hpp"
+#include "kumo/cli/output.hpp"
 
 #include <fmt/format.h>
 

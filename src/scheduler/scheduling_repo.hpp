@@ -1,25 +1,15 @@
 #pragma once
-// Repositories of the scheduler: claims, server groups, aggregates. Same rules as repos.hpp.
-#include "kumo/model/scheduling.hpp"
+// The scheduler's tables: server groups and host aggregates. Runs on the store thread (see
+// kumo/store/database.hpp).
+#include "kumo/scheduler/scheduling.hpp"
 #include "kumo/store/database.hpp"
+#include "kumo/store/list_query.hpp"
 
 #include <map>
 #include <optional>
 #include <vector>
 
 namespace kumo::repo {
-
-struct list_query;
-
-// claims
-void insert_claim(sql::database& db, std::string_view vm_id, std::string_view host_id, const claim_usage& c,
-                  std::string_view now);
-// Releases every claim of the VM (failed build), or only the one on `host_id` (after a migration).
-void release_claims(sql::database& db, std::string_view vm_id, std::string_view host_id = {});
-// Claimed resources per host id.
-// Every claim on a host (a host being removed).
-void release_claims_on_host(sql::database& db, std::string_view host_id);
-std::map<std::string, claim_usage> claims_by_host(sql::database& db);
 
 // server groups (q.project_id filters; members filled)
 void insert_server_group(sql::database& db, const server_group& g);

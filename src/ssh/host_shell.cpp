@@ -1,4 +1,4 @@
-#include "kumo/ports/host_shell.hpp"
+#include "kumo/ssh/host_shell.hpp"
 
 namespace kumo {
 namespace {

@@ -1,5 +1,5 @@
 #include "kumo/core/crypto.hpp"
-#include "kumo/ports/ssh.hpp"
+#include "kumo/ssh/ssh.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>

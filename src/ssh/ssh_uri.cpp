@@ -1,6 +1,6 @@
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/text.hpp"
-#include "kumo/ports/ssh.hpp"
+#include "kumo/ssh/ssh.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>

@@ -1,6 +1,6 @@
-#include "kumo/services/image_store.hpp"
-#include "kumo/services/volumes.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/image/image_store.hpp"
+#include "kumo/storage/volumes.hpp"
 
 namespace kumo::api {
 namespace {

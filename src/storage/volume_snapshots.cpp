@@ -1,10 +1,10 @@
 // Volume snapshots (full copies of a volume's file on its host) and exports of volumes as images.
+#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/services/volumes.hpp"
-#include "kumo/store/image_repos.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/storage/volume_repo.hpp"
+#include "kumo/storage/volumes.hpp"
+#include "vm_repo.hpp"
 
 namespace kumo {
 

@@ -1,10 +1,10 @@
-#include "kumo/services/volumes.hpp"
+#include "kumo/storage/volumes.hpp"
 
+#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/store/image_repos.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/storage/volume_repo.hpp"
+#include "vm_repo.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "kumo/services/store.hpp"
+#include "kumo/store/store.hpp"
 
 #include "kumo/core/log.hpp"
 

@@ -1,7 +1,7 @@
 // The OpenAPI document covers every declared route with its method, so it cannot drift from the code.
 #include "kumo/core/json.hpp"
+#include "kumo/http/router.hpp"
 #include "kumo_catch.hpp"
-#include "router.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -5,7 +5,7 @@
 #include "daemon_child.hpp"
 #include "kumo/cli/client.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/domain/domain_xml.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
 
 #include <fmt/format.h>
 #include <libvirt/libvirt.h>

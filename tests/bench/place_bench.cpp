@@ -1,7 +1,7 @@
 // Placement micro-benchmark: decisions per second of the pure engine over synthetic hosts, with a
 // trivial loop over the same hosts (reading each host's free RAM) as the floor.
 #include "bench.hpp"
-#include "kumo/domain/scheduler.hpp"
+#include "kumo/scheduler/scheduler.hpp"
 
 #include <fmt/format.h>
 

@@ -6,7 +6,7 @@
 #include "daemon_child.hpp"
 #include "kumo/cli/client.hpp"
 #include "kumo/core/subprocess.hpp"
-#include "kumo/ports/libvirt_driver.hpp"
+#include "kumo/libvirt/libvirt_driver.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

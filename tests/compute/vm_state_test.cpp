@@ -1,5 +1,5 @@
-#include "kumo/domain/vm_state.hpp"
-#include "kumo/model/identity.hpp"
+#include "vm_state.hpp"
+#include "kumo/identity/model.hpp"
 
 #include "kumo_catch.hpp"
 

@@ -1,8 +1,8 @@
 #pragma once
 // An in-memory hypervisor for service-tier tests: hosts can be made unreachable and their connections
-// dropped on demand. The contract suite (tests/integration/hypervisor_contract_test.cpp) runs against
+// dropped on demand. The contract suite (tests/hypervisor/hypervisor_contract_test.cpp) runs against
 // both this fake and the libvirt adapter, so the fake cannot drift from the real thing.
-#include "kumo/ports/hypervisor.hpp"
+#include "kumo/hypervisor/hypervisor.hpp"
 
 #include <map>
 #include <memory>

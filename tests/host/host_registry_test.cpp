@@ -1,11 +1,11 @@
 // Service tier: the host registry on a real io_context and a real (in-memory) SQLite store, over the fake
 // hypervisor, so connections can be dropped and refused on demand.
-#include "kumo/services/host_registry.hpp"
+#include "kumo/host/host_registry.hpp"
 #include <unistd.h>
 #include <filesystem>
 #include "fake_hypervisor.hpp"
 #include "kumo/core/clock.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/host/host_repo.hpp"
 #include "kumo_catch.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>

@@ -1,4 +1,4 @@
-#include "kumo/domain/domain_xml.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
 
 #include <cstdlib>
 #include <fstream>

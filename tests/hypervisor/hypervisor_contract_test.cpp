@@ -2,8 +2,8 @@
 // against the fake used by service tests, so the fake behaves like the real thing. The real-QEMU tests
 // run the same libvirt adapter against qemu:///system.
 #include "fake_hypervisor.hpp"
-#include "kumo/domain/domain_xml.hpp"
-#include "kumo/ports/libvirt_driver.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
+#include "kumo/libvirt/libvirt_driver.hpp"
 #include "kumo_catch.hpp"
 
 #include <unistd.h>

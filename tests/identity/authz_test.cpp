@@ -5,8 +5,8 @@
 // project-b, or belong to another user. Destructive requests get a fresh object per cell.
 #include <fstream>
 #include "daemon_process.hpp"
-#include "kumo/domain/policy.hpp"
-#include "router.hpp"
+#include "kumo/http/router.hpp"
+#include "kumo/identity/policy.hpp"
 
 #include <atomic>
 #include <functional>

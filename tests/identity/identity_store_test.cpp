@@ -1,7 +1,8 @@
 // Identity repositories on a real (in-memory) SQLite: effective roles through groups and scopes,
 // quota usage, and the audit chain detecting edits and deletions.
+#include "identity_repo.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/store/repos.hpp"
+#include "vm_repo.hpp"
 
 #include "kumo_catch.hpp"
 

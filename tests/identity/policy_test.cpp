@@ -1,8 +1,8 @@
 // The policy table, the role ladder, object-level visibility, quotas and the audit hash.
-#include "kumo/domain/policy.hpp"
-#include "kumo/domain/quota.hpp"
-#include "kumo/model/audit.hpp"
-#include "kumo/model/identity.hpp"
+#include "kumo/identity/policy.hpp"
+#include "kumo/identity/audit.hpp"
+#include "kumo/identity/model.hpp"
+#include "kumo/identity/quota.hpp"
 
 #include <set>
 #include "kumo_catch.hpp"

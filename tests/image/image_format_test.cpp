@@ -1,7 +1,7 @@
 // Content rules of the image store: what qemu-img reports is parsed, and the host-file-disclosure
 // shapes (backing file, external data file, VMDK extents elsewhere, declared != detected) are refused.
 // The JSON is what qemu-img 7.2 prints for such files (captured with `qemu-img info --output=json`).
-#include "kumo/domain/image_format.hpp"
+#include "image_format.hpp"
 #include "kumo_catch.hpp"
 
 using namespace kumo;

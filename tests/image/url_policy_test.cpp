@@ -1,5 +1,5 @@
 // The SSRF rules of URL imports: what a URL may look like and which addresses may be fetched from.
-#include "kumo/domain/url_policy.hpp"
+#include "url_policy.hpp"
 #include "kumo_catch.hpp"
 
 using namespace kumo;

@@ -2,7 +2,7 @@
 // a real daemon: enrollment with pinned host keys, live and cold migration of real KVM (or QEMU) guests,
 // cancellation, maintenance mode, host removal, hosts that die and return, and a failed migration.
 #include "daemon_process.hpp"
-#include "kumo/ports/host_shell.hpp"
+#include "kumo/ssh/host_shell.hpp"
 #include "lab.hpp"
 #include "test_guest.hpp"
 

@@ -4,7 +4,7 @@
 # host -> a stopped libvirtd comes back, a link can be throttled -> down (twice) leaves no namespace,
 # link, process or file behind.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 lab="$root/examples/lab/lab.sh"
 export KUMO_LAB_DIR=${TMPDIR:-/tmp}/kumo-lab-test
 L=$KUMO_LAB_DIR

@@ -1,7 +1,7 @@
 // The pure parts of SSH hosts: which URIs are accepted, fingerprints, known_hosts lines, quoting of
 // remote commands, and the libvirt URI Kumo derives.
-#include "kumo/ports/ssh.hpp"
-#include "kumo/ports/hypervisor.hpp"
+#include "kumo/ssh/ssh.hpp"
+#include "kumo/hypervisor/hypervisor.hpp"
 #include "kumo_catch.hpp"
 
 using namespace kumo;

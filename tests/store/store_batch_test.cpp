@@ -1,10 +1,11 @@
 // Service tier: group commit in the store. Concurrent writes share transactions, and a write that fails
 // (error result, SQL constraint, exception) undoes only its own changes.
-#include "kumo/services/store.hpp"
+#include "kumo/store/store.hpp"
 
 #include "kumo/core/ids.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/store/list_query.hpp"
 #include "kumo_catch.hpp"
+#include "vm_repo.hpp"
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>

@@ -1,6 +1,11 @@
+#include "identity_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
-#include "kumo/store/repos.hpp"
+#include "kumo/host/claim_repo.hpp"
+#include "kumo/host/host_repo.hpp"
+#include "kumo/operations/operation_repo.hpp"
+#include "kumo/store/list_query.hpp"
+#include "vm_repo.hpp"
 
 #include <sqlite3.h>
 

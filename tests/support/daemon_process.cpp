@@ -1,6 +1,6 @@
 #include "daemon_process.hpp"
 
-#include "kumo/api/tls.hpp"
+#include "kumo/core/certificate.hpp"
 #include "spawn.hpp"
 
 #include <fcntl.h>

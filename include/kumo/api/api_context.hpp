@@ -1,17 +1,17 @@
 #pragma once
 // What the API layer may use: the services, nothing below them.
+#include "authentication.hpp"
+#include "compute.hpp"
+#include "directory.hpp"
 #include "kumo/core/config.hpp"
-#include "kumo/services/compute.hpp"
-#include "kumo/services/directory.hpp"
-#include "kumo/services/event_bus.hpp"
-#include "kumo/services/host_registry.hpp"
-#include "kumo/services/identity.hpp"
-#include "kumo/services/image_store.hpp"
-#include "kumo/services/mobility.hpp"
-#include "kumo/services/operations.hpp"
-#include "kumo/services/store.hpp"
-#include "kumo/services/vm_snapshots.hpp"
-#include "kumo/services/volumes.hpp"
+#include "kumo/host/host_registry.hpp"
+#include "kumo/image/image_store.hpp"
+#include "kumo/operations/event_bus.hpp"
+#include "kumo/operations/operations.hpp"
+#include "kumo/storage/volumes.hpp"
+#include "kumo/store/store.hpp"
+#include "mobility.hpp"
+#include "vm_snapshots.hpp"
 
 namespace kumo {
 

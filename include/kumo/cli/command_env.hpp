@@ -1,6 +1,6 @@
 #pragma once
 // What every CLI command gets, and the helpers they share (commands.cpp, identity_commands.cpp).
-#include "args.hpp"
+#include "kumo/cli/args.hpp"
 #include "kumo/cli/client.hpp"
 
 #include <optional>

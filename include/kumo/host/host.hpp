@@ -1,26 +1,12 @@
 #pragma once
+#include "kumo/hypervisor/vocabulary.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace kumo {
-
-// What a host reports about itself (libvirt node info and capabilities).
-struct host_inventory {
-    std::string cpu_model;
-    int cpus = 0;
-    std::int64_t memory_mb = 0;
-    std::string arch;
-    std::string hypervisor;          // libvirt driver type: QEMU, Xen, Test
-    std::string hypervisor_version;  // e.g. 7.2.22
-    std::string libvirt_version;
-    std::string hostname;
-    std::int64_t disk_gb = 0;  // capacity of the host's "default" storage pool; 0: none, disk untracked
-    std::vector<std::string> cpu_features;
-    std::string cpu_xml;  // the <cpu> element of the host's capabilities: input of the pool baseline
-    bool kvm = false;     // the hypervisor offers hardware-accelerated (kvm) domains
-};
 
 // Per-host scheduling settings set by an administrator; unset ones follow the daemon's config.
 struct host_overrides {
@@ -58,6 +44,15 @@ struct host {
     std::string migration_address;  // where migrations send this host memory; empty: its SSH address
     std::string last_error;
     std::string created_at, updated_at;
+};
+
+// Resources held on a host for a VM: written in the transaction that places the VM, removed when the
+// VM is deleted, fails to build, or leaves the host.
+struct claim_usage {
+    int vcpus = 0;
+    std::int64_t ram_mb = 0;
+    std::int64_t disk_gb = 0;
+    int instances = 0;
 };
 
 const char* to_string(host_status s);

@@ -2,10 +2,11 @@
 // Connected hosts. Lives on the core thread; every hypervisor call runs on the host's own strand on
 // the libvirt pool, so a hung host stalls only itself. Lost connections are retried with backoff.
 #include "kumo/core/config.hpp"
-#include "kumo/ports/hypervisor.hpp"
-#include "kumo/ports/ssh.hpp"
-#include "kumo/services/event_bus.hpp"
-#include "kumo/services/store.hpp"
+#include "kumo/host/host.hpp"
+#include "kumo/hypervisor/hypervisor.hpp"
+#include "kumo/operations/event_bus.hpp"
+#include "kumo/ssh/ssh.hpp"
+#include "kumo/store/store.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>

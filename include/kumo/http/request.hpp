@@ -2,7 +2,7 @@
 // Request and response as route handlers see them. Core thread.
 #include "kumo/api/api_context.hpp"
 #include "kumo/core/json.hpp"
-#include "kumo/model/identity.hpp"
+#include "kumo/identity/model.hpp"
 
 #include <boost/beast/http.hpp>
 #include <map>

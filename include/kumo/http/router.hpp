@@ -1,10 +1,10 @@
 #pragma once
 // The route table: method + path pattern + permission + handler. Every route names its permission from
-// the policy table (kumo/domain/policy.hpp) next to its handler; dispatch() authenticates, refuses
+// the policy table (kumo/identity/policy.hpp) next to its handler; dispatch() authenticates, refuses
 // tokens that do not grant the permission (403), runs the handler, and records every mutating request
 // and every login in the audit log.
-#include "http_types.hpp"
-#include "kumo/services/async.hpp"
+#include "kumo/async/async.hpp"
+#include "kumo/http/request.hpp"
 
 #include <functional>
 

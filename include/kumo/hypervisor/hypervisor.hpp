@@ -1,10 +1,9 @@
 #pragma once
 // The hypervisor port: one connection per host. Every call blocks, so callers run them off the core
-// thread, serialized per host (services/host_registry keeps one strand per host on the libvirt pool).
+// thread, serialized per host (the host module's registry keeps one strand per host on the libvirt pool).
 #include "kumo/core/error.hpp"
-#include "kumo/domain/domain_xml.hpp"
-#include "kumo/model/host.hpp"
-#include "kumo/model/vm.hpp"
+#include "kumo/hypervisor/domain_xml.hpp"
+#include "kumo/hypervisor/vocabulary.hpp"
 
 #include <functional>
 #include <memory>
@@ -137,7 +136,7 @@ public:
 };
 
 // The URI schemes Kumo accepts: qemu:///system, xen:///system, test:///<abs path>.xml, and
-// qemu+ssh:// or xen+ssh:// (see ports/ssh.hpp).
+// qemu+ssh:// or xen+ssh:// (see kumo/ssh/ssh.hpp).
 // Errors: validation_failed naming `field`.
 result<void> check_host_uri(const std::string& uri, const std::string& field);
 

@@ -1,7 +1,7 @@
 #pragma once
 // Identity records: domains (departments), projects, users, groups, roles, role assignments,
 // application credentials, and the principal a valid token stands for.
-#include "kumo/domain/policy.hpp"
+#include "kumo/identity/policy.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // Role-based access control, pure: the one policy table (permission -> who holds it), the built-in role
 // ladder, and what a set of roles grants. Routes name a permission from this table (see
-// src/api/router.hpp); the router refuses a request whose token does not grant it, and services then
+// kumo/http/router.hpp); the router refuses a request whose token does not grant it, and services then
 // apply the object-level check (whose project, whose domain) that the permission's `target` names.
 #include <optional>
 #include <set>

@@ -3,12 +3,12 @@
 // limits, content-based format checks, downloads, sharing. Core thread; file I/O, hashing and
 // qemu-img run on the blocking pool. Files live in <data_dir>/images/<id> (".part" while uploading),
 // named by id only, never by anything a user chose.
+#include "kumo/async/async.hpp"
 #include "kumo/core/config.hpp"
-#include "kumo/model/identity.hpp"
-#include "kumo/model/image.hpp"
-#include "kumo/services/async.hpp"
-#include "kumo/services/event_bus.hpp"
-#include "kumo/services/store.hpp"
+#include "kumo/identity/model.hpp"
+#include "kumo/image/image.hpp"
+#include "kumo/operations/event_bus.hpp"
+#include "kumo/store/store.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
@@ -60,7 +60,7 @@ public:
     // Errors: not_found, conflict (protected, in use by a VM, upload running).
     awaitable<result<void>> remove(const principal& who, const std::string& id);
 
-    // Streams the bytes in, hashing as they come, then checks the content (see domain/image_format.hpp)
+    // Streams the bytes in, hashing as they come, then checks the content (see src/image/image_format.hpp)
     // and activates the image. On any failure the image is `killed` with a fault, and its partial file
     // removed. Errors: not_found, conflict (not queued), payload_too_large, quota_exceeded,
     // bad_request (interrupted), validation_failed (file, disk_format, checksum).
@@ -71,7 +71,7 @@ public:
     using file_producer = std::function<awaitable<result<void>>(std::string path)>;
     awaitable<result<image>> fill(const principal& who, const std::string& id, file_producer produce);
     // Fetches the image's bytes from an http(s) URL in the background (same checks as an upload). The
-    // URL's addresses are checked first (see domain/url_policy.hpp): a refused one answers at once and
+    // URL's addresses are checked first (see src/image/url_policy.hpp): a refused one answers at once and
     // leaves the image queued; a later failure (refused redirect, error status, transfer) kills it.
     // Errors: not_found, conflict (not queued), validation_failed (url), forbidden (refused address).
     awaitable<result<image>> import(const principal& who, const std::string& id, std::string url);

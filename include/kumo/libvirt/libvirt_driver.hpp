@@ -1,5 +1,5 @@
 #pragma once
-#include "kumo/ports/hypervisor.hpp"
+#include "kumo/hypervisor/hypervisor.hpp"
 
 namespace kumo {
 

@@ -1,9 +1,9 @@
 #pragma once
 // Long-running work as persisted operation objects (API.md). Runs on the core thread.
 // Each task is a coroutine owned by this service: it can be cancelled, and drain() waits for all.
-#include "kumo/model/operation.hpp"
-#include "kumo/services/event_bus.hpp"
-#include "kumo/services/store.hpp"
+#include "kumo/operations/event_bus.hpp"
+#include "kumo/operations/operation.hpp"
+#include "kumo/store/store.hpp"
 
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
@@ -72,6 +72,9 @@ private:
     std::map<std::string, running_op> running_;
     std::multimap<std::string, std::shared_ptr<asio::steady_timer>> waiters_;
 };
+
+// The API's JSON form of an operation, shared by responses and events.
+json operation_view(const operation& op);
 
 // The problem+json object stored in a failed operation.
 json problem_json(const error& e);

@@ -4,9 +4,9 @@
 // by a concurrent placement (the store executes one job at a time).
 #include "kumo/core/config.hpp"
 #include "kumo/core/error.hpp"
-#include "kumo/domain/scheduler.hpp"
-#include "kumo/model/host.hpp"
-#include "kumo/model/scheduling.hpp"
+#include "kumo/host/host.hpp"
+#include "kumo/scheduler/scheduler.hpp"
+#include "kumo/scheduler/scheduling.hpp"
 #include "kumo/store/database.hpp"
 
 #include <set>

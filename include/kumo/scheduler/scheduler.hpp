@@ -2,7 +2,7 @@
 // The placement engine: filters, then weighers (Nova's filter scheduler). Pure: no I/O, no clock,
 // no global random state. Input: a request and a snapshot of every host; output: the ranked eligible
 // hosts and, for every other host, the filter that rejected it and why. The caller records the
-// chosen host's claim in the same transaction that read the snapshot (see services/placement).
+// chosen host's claim in the same transaction that read the snapshot (see kumo/scheduler/placement.hpp).
 #include <cstdint>
 #include <map>
 #include <optional>

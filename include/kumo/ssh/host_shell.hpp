@@ -3,7 +3,7 @@
 // an argument vector (never a shell string), a time limit, captured stdout and stderr. Remote hosts
 // are reached with the same SSH trust libvirt uses (Kumo's key, pinned host keys). Blocking.
 #include "kumo/core/subprocess.hpp"
-#include "kumo/ports/ssh.hpp"
+#include "kumo/ssh/ssh.hpp"
 
 #include <memory>
 

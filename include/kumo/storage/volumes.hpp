@@ -6,12 +6,13 @@
 // on the snapshot's host) and stays there: it can later attach only to VMs on that host, unless the pool
 // is shared. Core thread.
 #include "kumo/core/config.hpp"
-#include "kumo/model/identity.hpp"
-#include "kumo/model/image.hpp"
-#include "kumo/services/event_bus.hpp"
-#include "kumo/services/host_registry.hpp"
-#include "kumo/services/image_store.hpp"
-#include "kumo/services/vm_storage.hpp"
+#include "kumo/host/host_registry.hpp"
+#include "kumo/identity/model.hpp"
+#include "kumo/image/image.hpp"
+#include "kumo/image/image_store.hpp"
+#include "kumo/operations/event_bus.hpp"
+#include "kumo/storage/volume.hpp"
+#include "vm_disks.hpp"
 
 namespace kumo {
 

@@ -6,7 +6,7 @@
 // each in its own savepoint (a failing write undoes only itself), and one COMMIT - one fsync - makes
 // them all durable. Each caller resumes only after that COMMIT, so "acknowledged" still means "on
 // disk"; under load this turns thousands of fsyncs into tens.
-#include "kumo/services/async.hpp"
+#include "kumo/async/async.hpp"
 #include "kumo/store/database.hpp"
 
 #include <atomic>

@@ -27,13 +27,4 @@ struct aggregate {
     std::string created_at, updated_at;
 };
 
-// Resources held on a host for a VM: written in the transaction that places the VM, removed when the
-// VM is deleted, fails to build, or leaves the host.
-struct claim_usage {
-    int vcpus = 0;
-    std::int64_t ram_mb = 0;
-    std::int64_t disk_gb = 0;
-    int instances = 0;
-};
-
 }  // namespace kumo
