@@ -1,5 +1,12 @@
 #include "daemon.hpp"
 
+#include "../compute/compute_routes.hpp"
+#include "../host/host_routes.hpp"
+#include "../identity/identity_routes.hpp"
+#include "../image/image_routes.hpp"
+#include "../operations/operation_routes.hpp"
+#include "../scheduler/scheduler_routes.hpp"
+#include "../storage/storage_routes.hpp"
 #include "authentication.hpp"
 #include "compute.hpp"
 #include "directory.hpp"
@@ -12,6 +19,7 @@
 #include "kumo/http/server.hpp"
 #include "kumo/libvirt/libvirt_driver.hpp"
 #include "kumo/ssh/ssh.hpp"
+#include "system_routes.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -70,11 +78,12 @@ std::string default_web_dir() {
 // Everything the daemon runs, in construction order (destruction runs in reverse: server first,
 // libvirt driver and its event thread after the host connections are closed).
 struct runtime {
-    runtime(const config& c, std::unique_ptr<sql::database> db, token_keys keys, std::string audit_key)
+    runtime(const config& c, std::unique_ptr<sql::database> db, token_keys keys, std::string audit_key,
+            std::unique_ptr<hypervisor_driver> drv)
         : cfg(c),
           st(std::move(db)),
           ops(core, st, bus),
-          driver(make_libvirt_driver()),
+          driver(std::move(drv)),
           trust(c.data_dir + "/ssh"),
           hosts(core, st, bus, *driver, trust, cfg),
           ids(st, blocking, cfg, std::move(keys)),
@@ -84,7 +93,11 @@ struct runtime {
           volumes(st, bus, hosts, images, disks, cfg),
           snapshots(st, bus, hosts, images, disks),
           vms(core, st, bus, hosts, ops, images, disks, cfg),
-          moves(core, st, bus, hosts, ops, vms, disks, cfg) {}
+          moves(core, st, bus, hosts, ops, vms, disks, cfg),
+          host_dir(st, bus, hosts, cfg),
+          scheduling(st, cfg),
+          flavors(st, bus),
+          keypairs(st) {}
     const config& cfg;
     asio::io_context core{1};
     asio::thread_pool blocking{2};
@@ -102,8 +115,51 @@ struct runtime {
     snapshot_service snapshots;
     compute vms;
     mobility moves;
+    host_directory host_dir;
+    scheduling_service scheduling;
+    flavor_service flavors;
+    keypair_service keypairs;
     asio::steady_timer reconcile_timer{core};
     bool stopping = false;
+};
+
+// The routes every part of the daemon serves, and what their handlers hold on to.
+struct api_routes {
+    explicit api_routes(runtime& rt, std::string web_dir)
+        : gate(rt.ids, rt.dir),
+          identity{rt.ids, rt.dir},
+          hosts{rt.hosts, rt.host_dir},
+          storage{rt.volumes, rt.cfg},
+          compute{rt.vms, rt.moves, rt.snapshots, rt.flavors, rt.keypairs, rt.volumes, rt.host_dir, rt.hosts},
+          system{rt.hosts, std::move(web_dir)},
+          routes(gate) {
+        api::add_system_routes(routes, system);
+        api::add_auth_routes(routes, identity);
+        api::add_domain_routes(routes, identity);
+        api::add_project_routes(routes, identity);
+        api::add_user_routes(routes, identity);
+        api::add_group_routes(routes, identity);
+        api::add_role_routes(routes, identity);
+        api::add_app_credential_routes(routes, identity);
+        api::add_audit_routes(routes, identity);
+        api::add_host_routes(routes, hosts);
+        api::add_scheduling_routes(routes, rt.scheduling);
+        api::add_operation_routes(routes, rt.ops);
+        api::add_image_routes(routes, rt.images);
+        api::add_volume_routes(routes, storage);
+        api::add_vm_routes(routes, compute);
+        api::add_flavor_routes(routes, compute);
+        api::add_keypair_routes(routes, compute);
+        api::add_mobility_routes(routes, compute);
+        api::add_snapshot_routes(routes, compute);
+    }
+    api::identity_gate gate;
+    api::identity_api identity;
+    api::host_api hosts;
+    api::storage_api storage;
+    api::compute_api compute;
+    api::system_api system;
+    api::router routes;
 };
 
 awaitable<void> startup(runtime& rt) {
@@ -186,7 +242,26 @@ int fail(const error& e) {
     return 1;
 }
 
+// A driver for a daemon that never connects to a host (describe_routes).
+class no_hosts final : public hypervisor_driver {
+public:
+    result<std::unique_ptr<hypervisor_connection>> connect(const std::string&, connection_callbacks) override {
+        return make_error(errc::host_unreachable, "no hosts here");
+    }
+};
+
 }  // namespace
+
+std::vector<route_info> describe_routes() {
+    config cfg;
+    auto db = sql::database::open(":memory:");
+    runtime rt(cfg, std::move(*db), token_keys{}, "", std::make_unique<no_hosts>());
+    api_routes api(rt, "");
+    std::vector<route_info> out;
+    for (const auto& r : api.routes.routes())
+        out.push_back({r.method, r.pattern, r.permission});
+    return out;
+}
 
 int run_daemon(const config& cfg) {
     log::level lvl{};
@@ -229,7 +304,7 @@ int run_daemon(const config& cfg) {
         tls = *ctx;
     }
 
-    runtime rt(cfg, std::move(*db), std::move(*keys), std::move(*audit_key));
+    runtime rt(cfg, std::move(*db), std::move(*keys), std::move(*audit_key), make_libvirt_driver());
     if (auto key = rt.trust.ensure_key(); !key)
         return fail(key.error());
     const char* given = std::getenv("KUMO_ADMIN_PASSWORD");
@@ -241,20 +316,9 @@ int run_daemon(const config& cfg) {
             return fail(r.error());
     rt.ids.load(rt.st.unsafe_direct());
 
-    api_context actx{cfg,
-                     rt.st,
-                     rt.bus,
-                     rt.ids,
-                     rt.dir,
-                     rt.hosts,
-                     rt.vms,
-                     rt.moves,
-                     rt.ops,
-                     rt.images,
-                     rt.volumes,
-                     rt.snapshots,
-                     cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir};
-    http_server server(rt.core, actx, tls);
+    api_routes api(rt, cfg.web_dir.empty() ? default_web_dir() : cfg.web_dir);
+    http_server server(rt.core, {cfg.request_timeout_s, cfg.max_body_bytes, api.system.web_dir}, api.routes, rt.bus,
+                       tls);
     auto listen = parse_listen(cfg.listen, "listen");
     auto ep = server.listen(listen->host, listen->port);
     if (!ep)

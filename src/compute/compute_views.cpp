@@ -36,4 +36,17 @@ json vm_view(const vm& v) {
                 {"updated_at", v.updated_at}};
 }
 
+json keypair_view(const keypair& k) {
+    return json{{"name", k.name},
+                {"type", k.public_key.substr(0, k.public_key.find(' '))},
+                {"public_key", k.public_key},
+                {"fingerprint", k.fingerprint},
+                {"created_at", k.created_at}};
+}
+
+json vm_snapshot_view(const vm_snapshot& s) {
+    return json{
+        {"id", s.id}, {"vm_id", s.vm_id}, {"name", s.name}, {"memory", s.with_memory}, {"created_at", s.created_at}};
+}
+
 }  // namespace kumo

@@ -9,5 +9,7 @@ namespace kumo {
 
 json flavor_view(const flavor& f);
 json vm_view(const vm& v);
+json keypair_view(const keypair& k);
+json vm_snapshot_view(const vm_snapshot& s);
 
 }  // namespace kumo

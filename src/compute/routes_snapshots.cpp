@@ -1,58 +1,73 @@
+// A VM's snapshots, its root disk exported as an image, and the volumes attached to it.
+#include "compute_routes.hpp"
 #include "compute_views.hpp"
-#include "kumo/http/router.hpp"
-#include "vm_snapshots.hpp"
+#include "kumo/http/body_fields.hpp"
 
 namespace kumo::api {
 namespace {
 
-awaitable<response> create_snapshot(request_ctx& q) {
-    if (auto visible = co_await q.ctx.vms.get(*q.who, q.params["id"]); !visible)
-        co_return problem(visible.error(), q.request_id);
-    auto body = json_body(q);
-    if (!body)
-        co_return problem(body.error(), q.request_id);
-    body_fields f(*body);
+awaitable<result<response>> create_snapshot(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY_VOID(co_await x.vms.get(*q.who, q.params["id"]));
+    KUMO_CO_TRY(const json body, json_body(q));
+    body_fields f(body);
     std::string name = f.name("name", true);
     std::optional<bool> memory;
     if (f.present("memory"))
         memory = f.boolean("memory", false);
-    if (auto v = f.done(); !v)
-        co_return problem(v.error(), q.request_id);
-    auto made = co_await q.ctx.snapshots.create(*q.who, q.params["id"], std::move(name), memory);
-    if (!made)
-        co_return problem(made.error(), q.request_id);
-    co_return created(q, vm_snapshot_view(*made), "/api/v1/vms/" + q.params["id"] + "/snapshots");
+    KUMO_CO_TRY_VOID(f.done());
+    KUMO_CO_TRY(const vm_snapshot made, co_await x.snapshots.create(*q.who, q.params["id"], std::move(name), memory));
+    co_return created(q, vm_snapshot_view(made), "/api/v1/vms/" + q.params["id"] + "/snapshots");
 }
 
-awaitable<response> create_image(request_ctx& q) {
-    if (auto visible = co_await q.ctx.vms.get(*q.who, q.params["id"]); !visible)
-        co_return problem(visible.error(), q.request_id);
-    auto name = name_only_body(q);
-    if (!name)
-        co_return problem(name.error(), q.request_id);
-    auto started = co_await q.ctx.snapshots.create_image(*q.who, q.params["id"], std::move(*name));
-    co_return answer(q, started, image_view, http::status::accepted);
+awaitable<result<response>> list_snapshots(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY(const auto found, co_await x.snapshots.list(*q.who, q.params["id"]));
+    co_return all_of(found, vm_snapshot_view);
+}
+
+awaitable<result<response>> revert_snapshot(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY(const vm reverted, co_await x.snapshots.revert(*q.who, q.params["id"], q.params["snapshot_id"]));
+    co_return ok(vm_view(reverted));
+}
+
+awaitable<result<response>> delete_snapshot(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY_VOID(co_await x.snapshots.remove(*q.who, q.params["id"], q.params["snapshot_id"]));
+    co_return no_content();
+}
+
+awaitable<result<response>> create_image(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY_VOID(co_await x.vms.get(*q.who, q.params["id"]));
+    KUMO_CO_TRY(std::string name, name_only_body(q));
+    KUMO_CO_TRY(const image started, co_await x.snapshots.create_image(*q.who, q.params["id"], std::move(name)));
+    co_return ok(image_view(started), http::status::accepted);
+}
+
+awaitable<result<response>> attach_volume(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY_VOID(co_await x.vms.get(*q.who, q.params["id"]));
+    KUMO_CO_TRY(const json body, json_body(q));
+    body_fields f(body);
+    const std::string volume_id = f.text("volume_id", true, 64);
+    KUMO_CO_TRY_VOID(f.done());
+    KUMO_CO_TRY(const volume attached, co_await x.volumes.attach(*q.who, q.params["id"], volume_id));
+    co_return ok(volume_view(attached));
+}
+
+awaitable<result<response>> detach_volume(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY_VOID(co_await x.vms.get(*q.who, q.params["id"]));
+    KUMO_CO_TRY(const volume detached, co_await x.volumes.detach(*q.who, q.params["id"], q.params["volume_id"]));
+    co_return ok(volume_view(detached));
 }
 
 }  // namespace
 
-void add_snapshot_routes(router& r) {
-    r.add(http::verb::post, "/api/v1/vms/{id}/actions/create-image", "vm:snapshot", create_image);
-    r.add(http::verb::post, "/api/v1/vms/{id}/snapshots", "vm:snapshot", create_snapshot);
-    r.add(http::verb::get, "/api/v1/vms/{id}/snapshots", "vm:read", [](request_ctx& q) -> awaitable<response> {
-        auto found = co_await q.ctx.snapshots.list(*q.who, q.params["id"]);
-        co_return answer_page(q, found, vm_snapshot_view, 1000000);
-    });
+void add_snapshot_routes(router& r, compute_api& x) {
+    r.add(http::verb::post, "/api/v1/vms/{id}/actions/create-image", "vm:snapshot", with(x, create_image));
+    r.add(http::verb::post, "/api/v1/vms/{id}/snapshots", "vm:snapshot", with(x, create_snapshot));
+    r.add(http::verb::get, "/api/v1/vms/{id}/snapshots", "vm:read", with(x, list_snapshots));
     r.add(http::verb::post, "/api/v1/vms/{id}/snapshots/{snapshot_id}/actions/revert", "vm:snapshot",
-          [](request_ctx& q) -> awaitable<response> {
-              auto reverted = co_await q.ctx.snapshots.revert(*q.who, q.params["id"], q.params["snapshot_id"]);
-              co_return answer(q, reverted, vm_view);
-          });
-    r.add(http::verb::delete_, "/api/v1/vms/{id}/snapshots/{snapshot_id}", "vm:snapshot",
-          [](request_ctx& q) -> awaitable<response> {
-              auto done = co_await q.ctx.snapshots.remove(*q.who, q.params["id"], q.params["snapshot_id"]);
-              co_return no_content(q, done);
-          });
+          with(x, revert_snapshot));
+    r.add(http::verb::delete_, "/api/v1/vms/{id}/snapshots/{snapshot_id}", "vm:snapshot", with(x, delete_snapshot));
+    r.add(http::verb::post, "/api/v1/vms/{id}/volumes", "volume:attach", with(x, attach_volume));
+    r.add(http::verb::delete_, "/api/v1/vms/{id}/volumes/{volume_id}", "volume:attach", with(x, detach_volume));
 }
 
 }  // namespace kumo::api

@@ -8,11 +8,6 @@
 
 namespace kumo {
 
-json vm_snapshot_view(const vm_snapshot& s) {
-    return json{
-        {"id", s.id}, {"vm_id", s.vm_id}, {"name", s.name}, {"memory", s.with_memory}, {"created_at", s.created_at}};
-}
-
 awaitable<result<vm>> snapshot_service::usable_vm(const principal& who, const std::string& vm_id) {
     auto job = [vm_id](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, vm_id); };
     KUMO_CO_TRY(auto found, co_await store_.read(std::move(job)));

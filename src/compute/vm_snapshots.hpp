@@ -39,6 +39,4 @@ private:
     vm_storage& disks_;
 };
 
-json vm_snapshot_view(const vm_snapshot& s);
-
 }  // namespace kumo

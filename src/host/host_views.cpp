@@ -1,6 +1,5 @@
 #include "kumo/host/host_views.hpp"
 
-#include "kumo/scheduler/placement.hpp"
 #include "kumo/ssh/ssh.hpp"
 
 namespace kumo {
@@ -51,24 +50,24 @@ json usage_json(const claim_usage& u) {
 
 }  // namespace
 
-json host_scheduling_view(const host& h, const host_state& s) {
+json host_scheduling_view(const host& h, const host_allocation& a, const claim_usage& used) {
     json overrides = json::object();
     for_each_override(h.overrides,
                       [&](const char* key, const auto& v) { overrides[key] = v ? json(*v) : json(nullptr); });
-    json capacity = usage_json(host_capacity(s));
-    if (s.max_instances < 0)
+    json capacity = usage_json(capacity_of(h.inventory, a));
+    if (a.max_instances < 0)
         capacity["instances"] = nullptr;  // unlimited
     return json{{"overrides", std::move(overrides)},
                 {"effective",
-                 {{"cpu_allocation_ratio", s.cpu_ratio},
-                  {"ram_allocation_ratio", s.ram_ratio},
-                  {"disk_allocation_ratio", s.disk_ratio},
-                  {"reserved_cpus", s.reserved_cpus},
-                  {"reserved_ram_mb", s.reserved_ram_mb},
-                  {"reserved_disk_gb", s.reserved_disk_gb},
-                  {"max_instances", s.max_instances}}},
+                 {{"cpu_allocation_ratio", a.cpu_ratio},
+                  {"ram_allocation_ratio", a.ram_ratio},
+                  {"disk_allocation_ratio", a.disk_ratio},
+                  {"reserved_cpus", a.reserved_cpus},
+                  {"reserved_ram_mb", a.reserved_ram_mb},
+                  {"reserved_disk_gb", a.reserved_disk_gb},
+                  {"max_instances", a.max_instances}}},
                 {"capacity", capacity},
-                {"used", usage_json({s.used_vcpus, s.used_ram_mb, s.used_disk_gb, s.instances})}};
+                {"used", usage_json(used)}};
 }
 
 }  // namespace kumo

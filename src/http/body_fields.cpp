@@ -1,5 +1,5 @@
+#include "kumo/http/body_fields.hpp"
 #include "kumo/core/text.hpp"
-#include "kumo/http/request.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -188,6 +188,15 @@ result<int> parse_limit(const request_ctx& r) {
     if (ec != std::errc() || p != it->second.data() + it->second.size() || v < 1 || v > 1000)
         return validation_error("limit", "must be an integer between 1 and 1000");
     return v;
+}
+
+result<bool> query_flag(const request_ctx& r, const std::string& name) {
+    auto it = r.query.find(name);
+    if (it == r.query.end() || it->second.empty() || it->second == "false")
+        return false;
+    if (it->second == "true")
+        return true;
+    return validation_error(name, "must be true or false");
 }
 
 result<std::string> name_only_body(const request_ctx& r) {

@@ -25,9 +25,9 @@ struct outbox {
 }  // namespace
 
 template <class Stream>
-awaitable<void> stream_events(Stream& ws, api_context& ctx, const principal& who) {
+awaitable<void> stream_events(Stream& ws, event_bus& events, const principal& who) {
     auto box = std::make_shared<outbox>(co_await asio::this_coro::executor);
-    const int handle = ctx.bus.subscribe([box, who](const event& e) {
+    const int handle = events.subscribe([box, who](const event& e) {
         if (!who.can_see(e.project_id))
             return;
         if (box->queue.size() >= 1000)
@@ -60,11 +60,11 @@ awaitable<void> stream_events(Stream& ws, api_context& ctx, const principal& who
         }
     };
     co_await (reader() || writer());
-    ctx.bus.unsubscribe(handle);
+    events.unsubscribe(handle);
 }
 
-template awaitable<void> stream_events(beast::websocket::stream<beast::tcp_stream>&, api_context&, const principal&);
-template awaitable<void> stream_events(beast::websocket::stream<beast::ssl_stream<beast::tcp_stream>>&, api_context&,
+template awaitable<void> stream_events(beast::websocket::stream<beast::tcp_stream>&, event_bus&, const principal&);
+template awaitable<void> stream_events(beast::websocket::stream<beast::ssl_stream<beast::tcp_stream>>&, event_bus&,
                                        const principal&);
 
 }  // namespace kumo::api

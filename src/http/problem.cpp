@@ -85,10 +85,15 @@ response page(json items, int limit) {
     return ok(json{{"items", std::move(items)}, {"next", std::move(next)}});
 }
 
-response no_content(const request_ctx& q, const result<void>& r) {
-    if (!r)
-        return problem(r.error(), q.request_id);
+response no_content() {
     return response{http::status::no_content, nullptr, {}, "application/json", std::string()};
+}
+
+response text(std::string body) {
+    response r;
+    r.content_type = "text/plain; charset=utf-8";
+    r.raw = std::move(body);
+    return r;
 }
 
 response created(request_ctx& q, json view, const std::string& collection) {

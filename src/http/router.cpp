@@ -1,5 +1,7 @@
 #include "kumo/http/router.hpp"
 
+#include "kumo/identity/policy.hpp"
+
 #include "kumo/core/clock.hpp"
 
 #include <stdexcept>
@@ -39,6 +41,13 @@ bool match(std::string_view pattern, std::string_view path, std::map<std::string
     return true;
 }
 
+int literal_segments(std::string_view pattern) {
+    int n = 0;
+    for (auto seg : split(pattern))
+        n += seg.empty() || seg.front() != '{' ? 1 : 0;
+    return n;
+}
+
 bool mutating(http::verb m) {
     return m != http::verb::get && m != http::verb::head;
 }
@@ -74,6 +83,9 @@ void router::add(http::verb m, std::string pattern, std::string_view permission,
     if (!find_permission(permission))
         throw std::logic_error("route " + pattern +
                                " names a permission missing from the policy table: " + std::string(permission));
+    for (const auto& rt : routes_)
+        if (rt.method == m && rt.pattern == pattern)
+            throw std::logic_error("route " + pattern + " is added twice");
     routes_.push_back(route{m, std::move(pattern), permission, std::move(fn)});
 }
 
@@ -82,13 +94,30 @@ void router::add_streaming(http::verb m, std::string pattern, std::string_view p
     routes_.back().streams_body = true;
 }
 
-bool router::streams_body(http::verb m, std::string_view path) const {
+const route* router::best_match(http::verb m, std::string_view path, std::map<std::string, std::string>* params,
+                                bool* path_known) const {
+    const route* best = nullptr;
+    int best_literals = -1;
     for (const auto& rt : routes_) {
-        std::map<std::string, std::string> params;
-        if (rt.method == m && match(rt.pattern, path, params))
-            return rt.streams_body;  // the route dispatch() will pick
+        std::map<std::string, std::string> found;
+        if (!match(rt.pattern, path, found))
+            continue;
+        if (path_known)
+            *path_known = true;
+        const int literals = literal_segments(rt.pattern);
+        if (rt.method != m || literals <= best_literals)
+            continue;
+        best = &rt;
+        best_literals = literals;
+        if (params)
+            *params = std::move(found);
     }
-    return false;
+    return best;
+}
+
+bool router::streams_body(http::verb m, std::string_view path) const {
+    const route* rt = best_match(m, path, nullptr, nullptr);
+    return rt && rt->streams_body;
 }
 
 awaitable<response> router::authorize_and_run(const route& rt, request_ctx& r) const {
@@ -96,7 +125,7 @@ awaitable<response> router::authorize_and_run(const route& rt, request_ctx& r) c
     if (rule.who != audience::anyone) {
         if (r.bearer.empty())
             co_return problem(make_error(errc::unauthenticated, "a bearer token is required"), r.request_id);
-        auto who = r.ctx.ids.validate(r.bearer);
+        auto who = gate_->authenticate(r.bearer);
         if (!who)
             co_return problem(who.error(), r.request_id);
         r.who = *who;
@@ -105,23 +134,19 @@ awaitable<response> router::authorize_and_run(const route& rt, request_ctx& r) c
                               r.request_id);
     }
     auto handled = co_await rt.fn(r);
-    co_return handled;
+    if (!handled)
+        co_return problem(handled.error(), r.request_id);
+    co_return std::move(*handled);
 }
 
 awaitable<response> router::dispatch(request_ctx& r) const {
     bool path_known = false;
-    for (const auto& rt : routes_) {
-        std::map<std::string, std::string> params;
-        if (!match(rt.pattern, r.path, params))
-            continue;
-        path_known = true;
-        if (rt.method != r.method)
-            continue;
-        r.params = std::move(params);
-        response resp = co_await authorize_and_run(rt, r);
+    const route* rt = best_match(r.method, r.path, &r.params, &path_known);
+    if (rt) {
+        response resp = co_await authorize_and_run(*rt, r);
         if (mutating(r.method)) {
-            audit_entry e = audit_of(r, rt, resp);
-            co_await r.ctx.dir.record(std::move(e));
+            audit_entry e = audit_of(r, *rt, resp);
+            co_await gate_->audit(std::move(e));
         }
         co_return resp;
     }
@@ -132,31 +157,6 @@ awaitable<response> router::dispatch(request_ctx& r) const {
         co_return resp;
     }
     co_return problem(make_error(errc::not_found, "no such resource"), r.request_id);
-}
-
-router build_router() {
-    router r;
-    add_system_routes(r);
-    add_auth_routes(r);
-    // First: their literal paths must win over /hosts/{id} and /vms/{id}/actions/{action}.
-    add_mobility_routes(r);
-    add_snapshot_routes(r);
-    add_host_routes(r);
-    add_flavor_routes(r);
-    add_vm_routes(r);
-    add_scheduling_routes(r);
-    add_operation_routes(r);
-    add_domain_routes(r);
-    add_project_routes(r);
-    add_user_routes(r);
-    add_group_routes(r);
-    add_role_routes(r);
-    add_app_credential_routes(r);
-    add_audit_routes(r);
-    add_image_routes(r);
-    add_keypair_routes(r);
-    add_volume_routes(r);
-    return r;
 }
 
 }  // namespace kumo::api

@@ -11,8 +11,9 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 
 struct http_server::impl {
-    impl(asio::io_context& c, api_context& x, std::shared_ptr<asio::ssl::context> t)
-        : core(c), ctx(x), tls(std::move(t)), acceptor(c), routes(api::build_router()) {}
+    impl(asio::io_context& c, http_settings s, const api::router& r, event_bus& e,
+         std::shared_ptr<asio::ssl::context> t)
+        : core(c), settings(std::move(s)), tls(std::move(t)), acceptor(c), env{settings, r, e, sessions} {}
 
     awaitable<void> accept_loop() {
         while (acceptor.is_open()) {
@@ -34,24 +35,24 @@ struct http_server::impl {
             };
             if (tls)
                 asio::co_spawn(core,
-                               api::run_tls_session(beast::ssl_stream<beast::tcp_stream>(std::move(stream), *tls),
-                                                    routes, ctx, sessions),
+                               api::run_tls_session(beast::ssl_stream<beast::tcp_stream>(std::move(stream), *tls), env),
                                on_end);
             else
-                asio::co_spawn(core, api::run_plain_session(std::move(stream), routes, ctx, sessions), on_end);
+                asio::co_spawn(core, api::run_plain_session(std::move(stream), env), on_end);
         }
     }
 
     asio::io_context& core;
-    api_context& ctx;
+    http_settings settings;
     std::shared_ptr<asio::ssl::context> tls;
     tcp::acceptor acceptor;
-    api::router routes;
     api::session_set sessions;
+    api::session_env env;
 };
 
-http_server::http_server(asio::io_context& core, api_context& ctx, std::shared_ptr<asio::ssl::context> tls)
-    : impl_(std::make_unique<impl>(core, ctx, std::move(tls))) {}
+http_server::http_server(asio::io_context& core, http_settings settings, const api::router& routes, event_bus& events,
+                         std::shared_ptr<asio::ssl::context> tls)
+    : impl_(std::make_unique<impl>(core, std::move(settings), routes, events, std::move(tls))) {}
 
 http_server::~http_server() = default;
 

@@ -108,13 +108,13 @@ http::response<http::string_body> to_http(const response& r, const http_header& 
 }
 
 // API paths go to the route table; anything else is a file of the web UI.
-awaitable<response> handle(const router& routes, api_context& ctx, request_ctx& rc) {
+awaitable<response> handle(session_env& env, request_ctx& rc) {
     if (rc.path.rfind("/api/", 0) != 0) {
         if (rc.method != http::verb::get && rc.method != http::verb::head)
             co_return problem(make_error(errc::not_found, "no such resource"), rc.request_id);
-        co_return static_file(ctx.web_dir, rc.path);
+        co_return static_file(env.settings.web_dir, rc.path);
     }
-    auto awaited = co_await routes.dispatch(rc);
+    auto awaited = co_await env.routes.dispatch(rc);
     co_return awaited;
 }
 
@@ -186,10 +186,10 @@ awaitable<bool> send_continue(Stream& stream, const http_header& head) {
 }
 
 template <class Stream>
-awaitable<void> upgrade_to_events(Stream stream, http_request req, request_ctx& rc, api_context& ctx,
-                                  session_set& sessions) {
+awaitable<void> upgrade_to_events(Stream stream, http_request req, request_ctx& rc, session_env& env) {
+    auto& sessions = env.sessions;
     auto* tcp = &beast::get_lowest_layer(stream);
-    auto who = ctx.ids.validate(rc.bearer);
+    auto who = env.routes.gate().authenticate(rc.bearer);
     if (who && !who->allows("event:read"))
         who = make_error(errc::forbidden, "your roles do not grant event:read");
     if (!who) {
@@ -206,12 +206,15 @@ awaitable<void> upgrade_to_events(Stream stream, http_request req, request_ctx& 
     ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     auto [aec] = co_await ws.async_accept(req, as_tuple(use_awaitable));
     if (!aec)
-        co_await stream_events(ws, ctx, *who);
+        co_await stream_events(ws, env.events, *who);
     sessions.open.erase(tcp);
 }
 
 template <class Stream>
-awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, session_set& sessions) {
+awaitable<void> serve(Stream stream, session_env& env) {
+    auto& sessions = env.sessions;
+    const auto& routes = env.routes;
+    const http_settings& cfg = env.settings;
     auto* tcp = &beast::get_lowest_layer(stream);
     sessions.open.insert(tcp);
     boost::system::error_code ignored;
@@ -220,8 +223,8 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
     while (!sessions.stopping) {
         http::request_parser<http::empty_body> head_parser;
         head_parser.header_limit(16 * 1024);
-        head_parser.body_limit(boost::none);                                  // each body kind sets its own limit below
-        tcp->expires_after(std::chrono::seconds(ctx.cfg.request_timeout_s));  // slow clients are cut off
+        head_parser.body_limit(boost::none);                              // each body kind sets its own limit below
+        tcp->expires_after(std::chrono::seconds(cfg.request_timeout_s));  // slow clients are cut off
         auto [hec, hn] = co_await http::async_read_header(stream, buffer, head_parser, as_tuple(use_awaitable));
         if (hec == http::error::header_limit) {
             co_await refuse_oversized(stream, *tcp, head_parser.get());
@@ -231,7 +234,7 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             break;
         const http_header head = head_parser.get().base();
         bool keep_alive = head_parser.get().keep_alive();
-        request_ctx rc{head.method(), {}, {}, {}, {}, {}, request_id_of(head), remote, {}, {}, ctx};
+        request_ctx rc{head.method(), {}, {}, {}, {}, {}, request_id_of(head), remote};
         split_target(head.target(), rc.path, rc.query);
         rc.bearer = bearer_of(head, rc.query);
         if (auto ct = head.find(http::field::content_type); ct != head.end())
@@ -245,16 +248,16 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             if (!co_await send_continue(stream, head))
                 break;
             http_body_source<Stream, http::request_parser<http::buffer_body>> body(stream, buffer, body_parser, *tcp,
-                                                                                   ctx.cfg.request_timeout_s);
+                                                                                   cfg.request_timeout_s);
             rc.body_stream = &body;
-            r = co_await handle(routes, ctx, rc);
+            r = co_await handle(env, rc);
             body_unread = !body_parser.is_done();
             keep_alive = keep_alive && !body_unread;  // an unread body leaves the connection unusable
         } else {
             http::request_parser<http::string_body> body_parser(std::move(head_parser));
-            body_parser.body_limit(static_cast<std::uint64_t>(ctx.cfg.max_body_bytes));
+            body_parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
             if (body_parser.content_length() &&
-                *body_parser.content_length() > static_cast<std::uint64_t>(ctx.cfg.max_body_bytes)) {
+                *body_parser.content_length() > static_cast<std::uint64_t>(cfg.max_body_bytes)) {
                 co_await refuse_oversized(stream, *tcp, head);
                 break;
             }
@@ -270,10 +273,10 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
             http_request req = body_parser.release();
             rc.body_text = std::move(req.body());
             if (websocket::is_upgrade(req) && rc.path == "/api/v1/events") {
-                co_await upgrade_to_events(std::move(stream), std::move(req), rc, ctx, sessions);
+                co_await upgrade_to_events(std::move(stream), std::move(req), rc, env);
                 co_return;
             }
-            r = co_await handle(routes, ctx, rc);
+            r = co_await handle(env, rc);
         }
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -282,7 +285,7 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
                    static_cast<int>(r.status), ms.count(), rc.request_id);
         // Writes get their own deadline rather than whatever the read left behind (a long poll may have
         // outlived it); a file gets as long as a client may be silent, per write.
-        tcp->expires_after(std::chrono::seconds(r.file ? std::max<std::int64_t>(ctx.cfg.request_timeout_s, 3600) : 30));
+        tcp->expires_after(std::chrono::seconds(r.file ? std::max<std::int64_t>(cfg.request_timeout_s, 3600) : 30));
         const bool more = co_await write_response(stream, r, head, rc.request_id, keep_alive);
         if (body_unread) {
             co_await drain_and_close(stream, *tcp);
@@ -297,18 +300,16 @@ awaitable<void> serve(Stream stream, const router& routes, api_context& ctx, ses
 
 }  // namespace
 
-awaitable<void> run_plain_session(beast::tcp_stream stream, const router& routes, api_context& ctx,
-                                  session_set& sessions) {
-    co_await serve(std::move(stream), routes, ctx, sessions);
+awaitable<void> run_plain_session(beast::tcp_stream stream, session_env& env) {
+    co_await serve(std::move(stream), env);
 }
 
-awaitable<void> run_tls_session(beast::ssl_stream<beast::tcp_stream> stream, const router& routes, api_context& ctx,
-                                session_set& sessions) {
+awaitable<void> run_tls_session(beast::ssl_stream<beast::tcp_stream> stream, session_env& env) {
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, as_tuple(use_awaitable));
     if (ec)
         co_return;
-    co_await serve(std::move(stream), routes, ctx, sessions);
+    co_await serve(std::move(stream), env);
 }
 
 }  // namespace kumo::api

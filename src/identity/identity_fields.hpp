@@ -3,7 +3,7 @@
 // accepted; anything else (domain_id on an update, roles on a user, owner, ...) is an unknown field, so
 // a body can never widen access by naming more than the route allows.
 #include "directory.hpp"
-#include "kumo/http/router.hpp"
+#include "kumo/http/body_fields.hpp"
 
 #include <algorithm>
 #include <string_view>

@@ -164,6 +164,32 @@ awaitable<void> operations::drain(std::chrono::steady_clock::time_point deadline
     }
 }
 
+awaitable<result<std::vector<operation>>> operations::list(const principal& who, repo::list_query q,
+                                                           bool all_projects) {
+    q.project_id = who.is_admin() && all_projects ? "" : who.project_id;
+    auto job = [q](sql::database& db) -> result<std::vector<operation>> { return repo::list_operations(db, q); };
+    auto found = co_await store_.read(std::move(job));
+    co_return found;
+}
+
+awaitable<result<operation>> operations::get(const principal& who, std::string id, std::chrono::seconds wait) {
+    // Visibility first, so nobody can park on another project's operation.
+    auto op = co_await this->wait(id, std::chrono::seconds(0));
+    if (op && who.can_see(op->project_id) && wait.count() > 0)
+        op = co_await this->wait(id, wait);
+    if (!op || !who.can_see(op->project_id))
+        co_return op ? make_error(errc::not_found, "operation not found") : op.error();
+    co_return op;
+}
+
+awaitable<result<operation>> operations::cancel(const principal& who, std::string id) {
+    auto op = co_await wait(id, std::chrono::seconds(0));
+    if (!op || !who.can_see(op->project_id))
+        co_return make_error(errc::not_found, "operation not found");
+    auto cancelled = co_await cancel(op->id);
+    co_return cancelled;
+}
+
 json operation_view(const operation& op) {
     return json{{"id", op.id},
                 {"kind", op.kind},

@@ -50,7 +50,7 @@ scheduler_settings scheduler_settings_from(const config& cfg) {
 }
 
 host_state host_state_of(const host& h, const config& cfg, bool up, const claim_usage& usage) {
-    const auto& o = h.overrides;
+    const host_allocation a = allocation_of(h, cfg);
     host_state s;
     s.id = h.id;
     s.name = h.name;
@@ -63,25 +63,19 @@ host_state host_state_of(const host& h, const config& cfg, bool up, const claim_
     s.cpus = h.inventory.cpus;
     s.ram_mb = h.inventory.memory_mb;
     s.disk_gb = h.inventory.disk_gb;
-    s.reserved_cpus = static_cast<int>(o.reserved_cpus.value_or(cfg.reserved_host_cpus));
-    s.reserved_ram_mb = o.reserved_ram_mb.value_or(cfg.reserved_host_ram_mb);
-    s.reserved_disk_gb = o.reserved_disk_gb.value_or(cfg.reserved_host_disk_gb);
-    s.cpu_ratio = o.cpu_allocation_ratio.value_or(cfg.cpu_allocation_ratio);
-    s.ram_ratio = o.ram_allocation_ratio.value_or(cfg.ram_allocation_ratio);
-    s.disk_ratio = o.disk_allocation_ratio.value_or(cfg.disk_allocation_ratio);
-    s.max_instances = static_cast<int>(o.max_instances.value_or(cfg.max_instances_per_host));
+    s.reserved_cpus = a.reserved_cpus;
+    s.reserved_ram_mb = a.reserved_ram_mb;
+    s.reserved_disk_gb = a.reserved_disk_gb;
+    s.cpu_ratio = a.cpu_ratio;
+    s.ram_ratio = a.ram_ratio;
+    s.disk_ratio = a.disk_ratio;
+    s.max_instances = a.max_instances;
     s.availability_zone = cfg.default_availability_zone;
     s.used_vcpus = usage.vcpus;
     s.used_ram_mb = usage.ram_mb;
     s.used_disk_gb = usage.disk_gb;
     s.instances = usage.instances;
     return s;
-}
-
-claim_usage host_capacity(const host_state& s) {
-    return claim_usage{static_cast<int>(usable_capacity(s.cpus, s.reserved_cpus, s.cpu_ratio)),
-                       usable_capacity(s.ram_mb, s.reserved_ram_mb, s.ram_ratio),
-                       usable_capacity(s.disk_gb, s.reserved_disk_gb, s.disk_ratio), s.max_instances};
 }
 
 result<placement_decision> decide_placement(sql::database& db, const config& cfg, const std::set<std::string>& up_hosts,

@@ -224,11 +224,6 @@ std::string summarize(std::size_t total, const std::vector<host_verdict>& reject
 
 }  // namespace
 
-std::int64_t usable_capacity(std::int64_t total, std::int64_t reserved, double ratio) {
-    // What is reserved is never overcommitted.
-    return static_cast<std::int64_t>(std::floor(static_cast<double>(total - reserved) * ratio));
-}
-
 std::optional<group_policy> parse_group_policy(std::string_view s) {
     for (auto p : {group_policy::affinity, group_policy::anti_affinity, group_policy::soft_affinity,
                    group_policy::soft_anti_affinity})

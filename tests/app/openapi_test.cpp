@@ -1,6 +1,7 @@
 // The OpenAPI document covers every declared route with its method, so it cannot drift from the code.
+#include "daemon.hpp"
 #include "kumo/core/json.hpp"
-#include "kumo/http/router.hpp"
+#include "kumo/http/request.hpp"
 #include "kumo_catch.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ using namespace kumo;
 TEST_CASE("every route is in the OpenAPI document", "[openapi]") {
     std::ifstream in(KUMO_OPENAPI_FILE);
     const json doc = json::parse(in);
-    const auto routes = api::build_router().routes();
+    const auto routes = describe_routes();
     REQUIRE(routes.size() >= 15);
     for (const auto& r : routes) {
         const std::string path = r.pattern.substr(std::string("/api/v1").size());

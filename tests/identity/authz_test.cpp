@@ -4,8 +4,9 @@
 // "Own" objects live in the caller's project and domain (dept-a / project-a); "other" ones in dept-b /
 // project-b, or belong to another user. Destructive requests get a fresh object per cell.
 #include <fstream>
+#include "daemon.hpp"
 #include "daemon_process.hpp"
-#include "kumo/http/router.hpp"
+#include "kumo/http/request.hpp"
 #include "kumo/identity/policy.hpp"
 
 #include <atomic>
@@ -568,7 +569,7 @@ verdict observed(int status) {
 TEST_CASE("every route answers every role as the policy table says", "[authz]") {
     world x;
     const auto table = cases();
-    const auto routes = api::build_router().routes();
+    const auto routes = describe_routes();
     // Every route has a row here, and every row is a route.
     REQUIRE(table.size() == routes.size());
     for (const auto& rt : routes) {

@@ -5,6 +5,7 @@
 // named by id only, never by anything a user chose.
 #include "kumo/async/async.hpp"
 #include "kumo/core/config.hpp"
+#include "kumo/http/byte_source.hpp"
 #include "kumo/identity/model.hpp"
 #include "kumo/image/image.hpp"
 #include "kumo/operations/event_bus.hpp"
@@ -33,16 +34,6 @@ struct image_update {
     std::optional<bool> is_protected;
     std::optional<int> min_ram_mb, min_disk_gb;
     std::optional<std::map<std::string, std::string>> properties;  // replaces all properties
-};
-
-// The body of an upload as it arrives. read_some returns 0 at the end of the body.
-class byte_source {
-public:
-    virtual ~byte_source() = default;
-    // Errors: bad_request when the client stopped sending (connection closed, timeout, bad framing).
-    virtual awaitable<result<std::size_t>> read_some(char* buf, std::size_t n) = 0;
-    // The Content-Length, when the client sent one.
-    virtual std::optional<std::uint64_t> declared_length() const = 0;
 };
 
 class image_store {

@@ -1,8 +1,10 @@
 #pragma once
 // Long-running work as persisted operation objects (API.md). Runs on the core thread.
 // Each task is a coroutine owned by this service: it can be cancelled, and drain() waits for all.
+#include "kumo/identity/model.hpp"
 #include "kumo/operations/event_bus.hpp"
 #include "kumo/operations/operation.hpp"
+#include "kumo/store/list_query.hpp"
 #include "kumo/store/store.hpp"
 
 #include <boost/asio/cancellation_signal.hpp>
@@ -49,6 +51,13 @@ public:
 
     // Requests cancellation. Errors: not_found; conflict when it already ended or cannot be cancelled.
     awaitable<result<operation>> cancel(const std::string& id);
+
+    // As a caller sees them: its project's operations (every project's for an administrator asking for
+    // all), one it may see waiting up to `wait` for it to end, cancelling one. Errors: not_found (also
+    // for another project's), and cancel's.
+    awaitable<result<std::vector<operation>>> list(const principal& who, repo::list_query q, bool all_projects);
+    awaitable<result<operation>> get(const principal& who, std::string id, std::chrono::seconds wait);
+    awaitable<result<operation>> cancel(const principal& who, std::string id);
 
     // Stores and publishes the task's current progress and details (call it at a sensible pace).
     awaitable<void> report(const op_context& ctx, const std::string& project_id);

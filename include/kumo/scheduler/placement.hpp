@@ -28,9 +28,6 @@ scheduler_settings scheduler_settings_from(const config& cfg);
 // A host with the daemon's defaults applied where it has no override. `usage` may be empty.
 host_state host_state_of(const host& h, const config& cfg, bool up, const claim_usage& usage);
 
-// What a host can hold: (total - reserved) x ratio per resource, and its instance limit.
-claim_usage host_capacity(const host_state& s);
-
 // Errors: validation_failed (host_id, availability_zone, server_group_id) for references that do not
 // exist; the decision itself may have no chosen host (the caller answers no_valid_host).
 result<placement_decision> decide_placement(sql::database& db, const config& cfg, const std::set<std::string>& up_hosts,

@@ -3,6 +3,8 @@
 // no global random state. Input: a request and a snapshot of every host; output: the ranked eligible
 // hosts and, for every other host, the filter that rejected it and why. The caller records the
 // chosen host's claim in the same transaction that read the snapshot (see kumo/scheduler/placement.hpp).
+#include "kumo/host/capacity.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -76,9 +78,6 @@ struct placement_decision {
     std::optional<std::string> chosen;   // ranked.front() (filter_weigher) or a random eligible host
     std::string summary;                 // "3 hosts: 1 ram, 2 anti_affinity" (no host names)
 };
-
-// What a resource can hold: placement's (total - reserved) x ratio, rounded down.
-std::int64_t usable_capacity(std::int64_t total, std::int64_t reserved, double ratio);
 
 // Every filter in the order they run; names used in verdicts and summaries.
 const std::vector<std::string>& filter_names();
