@@ -10,6 +10,7 @@
 #include "authentication.hpp"
 #include "compute.hpp"
 #include "directory.hpp"
+#include "image_repo.hpp"
 #include "kumo/core/certificate.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
@@ -17,9 +18,12 @@
 #include "kumo/core/version.hpp"
 #include "kumo/host/host_repo.hpp"
 #include "kumo/http/server.hpp"
+#include "kumo/image/image_store.hpp"
 #include "kumo/libvirt/libvirt_driver.hpp"
 #include "kumo/ssh/ssh.hpp"
+#include "kumo/storage/volume_repo.hpp"
 #include "system_routes.hpp"
+#include "vm_repo.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -86,18 +90,32 @@ struct runtime {
           driver(std::move(drv)),
           trust(c.data_dir + "/ssh"),
           hosts(core, st, bus, *driver, trust, cfg),
+          resources(cfg),
           ids(st, blocking, cfg, std::move(keys)),
-          dir(st, ids, cfg, std::move(audit_key)),
-          images(st, bus, blocking, cfg, c.data_dir + "/images"),
-          disks(st, hosts, images, blocking, cfg),
-          volumes(st, bus, hosts, images, disks, cfg),
-          snapshots(st, bus, hosts, images, disks),
-          vms(core, st, bus, hosts, ops, images, disks, cfg),
-          moves(core, st, bus, hosts, ops, vms, disks, cfg),
+          dir(st, ids, cfg, resources, std::move(audit_key)),
+          images(st, bus, blocking, cfg, resources, c.data_dir + "/images"),
+          pools(st, hosts, images, cfg),
+          disks(st, hosts, pools, blocking, cfg),
+          volumes(st, bus, hosts, images, pools, resources, cfg),
+          placer(cfg),
+          snapshots(st, bus, hosts, images, disks, pools),
+          vms(core, st, bus, hosts, ops, images, disks, resources, placer, cfg),
+          moves(core, st, bus, hosts, ops, vms, disks, placer, cfg),
+          attachments(st, bus, hosts, volumes, cfg),
           host_dir(st, bus, hosts, cfg),
-          scheduling(st, cfg),
+          scheduling(st, placer, cfg),
           flavors(st, bus),
-          keypairs(st) {}
+          keypairs(st) {
+        resources.add_counter(repo::vm_quota_usage);
+        resources.add_counter(repo::image_quota_usage);
+        resources.add_counter(repo::volume_quota_usage);
+        resources.add_owner(repo::project_has_vms);
+        images.add_user(repo::image_used_by_vms);
+        images.add_user(repo::image_needed_by_volumes);
+        pools.add_image_users(repo::images_used_on_host);
+        placer.set_group_members(repo::server_group_members);
+        volumes.set_vm_quiet(repo::vm_leaves_disks_alone);
+    }
     const config& cfg;
     asio::io_context core{1};
     asio::thread_pool blocking{2};
@@ -107,14 +125,18 @@ struct runtime {
     std::unique_ptr<hypervisor_driver> driver;
     ssh_trust trust;
     host_registry hosts;
+    project_resources resources;
     identity ids;
     directory dir;
     image_store images;
-    vm_storage disks;
+    host_storage pools;
+    vm_disks disks;
     volume_service volumes;
+    placement placer;
     snapshot_service snapshots;
     compute vms;
     mobility moves;
+    vm_volumes attachments;
     host_directory host_dir;
     scheduling_service scheduling;
     flavor_service flavors;
@@ -130,7 +152,7 @@ struct api_routes {
           identity{rt.ids, rt.dir},
           hosts{rt.hosts, rt.host_dir},
           storage{rt.volumes, rt.cfg},
-          compute{rt.vms, rt.moves, rt.snapshots, rt.flavors, rt.keypairs, rt.volumes, rt.host_dir, rt.hosts},
+          compute{rt.vms, rt.moves, rt.snapshots, rt.flavors, rt.keypairs, rt.attachments, rt.host_dir, rt.hosts},
           system{rt.hosts, std::move(web_dir)},
           routes(gate) {
         api::add_system_routes(routes, system);
@@ -163,7 +185,7 @@ struct api_routes {
 };
 
 awaitable<void> startup(runtime& rt) {
-    rt.hosts.set_hooks(
+    rt.hosts.add_listener(
         {[&rt](const std::string& id) { return rt.vms.on_host_connected(id); },
          [&rt](const std::string& id, const std::string& uuid) { return rt.vms.on_domain_event(id, uuid); }});
     rt.vms.set_migration_resumer(
@@ -198,7 +220,7 @@ awaitable<void> startup(runtime& rt) {
         co_await rt.vms.reconcile_all();
         for (const auto& h : rt.hosts.hosts())
             if (rt.hosts.is_up(h.id))
-                co_await rt.disks.collect_garbage(h.id);
+                co_await rt.pools.collect_garbage(h.id);
     }
 }
 

@@ -1,7 +1,6 @@
 #include "compute.hpp"
 
 #include "compute_views.hpp"
-#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/host/claim_repo.hpp"
@@ -127,7 +126,8 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
 
     auto job = [&v, &op, in = std::move(*input), up = up_hosts(), key_name = req.key_name, image_virtual_size,
-                image_min_disk_gb, image_min_ram_mb, &cfg = cfg_](sql::database& db) mutable -> result<void> {
+                image_min_disk_gb, image_min_ram_mb, &resources = resources_,
+                &placement = placement_](sql::database& db) mutable -> result<void> {
         KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
         if (!v.image_id.empty()) {
             // As Nova: a flavor disk of 0 takes the image's size; otherwise it must hold the image.
@@ -151,10 +151,10 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
             v.public_keys = key->public_key;
         }
         // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
-        KUMO_TRY_VOID(check_project_quota(
-            cfg, db, v.project_id,
+        KUMO_TRY_VOID(resources.check(
+            db, v.project_id,
             {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb + f.ephemeral_gb}}));
-        KUMO_TRY(auto decision, decide_placement(db, cfg, up, in));
+        KUMO_TRY(auto decision, placement.decide(db, up, in));
         if (!decision.chosen)
             return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
         v.host_id = *decision.chosen;
@@ -198,9 +198,9 @@ awaitable<result<placement_decision>> compute::explain(const principal& who, cre
     if (!input)
         co_return input.error();
     auto job = [in = std::move(*input), flavor_id = req.flavor_id, up = up_hosts(),
-                &cfg = cfg_](sql::database& db) mutable -> result<placement_decision> {
+                &placement = placement_](sql::database& db) mutable -> result<placement_decision> {
         KUMO_TRY_VOID(flavor_into(db, flavor_id, in));
-        return decide_placement(db, cfg, up, in);
+        return placement.decide(db, up, in);
     };
     auto decided = co_await store_.read(std::move(job));
     co_return decided;
@@ -301,7 +301,7 @@ std::string compute::domain_xml(const vm& v, const std::string& virt_type) const
     if (virt_type == "kvm" && cfg_.cpu_mode == "baseline")
         spec.cpu_xml = hosts_.baseline().xml;
     spec.vnc_password = v.vnc_password;
-    vm_disks disks = storage_.layout(v);
+    vm_disk_layout disks = storage_.layout(v);
     spec.disks = std::move(disks.disks);
     spec.kernel = std::move(disks.kernel);
     spec.initrd = std::move(disks.initrd);

@@ -4,6 +4,7 @@
 // anything touches a host, so an acknowledged request survives a crash and is resumed on restart.
 #include "kumo/host/host_registry.hpp"
 #include "kumo/identity/model.hpp"
+#include "kumo/identity/project_resources.hpp"
 #include "kumo/operations/operations.hpp"
 #include "kumo/scheduler/placement.hpp"
 #include "kumo/store/list_query.hpp"
@@ -38,8 +39,18 @@ struct vm_with_operation {
 class compute {
 public:
     compute(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops,
-            image_store& images, vm_storage& storage, const config& cfg)
-        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), images_(images), storage_(storage), cfg_(cfg) {}
+            image_store& images, vm_disks& disks, const project_resources& resources, const placement& placer,
+            const config& cfg)
+        : core_(core),
+          store_(db),
+          bus_(bus),
+          hosts_(hosts),
+          ops_(ops),
+          images_(images),
+          storage_(disks),
+          resources_(resources),
+          placement_(placer),
+          cfg_(cfg) {}
 
     // Places the VM and records its claim, the VM row and the operation in one transaction.
     // Errors: validation_failed (flavor_id, host_id, availability_zone, server_group_id, image_id, key_name),
@@ -105,7 +116,9 @@ private:
     host_registry& hosts_;
     operations& ops_;
     image_store& images_;
-    vm_storage& storage_;
+    vm_disks& storage_;
+    const project_resources& resources_;
+    const placement& placement_;
     const config& cfg_;
     std::function<void(operation, std::optional<vm>)> resume_migration_;
 };

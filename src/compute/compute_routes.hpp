@@ -7,6 +7,7 @@
 #include "kumo/storage/volumes.hpp"
 #include "mobility.hpp"
 #include "vm_snapshots.hpp"
+#include "vm_volumes.hpp"
 
 namespace kumo::api {
 
@@ -16,7 +17,7 @@ struct compute_api {
     snapshot_service& snapshots;
     flavor_service& flavors;
     keypair_service& keypairs;
-    volume_service& volumes;
+    vm_volumes& attachments;
     host_directory& hosts;
     host_registry& registry;
 };

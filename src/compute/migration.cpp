@@ -1,6 +1,5 @@
 // Live and cold migration of one VM.
 #include "compute_views.hpp"
-#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/host/claim_repo.hpp"
@@ -99,7 +98,7 @@ awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std
         in.server_group_id = found->server_group_id;
         in.host_id = req.host_id;
         in.excluded_host_id = found->host_id;
-        KUMO_TRY(auto decision, decide_placement(db, cfg_, up, in));
+        KUMO_TRY(auto decision, placement_.decide(db, up, in));
         if (!decision.chosen)
             return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
         const std::string now = to_rfc3339(system_clock().now());

@@ -17,8 +17,16 @@ struct migrate_request {
 class mobility {
 public:
     mobility(asio::io_context& core, store& db, event_bus& bus, host_registry& hosts, operations& ops, compute& vms,
-             vm_storage& disks, const config& cfg)
-        : core_(core), store_(db), bus_(bus), hosts_(hosts), ops_(ops), vms_(vms), disks_(disks), cfg_(cfg) {}
+             vm_disks& disks, const placement& placer, const config& cfg)
+        : core_(core),
+          store_(db),
+          bus_(bus),
+          hosts_(hosts),
+          ops_(ops),
+          vms_(vms),
+          disks_(disks),
+          placement_(placer),
+          cfg_(cfg) {}
 
     // Errors: not_found, operation_in_progress, conflict (state), validation_failed (host_id),
     // no_valid_host (detail: the scheduler's summary).
@@ -50,7 +58,7 @@ private:
     awaitable<result<void>> live_move(op_context& ctx, plan p);
     awaitable<result<void>> cold_move(plan p, std::vector<volume> volumes);
     // The target gets the VM's files (and its `volumes`) before their data is copied (see
-    // vm_storage::prepare_copy_target). On failure nothing is left on the target.
+    // vm_disks::prepare_copy_target). On failure nothing is left on the target.
     awaitable<result<void>> copy_target_ready(const plan& p, const std::vector<volume>& volumes);
     struct live_run;
     awaitable<void> perform(std::shared_ptr<live_run> run, plan p);
@@ -67,7 +75,8 @@ private:
     host_registry& hosts_;
     operations& ops_;
     compute& vms_;
-    vm_storage& disks_;
+    vm_disks& disks_;
+    const placement& placement_;
     const config& cfg_;
     std::map<std::string, std::string> emptying_;  // host id -> maintenance operation id
 };

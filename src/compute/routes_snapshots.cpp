@@ -47,13 +47,13 @@ awaitable<result<response>> attach_volume(compute_api& x, request_ctx& q) {
     body_fields f(body);
     const std::string volume_id = f.text("volume_id", true, 64);
     KUMO_CO_TRY_VOID(f.done());
-    KUMO_CO_TRY(const volume attached, co_await x.volumes.attach(*q.who, q.params["id"], volume_id));
+    KUMO_CO_TRY(const volume attached, co_await x.attachments.attach(*q.who, q.params["id"], volume_id));
     co_return ok(volume_view(attached));
 }
 
 awaitable<result<response>> detach_volume(compute_api& x, request_ctx& q) {
     KUMO_CO_TRY_VOID(co_await x.vms.get(*q.who, q.params["id"]));
-    KUMO_CO_TRY(const volume detached, co_await x.volumes.detach(*q.who, q.params["id"], q.params["volume_id"]));
+    KUMO_CO_TRY(const volume detached, co_await x.attachments.detach(*q.who, q.params["id"], q.params["volume_id"]));
     co_return ok(volume_view(detached));
 }
 

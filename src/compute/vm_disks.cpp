@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string root_volume(const vm& v) {
-    return vm_storage::root_volume_name(v);
+    return vm_disks::root_volume_name(v);
 }
 std::string ephemeral_volume(const vm& v) {
     return "kumo-" + v.id + "-ephemeral.qcow2";
@@ -33,7 +33,7 @@ std::string console_volume(const vm& v) {
     return "kumo-" + v.id + "-console.log";
 }
 std::string image_volume(const std::string& image_id) {
-    return vm_storage::image_volume_name(image_id);
+    return host_storage::image_volume_name(image_id);
 }
 
 // Writes the three NoCloud files into `dir` and makes the ISO; blocking (run off the core thread).
@@ -108,8 +108,8 @@ result<disk_locality> disk_locality_of(const config& cfg, const vm& v, const std
     return shared ? disk_locality::shared : (local ? disk_locality::local : disk_locality::none);
 }
 
-vm_disks vm_storage::layout(const vm& v) const {
-    vm_disks d;
+vm_disk_layout vm_disks::layout(const vm& v) const {
+    vm_disk_layout d;
     if (v.image_id.empty())
         return d;
     const std::string base = cfg_.storage_pool_path + "/";
@@ -127,73 +127,7 @@ vm_disks vm_storage::layout(const vm& v) const {
     return d;
 }
 
-awaitable<result<std::string>> vm_storage::cached_image(const std::string& host_id, const std::string& image_id) {
-    // With a shared pool there is one copy for all hosts: one copy under way, whichever host makes it.
-    const std::string key = cfg_.storage_pool_shared ? image_id : host_id + "/" + image_id;
-    while (copying_.count(key)) {  // another VM's build is copying it: wait, then use its copy
-        std::shared_ptr<asio::steady_timer> done = copying_[key];
-        done->expires_at(asio::steady_timer::time_point::max());
-        boost::system::error_code ec;
-        co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    const std::string now = to_rfc3339(system_clock().now());
-    auto lookup = [host_id, image_id, now,
-                   shared = cfg_.storage_pool_shared](sql::database& db) -> result<std::optional<repo::cached_image>> {
-        auto c = repo::find_cached_image(db, host_id, image_id);
-        if (!c && shared) {  // complete on another host of the shared pool: this host sees the same file
-            const auto others = repo::hosts_caching(db, image_id);
-            if (!others.empty())
-                c = repo::find_cached_image(db, others.front(), image_id);
-            if (c)
-                c->host_id = host_id;
-        }
-        if (c) {
-            c->last_used = now;
-            repo::record_cached_image(db, *c);
-        }
-        return c;
-    };
-    KUMO_CO_TRY(auto cached, co_await store_.write(std::move(lookup)));
-    const std::string pool = cfg_.storage_pool;
-    const std::string name = image_volume(image_id);
-    if (cached) {
-        auto find = [pool, name](hypervisor_connection& c) { return c.find_volume(pool, name); };
-        KUMO_CO_TRY(auto there, co_await hosts_.call(host_id, std::move(find)));
-        if (there)
-            co_return *there;
-        log::warn("storage", "cached image {} vanished from host {}; copying it again", image_id, host_id);
-    }
-    // Only a recorded copy is complete: anything else under that name is a leftover of an interrupted copy.
-    auto copy = [pool, name, file = images_.file_path(image_id)](hypervisor_connection& c) -> result<std::string> {
-        KUMO_TRY_VOID(c.delete_volume(pool, name));
-        return c.upload_volume(pool, name, file);
-    };
-    const auto started = std::chrono::steady_clock::now();
-    auto copying = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
-    copying_[key] = copying;
-    auto copied = co_await hosts_.call(host_id, std::move(copy));
-    if (!copied) {
-        copying_.erase(key);
-        copying->cancel();
-        co_return copied.error();
-    }
-    const std::string path = *copied;
-    log::info(
-        "storage", "image {} copied to host {} in {} ms", image_id, host_id,
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
-    auto record = [c = repo::cached_image{host_id, image_id, path, now}](sql::database& db) -> result<void> {
-        repo::record_cached_image(db, c);
-        return {};
-    };
-    auto recorded = co_await store_.write(std::move(record));
-    copying_.erase(key);  // waiters find the row now
-    copying->cancel();
-    if (!recorded)
-        co_return recorded.error();
-    co_return path;
-}
-
-awaitable<result<void>> vm_storage::make_config_drive(const vm& v) {
+awaitable<result<void>> vm_disks::make_config_drive(const vm& v) {
     const std::string pool = cfg_.storage_pool;
     auto find = [pool, name = config_volume(v)](hypervisor_connection& c) { return c.find_volume(pool, name); };
     KUMO_CO_TRY(auto there, co_await hosts_.call(v.host_id, std::move(find)));
@@ -213,8 +147,8 @@ awaitable<result<void>> vm_storage::make_config_drive(const vm& v) {
     co_return sent;
 }
 
-awaitable<result<void>> vm_storage::ensure_pools(const std::string& host_id, const vm& v,
-                                                 const std::vector<volume>& volumes) {
+awaitable<result<void>> vm_disks::ensure_pools(const std::string& host_id, const vm& v,
+                                               const std::vector<volume>& volumes) {
     std::vector<pool_def> pools;
     if (!v.image_id.empty())
         pools.push_back(cfg_.main_pool());
@@ -231,7 +165,7 @@ awaitable<result<void>> vm_storage::ensure_pools(const std::string& host_id, con
     co_return done;
 }
 
-awaitable<result<std::vector<std::string>>> vm_storage::raw_devices(const vm& v) {
+awaitable<result<std::vector<std::string>>> vm_disks::raw_devices(const vm& v) {
     std::vector<std::string> raw;
     if (!v.image_id.empty())
         raw.push_back("vdb");
@@ -247,24 +181,9 @@ awaitable<result<std::vector<std::string>>> vm_storage::raw_devices(const vm& v)
     co_return raw;
 }
 
-awaitable<result<void>> vm_storage::ensure_pool(const std::string& host_id) {
-    auto ensure = [pool = cfg_.main_pool()](hypervisor_connection& c) { return c.ensure_pool(pool); };
-    KUMO_CO_TRY(auto pool_path, co_await hosts_.call(host_id, std::move(ensure)));
-    if (pool_path != cfg_.storage_pool_path)
-        co_return make_error(errc::conflict, fmt::format("the host's storage pool {} is at {}, not at {}",
-                                                         cfg_.storage_pool, pool_path, cfg_.storage_pool_path));
-    co_return result<void>{};
-}
-
-awaitable<result<std::string>> vm_storage::image_on_host(const std::string& host_id, const std::string& image_id) {
-    KUMO_CO_TRY_VOID(co_await ensure_pool(host_id));
-    auto path = co_await cached_image(host_id, image_id);
-    co_return path;
-}
-
 // The root disk: a qcow2 overlay on the cached image (or a full copy of it), sized by the flavor; blank
 // for a VM that boots an ISO. The ephemeral disk, when the flavor has one, is blank too.
-awaitable<result<void>> vm_storage::make_root_disk(const vm& v, const image& img, std::string base) {
+awaitable<result<void>> vm_disks::make_root_disk(const vm& v, const image& img, std::string base) {
     volume_spec root{
         root_volume(v), "qcow2", std::max<std::int64_t>(std::int64_t(v.disk_gb) << 30, img.virtual_size), "", "", ""};
     if (!v.clone_of.empty()) {  // a flattened copy of the source's root disk (as it was when stopped)
@@ -294,7 +213,7 @@ awaitable<result<void>> vm_storage::make_root_disk(const vm& v, const image& img
     co_return made;
 }
 
-awaitable<result<void>> vm_storage::prepare(const vm& v) {
+awaitable<result<void>> vm_disks::prepare(const vm& v) {
     if (v.image_id.empty())
         co_return result<void>{};
     auto find_image = [id = v.image_id](sql::database& db) -> result<image> {
@@ -304,16 +223,16 @@ awaitable<result<void>> vm_storage::prepare(const vm& v) {
         return *i;
     };
     KUMO_CO_TRY(const image img, co_await store_.read(std::move(find_image)));
-    KUMO_CO_TRY(const std::string base, co_await image_on_host(v.host_id, v.image_id));
+    KUMO_CO_TRY(const std::string base, co_await pools_.image_on_host(v.host_id, v.image_id));
     for (const auto& extra : {v.kernel_image, v.ramdisk_image})
         if (!extra.empty())
-            KUMO_CO_TRY_VOID(co_await cached_image(v.host_id, extra));
+            KUMO_CO_TRY_VOID(co_await pools_.cached_image(v.host_id, extra));
     KUMO_CO_TRY_VOID(co_await make_root_disk(v, img, base));
     auto drive = co_await make_config_drive(v);
     co_return drive;
 }
 
-awaitable<result<void>> vm_storage::release(const vm& v) {
+awaitable<result<void>> vm_disks::release(const vm& v) {
     if (v.image_id.empty() || v.host_id.empty())
         co_return result<void>{};
     auto job = [pool = cfg_.storage_pool,
@@ -330,7 +249,7 @@ awaitable<result<void>> vm_storage::release(const vm& v) {
     co_return done;
 }
 
-awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::vector<volume>& volumes) {
+awaitable<result<void>> vm_disks::prepare_copy_target(const vm& v, const std::vector<volume>& volumes) {
     if (!v.image_id.empty())
         KUMO_CO_TRY_VOID(co_await prepare(v));
     KUMO_CO_TRY_VOID(co_await ensure_pools(v.host_id, v, volumes));
@@ -350,8 +269,8 @@ awaitable<result<void>> vm_storage::prepare_copy_target(const vm& v, const std::
     co_return made;
 }
 
-awaitable<result<void>> vm_storage::copy_disks(const vm& v, const std::string& target,
-                                               const std::vector<volume>& volumes) {
+awaitable<result<void>> vm_disks::copy_disks(const vm& v, const std::string& target,
+                                             const std::vector<volume>& volumes) {
     std::vector<std::pair<std::string, std::string>> names;  // pool, volume
     if (!v.image_id.empty())
         names.emplace_back(cfg_.storage_pool, root_volume(v));
@@ -363,7 +282,7 @@ awaitable<result<void>> vm_storage::copy_disks(const vm& v, const std::string& t
     }
     for (const auto& [pool, name] : names) {
         const std::string local = cfg_.data_dir + "/tmp/move-" + name;
-        auto copied = co_await download(v.host_id, pool, name, local);
+        auto copied = co_await pools_.download(v.host_id, pool, name, local);
         if (copied) {
             // The file's bytes as they are (a qcow2 overlay keeps naming the same base path, cached there).
             auto upload = [pool, name, local](hypervisor_connection& c) -> result<void> {
@@ -381,7 +300,7 @@ awaitable<result<void>> vm_storage::copy_disks(const vm& v, const std::string& t
     co_return result<void>{};
 }
 
-awaitable<result<void>> vm_storage::drop_copies(const vm& v, const std::vector<volume>& volumes) {
+awaitable<result<void>> vm_disks::drop_copies(const vm& v, const std::vector<volume>& volumes) {
     KUMO_CO_TRY_VOID(co_await release(v));
     std::vector<volume_place> places;
     for (const auto& vol : volumes) {
@@ -400,44 +319,7 @@ awaitable<result<void>> vm_storage::drop_copies(const vm& v, const std::vector<v
     co_return dropped;
 }
 
-awaitable<result<void>> vm_storage::export_volume(const principal& who, std::string host_id, std::string source_pool,
-                                                  std::string source, std::string image_id) {
-    std::string copy = "export-" + image_id + ".qcow2";
-    // qemu-img convert (libvirt's copy) reads through the backing chain: the copy stands alone.
-    auto flatten = [pool = cfg_.storage_pool, copy, source, source_pool](hypervisor_connection& c) -> result<void> {
-        KUMO_TRY_VOID(c.delete_volume(pool, copy));
-        KUMO_TRY_VOID(
-            c.create_volume(pool, {copy, "qcow2", 0, "", "", source, source_pool.empty() ? pool : source_pool}));
-        return {};
-    };
-    KUMO_CO_TRY_VOID(co_await hosts_.call(host_id, std::move(flatten)));
-    asio::co_spawn(co_await asio::this_coro::executor,
-                   finish_export(who, std::move(host_id), std::move(copy), std::move(image_id)), asio::detached);
-    co_return result<void>{};
-}
-
-awaitable<result<void>> vm_storage::download(std::string host_id, std::string pool, std::string volume,
-                                             std::string local_file) {
-    auto fetch = [pool, volume, local_file](hypervisor_connection& c) {
-        return c.download_volume(pool, volume, local_file);
-    };
-    auto fetched = co_await hosts_.call(host_id, std::move(fetch));
-    co_return fetched;
-}
-
-awaitable<void> vm_storage::finish_export(principal who, std::string host_id, std::string copy, std::string image_id) {
-    auto produce = [this, host_id, copy](std::string local_file) {
-        return download(host_id, cfg_.storage_pool, copy, local_file);
-    };
-    auto filled = co_await images_.fill(who, image_id, produce);
-    auto drop = [pool = cfg_.storage_pool, copy](hypervisor_connection& c) { return c.delete_volume(pool, copy); };
-    if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone)
-        log::warn("storage", "cannot remove export copy {} from host {}: {}", copy, host_id, gone.error().detail);
-    if (!filled)
-        log::warn("storage", "export into image {} failed: {}", image_id, filled.error().detail);
-}
-
-awaitable<result<std::string>> vm_storage::console_log(const vm& v, std::size_t max_bytes) {
+awaitable<result<std::string>> vm_disks::console_log(const vm& v, std::size_t max_bytes) {
     if (v.image_id.empty())
         co_return make_error(errc::conflict, "only VMs booted from an image keep a console log");
     if (v.host_id.empty())
@@ -449,50 +331,6 @@ awaitable<result<std::string>> vm_storage::console_log(const vm& v, std::size_t 
     if (!tail && tail.error().code == errc::not_found)
         co_return std::string();  // nothing logged yet
     co_return tail;
-}
-
-awaitable<void> vm_storage::collect_garbage(const std::string& host_id) {
-    auto job = [host_id](sql::database& db) -> result<std::vector<repo::cached_image>> {
-        return repo::unused_cached_images(db, host_id);
-    };
-    auto unused = co_await store_.read(std::move(job));
-    if (!unused)
-        co_return;
-    // Fixed-width UTC timestamps compare as strings.
-    const std::string cutoff = to_rfc3339(system_clock().now() - std::chrono::seconds(cfg_.image_cache_ttl_s));
-    for (const auto& c : *unused) {
-        if (c.last_used > cutoff)
-            continue;
-        if (cfg_.storage_pool_shared) {
-            // Other hosts of the shared pool may use the same file: the last one to let go removes it.
-            auto others = [c](sql::database& db) -> result<std::size_t> {
-                return repo::hosts_caching(db, c.image_id).size();
-            };
-            auto sharing = co_await store_.read(std::move(others));
-            if (!sharing || *sharing > 1) {
-                auto forget = [c](sql::database& db) -> result<void> {
-                    repo::forget_cached_image(db, c.host_id, c.image_id);
-                    return {};
-                };
-                (void)co_await store_.write(std::move(forget));
-                continue;
-            }
-        }
-        auto drop = [pool = cfg_.storage_pool, name = image_volume(c.image_id)](hypervisor_connection& conn) {
-            return conn.delete_volume(pool, name);
-        };
-        if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone) {
-            log::warn("storage", "cannot remove cached image {} from host {}: {}", c.image_id, host_id,
-                      gone.error().detail);
-            continue;
-        }
-        auto forget = [c](sql::database& db) -> result<void> {
-            repo::forget_cached_image(db, c.host_id, c.image_id);
-            return {};
-        };
-        (void)co_await store_.write(std::move(forget));
-        log::info("storage", "removed cached image {} from host {} (unused)", c.image_id, host_id);
-    }
 }
 
 }  // namespace kumo

@@ -1,25 +1,24 @@
 #pragma once
-// A VM's disks on its host: the image cached in the host's pool (uploaded through libvirt's storage
-// stream, so it works over SSH), a qcow2 overlay on it as the root disk (or a full copy), and a NoCloud
-// config drive (ISO 9660 "cidata": meta-data, user-data, network-config), and the flavor's ephemeral disk.
-// A VM from an ISO image boots it as a CD-ROM and gets a blank root disk. Names are derived from ids
-// only: kumo-<vm>-root.qcow2, kumo-<vm>-config.iso, kumo-<vm>-ephemeral.qcow2, kumo-<vm>-console.log,
-// image-<image>.
+// A VM's own disks on its host, in the main pool: a qcow2 overlay on the host's cached image as the root
+// disk (or a full copy; blank for a VM that installs from an ISO, which is its CD-ROM), a NoCloud config
+// drive (ISO 9660 "cidata": meta-data, user-data, network-config), the flavor's ephemeral disk and the
+// console log; and moving them (with the VM's volumes) when the VM migrates. Names are derived from ids
+// only: kumo-<vm>-root.qcow2, kumo-<vm>-config.iso, kumo-<vm>-ephemeral.qcow2, kumo-<vm>-console.log.
+// Core thread.
 #include "kumo/core/config.hpp"
 #include "kumo/host/host_registry.hpp"
 #include "kumo/hypervisor/domain_xml.hpp"
-#include "kumo/image/image_store.hpp"
+#include "kumo/image/image.hpp"
+#include "kumo/storage/host_storage.hpp"
 #include "kumo/storage/volume.hpp"
 #include "vm.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <map>
-#include <memory>
+#include <boost/asio/thread_pool.hpp>
 
 namespace kumo {
 
 // What the domain definition needs from storage.
-struct vm_disks {
+struct vm_disk_layout {
     std::vector<disk_spec> disks;  // root (vda), the config drive (vdb), the ephemeral disk (vdc) if any
     std::string kernel, initrd;
     std::string console_log;
@@ -41,13 +40,13 @@ enum class disk_locality { none, shared, local, mixed };
 // Errors: conflict (a volume's type is no longer configured).
 result<disk_locality> disk_locality_of(const config& cfg, const vm& v, const std::vector<volume>& volumes);
 
-class vm_storage {
+class vm_disks {
 public:
-    vm_storage(store& db, host_registry& hosts, image_store& images, asio::thread_pool& blocking, const config& cfg)
-        : store_(db), hosts_(hosts), images_(images), blocking_(blocking), cfg_(cfg) {}
+    vm_disks(store& db, host_registry& hosts, host_storage& pools, asio::thread_pool& blocking, const config& cfg)
+        : store_(db), hosts_(hosts), pools_(pools), blocking_(blocking), cfg_(cfg) {}
 
     // Paths the VM's domain uses, without touching the host (the pool path is the same everywhere).
-    vm_disks layout(const vm& v) const;
+    vm_disk_layout layout(const vm& v) const;
     // Makes everything layout() names exist on the VM's host. Idempotent: what exists is kept.
     // Errors: host_unreachable, internal (libvirt's or genisoimage's message).
     awaitable<result<void>> prepare(const vm& v);
@@ -56,28 +55,13 @@ public:
     // The end of the VM's serial console log; empty before the guest wrote anything. Errors: conflict
     // (a VM without an image has none), host_unreachable.
     awaitable<result<std::string>> console_log(const vm& v, std::size_t max_bytes);
-    // Deletes cached images no VM on the host has used for image_cache_ttl_s.
-    awaitable<void> collect_garbage(const std::string& host_id);
 
     // The VM's raw disks, which internal (qcow2) snapshots leave out: the config drive (rebuilt from the
     // database anyway) and attached LVM volumes.
     awaitable<result<std::vector<std::string>>> raw_devices(const vm& v);
-    // The host's main pool, made if missing. Errors: conflict (the host's pool is elsewhere), host_unreachable.
-    awaitable<result<void>> ensure_pool(const std::string& host_id);
-    // Every pool the VM's disks and volumes use, on host `host_id`. Errors: as ensure_pool's, and conflict
-    // for a volume whose type is no longer configured.
+    // Every pool the VM's disks and volumes use, on host `host_id`. Errors: conflict (a pool elsewhere, a
+    // volume whose type is no longer configured), host_unreachable.
     awaitable<result<void>> ensure_pools(const std::string& host_id, const vm& v, const std::vector<volume>& volumes);
-    // The host's pool, made if missing; then the image copied into it unless cached there. Returns the
-    // path of the cached copy (volume image_volume_name(image_id)). Errors: conflict (pool elsewhere),
-    // host_unreachable, internal.
-    awaitable<result<std::string>> image_on_host(const std::string& host_id, const std::string& image_id);
-    // Fills queued image `image_id` with a flattened qcow2 copy of volume `source` of pool `source_pool`
-    // (a data volume; "": the main pool, e.g. a stopped VM's root disk); the copy is made in the main pool. The copy on
-    // the host is made before this returns, so the source may change again at once; the transfer into the image store
-    // then runs in the background (the image is `saving`, then `active` or `killed`). Errors: host_unreachable,
-    // internal.
-    awaitable<result<void>> export_volume(const principal& who, std::string host_id, std::string source_pool,
-                                          std::string source, std::string image_id);
     // Live migration with local pools: the target (`v.host_id`) gets what the VM uses before libvirt
     // copies the data (VIR_MIGRATE_NON_SHARED_INC copies each disk's top layer): the cached images, the
     // root disk as an overlay on the same base, the config drive (read-only: not copied, so rebuilt), an
@@ -91,21 +75,14 @@ public:
     // the VM no longer runs on). Errors: host_unreachable, internal.
     awaitable<result<void>> drop_copies(const vm& v, const std::vector<volume>& volumes);
     static std::string root_volume_name(const vm& v) { return "kumo-" + v.id + "-root.qcow2"; }
-    static std::string image_volume_name(const std::string& image_id) { return "image-" + image_id; }
 
 private:
-    awaitable<result<std::string>> cached_image(const std::string& host_id, const std::string& image_id);
     awaitable<result<void>> make_config_drive(const vm& v);
     awaitable<result<void>> make_root_disk(const vm& v, const image& img, std::string base);
-    awaitable<void> finish_export(principal who, std::string host_id, std::string copy, std::string image_id);
-    awaitable<result<void>> download(std::string host_id, std::string pool, std::string volume, std::string local_file);
 
     store& store_;
     host_registry& hosts_;
-    image_store& images_;
-    // Copies of an image to a host under way ("host/image"): VMs created together from one image wait
-    // for the one copy instead of replacing it (core thread only).
-    std::map<std::string, std::shared_ptr<asio::steady_timer>> copying_;
+    host_storage& pools_;
     asio::thread_pool& blocking_;
     const config& cfg_;
 };

@@ -196,4 +196,54 @@ bool delete_keypair(sql::database& db, std::string_view user_id, std::string_vie
     return db.changes() > 0;
 }
 
+std::map<std::string, std::int64_t> vm_quota_usage(sql::database& db, std::string_view project_id) {
+    // project_usage is kept by triggers on vms (migrations 4 and 8).
+    auto st = db.prepare("SELECT instances, vcpus, ram_mb, disk_gb FROM project_usage WHERE project_id = ?");
+    st->bind(1, project_id);
+    if (!st->step())
+        return {{"instances", 0}, {"vcpus", 0}, {"ram_mb", 0}, {"disk_gb", 0}};
+    return {{"instances", st->int64(0)}, {"vcpus", st->int64(1)}, {"ram_mb", st->int64(2)}, {"disk_gb", st->int64(3)}};
+}
+
+bool project_has_vms(sql::database& db, std::string_view project_id) {
+    auto st = db.prepare("SELECT 1 FROM vms WHERE project_id = ? LIMIT 1");
+    st->bind(1, project_id);
+    return st->step();
+}
+
+bool image_used_by_vms(sql::database& db, std::string_view image_id) {
+    auto st = db.prepare(
+        "SELECT 1 FROM vms WHERE image_id = ?1 OR json_extract(boot, '$.kernel_image') = ?1 OR "
+        "json_extract(boot, '$.ramdisk_image') = ?1 LIMIT 1");
+    st->bind(1, image_id);
+    return st->step();
+}
+
+std::set<std::string> images_used_on_host(sql::database& db, std::string_view host_id) {
+    auto st = db.prepare(
+        "SELECT image_id, coalesce(json_extract(boot, '$.kernel_image'), ''), "
+        "coalesce(json_extract(boot, '$.ramdisk_image'), '') FROM vms WHERE host_id = ?1");
+    st->bind(1, host_id);
+    std::set<std::string> used;
+    while (st->step())
+        for (int col = 0; col < 3; ++col)
+            if (auto id = st->text(col); !id.empty())
+                used.insert(std::move(id));
+    return used;
+}
+
+std::vector<std::string> server_group_members(sql::database& db, std::string_view group_id) {
+    auto st = db.prepare("SELECT id FROM vms WHERE server_group_id = ? ORDER BY rowid");
+    st->bind(1, group_id);
+    std::vector<std::string> out;
+    while (st->step())
+        out.push_back(st->text(0));
+    return out;
+}
+
+bool vm_leaves_disks_alone(sql::database& db, std::string_view vm_id) {
+    auto v = find_vm(db, vm_id);
+    return !v || (v->power == power_state::shutoff && v->task == vm_task::none);
+}
+
 }  // namespace kumo::repo

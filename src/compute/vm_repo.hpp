@@ -7,7 +7,9 @@
 #include "kumo/store/list_query.hpp"
 #include "vm.hpp"
 
+#include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace kumo::repo {
@@ -33,6 +35,18 @@ bool record_power(sql::database& db, std::string_view id, power_state power, vm_
                   std::string_view idle_fault, std::string_view now);
 // Sets task_state only when none is set: the per-VM lock. Returns false when another task holds it.
 bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::string_view now);
+
+// The project's instances, vcpus, ram_mb and disk_gb (root and ephemeral disks), for its quota.
+std::map<std::string, std::int64_t> vm_quota_usage(sql::database& db, std::string_view project_id);
+bool project_has_vms(sql::database& db, std::string_view project_id);
+// Whether a VM boots from the image (root disk, kernel or ramdisk).
+bool image_used_by_vms(sql::database& db, std::string_view image_id);
+// The VMs that name the server group, oldest first.
+std::vector<std::string> server_group_members(sql::database& db, std::string_view group_id);
+// Whether the VM is gone, or stopped with no task running: its disks' data does not change.
+bool vm_leaves_disks_alone(sql::database& db, std::string_view vm_id);
+// The images the VMs on a host boot from: what its image cache must keep.
+std::set<std::string> images_used_on_host(sql::database& db, std::string_view host_id);
 
 // VM snapshots
 void insert_vm_snapshot(sql::database& db, const vm_snapshot& s);

@@ -113,7 +113,7 @@ awaitable<result<image>> snapshot_service::create_image(const principal& who, co
     if (!v.cmdline.empty())
         req.properties["os_command_line"] = v.cmdline;
     KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
-    if (auto started = co_await disks_.export_volume(who, v.host_id, "", vm_storage::root_volume_name(v), img.id);
+    if (auto started = co_await pools_.export_volume(who, v.host_id, "", vm_disks::root_volume_name(v), img.id);
         !started) {
         (void)co_await images_.remove(who, img.id);
         co_return started.error();

@@ -11,8 +11,9 @@ namespace kumo {
 
 class snapshot_service {
 public:
-    snapshot_service(store& db, event_bus& bus, host_registry& hosts, image_store& images, vm_storage& disks)
-        : store_(db), bus_(bus), hosts_(hosts), images_(images), disks_(disks) {}
+    snapshot_service(store& db, event_bus& bus, host_registry& hosts, image_store& images, vm_disks& disks,
+                     host_storage& pools)
+        : store_(db), bus_(bus), hosts_(hosts), images_(images), disks_(disks), pools_(pools) {}
 
     // `memory` defaults to whether the VM runs; a running VM's snapshot always has its memory.
     // Errors: not_found, conflict (VM busy, not placed, or in a state that cannot be snapshotted),
@@ -36,7 +37,8 @@ private:
     event_bus& bus_;
     host_registry& hosts_;
     image_store& images_;
-    vm_storage& disks_;
+    vm_disks& disks_;
+    host_storage& pools_;
 };
 
 }  // namespace kumo

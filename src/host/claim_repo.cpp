@@ -1,5 +1,7 @@
 #include "kumo/host/claim_repo.hpp"
 
+#include "kumo/core/json.hpp"
+
 namespace kumo::repo {
 
 void insert_claim(sql::database& db, std::string_view vm_id, std::string_view host_id, const claim_usage& c,
@@ -25,6 +27,16 @@ std::map<std::string, claim_usage> claims_by_host(sql::database& db) {
     std::map<std::string, claim_usage> out;
     while (st->step())
         out[st->text(0)] = claim_usage{st->integer(1), st->int64(2), st->int64(3), st->integer(4)};
+    return out;
+}
+
+std::map<std::string, int> claim_hosts_of(sql::database& db, const std::vector<std::string>& vm_ids) {
+    auto st = db.prepare(
+        "SELECT host_id, COUNT(*) FROM claims WHERE vm_id IN (SELECT value FROM json_each(?1)) GROUP BY host_id");
+    st->bind(1, json(vm_ids).dump());
+    std::map<std::string, int> out;
+    while (st->step())
+        out[st->text(0)] = st->integer(1);
     return out;
 }
 

@@ -42,8 +42,9 @@ connection_callbacks host_registry::callbacks_for(const std::string& host_id) {
 }
 
 awaitable<void> host_registry::domain_changed(std::string host_id, std::string uuid) {
-    if (hooks_.on_domain_event && !stopped_)
-        co_await hooks_.on_domain_event(host_id, uuid);
+    for (const auto& l : listeners_)
+        if (l.on_domain_event && !stopped_)
+            co_await l.on_domain_event(host_id, uuid);
 }
 
 awaitable<void> host_registry::start() {
@@ -107,8 +108,7 @@ awaitable<void> host_registry::connect(std::string host_id) {
     log::info("hosts", "host {} is up ({} {}, {} cpus, {} MiB)", e->h.name, e->h.inventory.hypervisor,
               e->h.inventory.hypervisor_version, e->h.inventory.cpus, e->h.inventory.memory_mb);
     co_await save(e->h);
-    if (hooks_.on_connected)
-        co_await hooks_.on_connected(host_id);
+    co_await announce_connected(host_id);
     co_await update_baseline();
 }
 
@@ -228,10 +228,15 @@ awaitable<result<host>> host_registry::add(std::string name, std::string uri, st
     e->conn = opened->conn;
     log::info("hosts", "added host {} ({})", e->h.name, uri);
     bus_.publish({"host", "created", h.id, "", host_view(e->h, {})});
-    if (hooks_.on_connected)
-        co_await hooks_.on_connected(h.id);
+    co_await announce_connected(h.id);
     co_await update_baseline();
     co_return e->h;
+}
+
+awaitable<void> host_registry::announce_connected(const std::string& host_id) {
+    for (const auto& l : listeners_)
+        if (l.on_connected)
+            co_await l.on_connected(host_id);
 }
 
 std::vector<host> host_registry::hosts() const {

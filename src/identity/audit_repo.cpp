@@ -1,6 +1,5 @@
 // The audit log's hash chain, and quota limits and usage.
 #include "identity_repo.hpp"
-#include "image_repo.hpp"
 
 namespace kumo::repo {
 namespace {
@@ -106,29 +105,6 @@ void set_quota(sql::database& db, std::string_view project_id, std::string_view 
           "ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = ?3")
         ->bind_all(project_id, resource, limit)
         .exec();
-}
-
-std::map<std::string, std::int64_t> quota_usage(sql::database& db, std::string_view project_id) {
-    // Resources of later modules (volumes, networks, ...) are counted here once they exist.
-    // project_usage is kept by triggers on vms (migration 4).
-    std::map<std::string, std::int64_t> usage{{"instances", 0}, {"vcpus", 0}, {"ram_mb", 0}, {"disk_gb", 0}};
-    auto st = db.prepare("SELECT instances, vcpus, ram_mb, disk_gb FROM project_usage WHERE project_id = ?");
-    st->bind(1, project_id);
-    if (st->step())
-        usage = {
-            {"instances", st->int64(0)}, {"vcpus", st->int64(1)}, {"ram_mb", st->int64(2)}, {"disk_gb", st->int64(3)}};
-    usage["images"] = image_count_of(db, project_id);
-    auto vols = db.prepare("SELECT count(*), coalesce(sum(size_gb), 0) FROM volumes WHERE project_id = ?");
-    vols->bind(1, project_id);
-    vols->step();
-    usage["volumes"] = vols->int64(0);
-    // Snapshots hold data too: they count against volume_gb, as Cinder's snapshots count in its gigabytes.
-    auto snaps = db.prepare("SELECT coalesce(sum(size_gb), 0) FROM volume_snapshots WHERE project_id = ?");
-    snaps->bind(1, project_id);
-    snaps->step();
-    usage["volume_gb"] = vols->int64(1) + snaps->int64(0);
-    usage["image_gb"] = (image_bytes_of(db, project_id) + (1LL << 30) - 1) >> 30;  // started GiB count
-    return usage;
 }
 
 }  // namespace kumo::repo

@@ -7,6 +7,7 @@
 #include "authentication.hpp"
 #include "identity_repo.hpp"
 #include "kumo/identity/audit.hpp"
+#include "kumo/identity/project_resources.hpp"
 #include "kumo/identity/quota.hpp"
 #include "kumo/store/list_query.hpp"
 
@@ -36,8 +37,8 @@ struct new_app_credential {
 
 class directory {
 public:
-    directory(store& db, identity& ids, const config& cfg, std::string audit_key)
-        : store_(db), ids_(ids), cfg_(cfg), audit_key_(std::move(audit_key)) {}
+    directory(store& db, identity& ids, const config& cfg, const project_resources& resources, std::string audit_key)
+        : store_(db), ids_(ids), cfg_(cfg), resources_(resources), audit_key_(std::move(audit_key)) {}
 
     awaitable<result<std::vector<domain>>> list_domains(principal who, repo::list_query q);
     awaitable<result<domain>> get_domain(principal who, std::string id);
@@ -100,16 +101,9 @@ private:
     store& store_;
     identity& ids_;
     const config& cfg_;
+    const project_resources& resources_;
     std::string audit_key_;
 };
-
-// Whether `request` (resource -> amount) fits the project's quota; run it inside the transaction that
-// records the new resources. Errors: quota_exceeded naming the resources.
-result<void> check_project_quota(const config& cfg, sql::database& db, const std::string& project_id,
-                                 const quota_map& request);
-
-// The project's effective limits (configured defaults with its overrides).
-quota_map project_quota_limits(const config& cfg, sql::database& db, const std::string& project_id);
 
 // Reads the audit HMAC key from data_dir/audit-key, creating it (mode 0600) when absent.
 result<std::string> load_or_create_audit_key(const std::string& data_dir);

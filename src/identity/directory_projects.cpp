@@ -126,13 +126,13 @@ awaitable<result<project>> directory::update_project(principal who, std::string 
 }
 
 awaitable<result<void>> directory::delete_project(principal who, std::string id) {
-    auto job = [who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
+    auto job = [this, who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
         auto p = repo::find_project(db, id);
         if (!p || !can_see_project(who, *p))
             return not_found("project");
         if (!who.manages_domain(p->domain_id))
             return make_error(errc::forbidden, "only the project's domain administrators may delete it");
-        if (repo::project_in_use(db, p->id))
+        if (resources_.owns_anything(db, p->id))
             return make_error(errc::conflict, "the project still owns resources; delete them first");
         identity::cut_tokens(db, cuts, "project:" + p->id);
         repo::delete_project(db, p->id);
@@ -144,41 +144,18 @@ awaitable<result<void>> directory::delete_project(principal who, std::string id)
 
 namespace {
 
-quota_map effective_limits(const config& cfg, const quota_map& overrides) {
-    quota_map limits;
-    for (const auto& r : quota_resources()) {
-        auto o = overrides.find(r);
-        limits[r] = o != overrides.end() ? o->second : default_quota(cfg, r);
-    }
-    return limits;
-}
-
-quota_report report_of(const config& cfg, sql::database& db, const std::string& project_id) {
-    quota_report r{project_id, effective_limits(cfg, repo::quota_overrides(db, project_id)),
-                   repo::quota_usage(db, project_id)};
-    for (const auto& res : quota_resources())
-        r.usage.try_emplace(res, 0);
-    return r;
+quota_report report_of(const project_resources& resources, sql::database& db, const std::string& project_id) {
+    return quota_report{project_id, resources.limits(db, project_id), resources.usage(db, project_id)};
 }
 
 }  // namespace
-
-quota_map project_quota_limits(const config& cfg, sql::database& db, const std::string& project_id) {
-    return effective_limits(cfg, repo::quota_overrides(db, project_id));
-}
-
-result<void> check_project_quota(const config& cfg, sql::database& db, const std::string& project_id,
-                                 const quota_map& request) {
-    return check_quota(effective_limits(cfg, repo::quota_overrides(db, project_id)), repo::quota_usage(db, project_id),
-                       request);
-}
 
 awaitable<result<quota_report>> directory::get_quota(principal who, std::string project_id) {
     auto job = [this, who, project_id](sql::database& db) -> result<quota_report> {
         auto p = repo::find_project(db, project_id);
         if (!p || !can_see_project(who, *p))
             return not_found("project");
-        return report_of(cfg_, db, p->id);
+        return report_of(resources_, db, p->id);
     };
     auto found = co_await store_.read(std::move(job));
     co_return found;
@@ -191,7 +168,7 @@ awaitable<result<quota_report>> directory::set_quota(principal who, std::string 
             return not_found("project");
         for (const auto& [res, limit] : limits)
             repo::set_quota(db, p->id, res, limit);
-        return report_of(cfg_, db, p->id);
+        return report_of(resources_, db, p->id);
     };
     auto done = co_await store_.write(std::move(job));
     co_return done;

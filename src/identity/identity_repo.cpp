@@ -130,10 +130,6 @@ bool delete_project(sql::database& db, std::string_view id) {
     return db.changes() > 0;
 }
 
-bool project_in_use(sql::database& db, std::string_view id) {
-    return exists(db, "SELECT 1 FROM vms WHERE project_id = ? LIMIT 1", id);
-}
-
 void insert_user(sql::database& db, const user& u) {
     db.prepare(
           "INSERT INTO users (id, name, domain_id, email, password_hash, enabled, created_at, updated_at) "

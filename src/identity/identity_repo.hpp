@@ -28,8 +28,6 @@ void update_project(sql::database& db, const project& p);
 std::optional<project> find_project(sql::database& db, std::string_view id_or_name);
 std::vector<project> list_projects(sql::database& db, const list_query& q);
 bool delete_project(sql::database& db, std::string_view id);
-// Whether VMs (and later volumes, images, networks) still belong to the project.
-bool project_in_use(sql::database& db, std::string_view id);
 
 // users
 void insert_user(sql::database& db, const user& u);
@@ -88,10 +86,9 @@ std::vector<std::string> live_revoked_tokens(sql::database& db, std::int64_t now
 void set_token_cutoff(sql::database& db, std::string_view subject, std::int64_t not_before_ms);
 std::map<std::string, std::int64_t> token_cutoffs(sql::database& db);
 
-// quotas: per-project overrides of the configured defaults; usage counted from the resources.
+// quotas: per-project overrides of the configured defaults (usage: see kumo/identity/project_resources.hpp).
 std::map<std::string, std::int64_t> quota_overrides(sql::database& db, std::string_view project_id);
 void set_quota(sql::database& db, std::string_view project_id, std::string_view resource, std::int64_t limit);
-std::map<std::string, std::int64_t> quota_usage(sql::database& db, std::string_view project_id);
 
 // audit log: appended with the hash chain computed here, inside the caller's transaction.
 void append_audit(sql::database& db, audit_entry e, const std::string& key);

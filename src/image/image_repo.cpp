@@ -89,17 +89,6 @@ void delete_image(sql::database& db, std::string_view id) {
     db.prepare("DELETE FROM images WHERE id = ?")->bind_all(id).exec();
 }
 
-bool image_in_use(sql::database& db, std::string_view id) {
-    auto st = db.prepare(
-        "SELECT 1 FROM vms WHERE image_id = ?1 OR json_extract(boot, '$.kernel_image') = ?1 OR "
-        "json_extract(boot, '$.ramdisk_image') = ?1 "
-        // Volumes and volume snapshots without a file yet still start from the image.
-        "UNION ALL SELECT 1 FROM volumes WHERE source_image_id = ?1 AND host_id IS NULL "
-        "UNION ALL SELECT 1 FROM volume_snapshots WHERE source_image_id = ?1 AND host_id IS NULL LIMIT 1");
-    st->bind(1, id);
-    return st->step();
-}
-
 std::int64_t image_bytes_of(sql::database& db, std::string_view project_id) {
     auto st = db.prepare(
         "SELECT coalesce(sum(size_bytes), 0) FROM images WHERE project_id = ? AND status IN ('saving', 'active')");
@@ -141,6 +130,11 @@ std::vector<std::string> image_members(sql::database& db, std::string_view image
     while (st->step())
         out.push_back(st->text(0));
     return out;
+}
+
+std::map<std::string, std::int64_t> image_quota_usage(sql::database& db, std::string_view project_id) {
+    return {{"images", image_count_of(db, project_id)},
+            {"image_gb", (image_bytes_of(db, project_id) + (1LL << 30) - 1) >> 30}};  // started GiB count
 }
 
 }  // namespace kumo::repo

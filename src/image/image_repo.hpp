@@ -4,6 +4,7 @@
 #include "kumo/image/image.hpp"
 #include "kumo/store/database.hpp"
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -19,10 +20,11 @@ std::optional<image> find_image(sql::database& db, std::string_view id);
 // Images `project_id` may see: its own, public ones, and those shared with it; all for an empty project.
 std::vector<image> list_images(sql::database& db, std::string_view project_id, std::string_view marker, int limit);
 void delete_image(sql::database& db, std::string_view id);
-bool image_in_use(sql::database& db, std::string_view id);  // by a VM (root disk, kernel or ramdisk)
 // Bytes of the project's images that hold or are receiving a file.
 std::int64_t image_bytes_of(sql::database& db, std::string_view project_id);
 std::int64_t image_count_of(sql::database& db, std::string_view project_id);
+// The project's images and image_gb, for its quota.
+std::map<std::string, std::int64_t> image_quota_usage(sql::database& db, std::string_view project_id);
 
 bool is_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
 void add_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);

@@ -1,8 +1,6 @@
 // Image records: create, read, update, delete, sharing. The bytes: see image_upload.cpp.
 #include "kumo/image/image_store.hpp"
 
-#include "directory.hpp"
-#include "identity_repo.hpp"
 #include "image_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
@@ -70,12 +68,9 @@ json image_view(const image& i) {
                 {"updated_at", i.updated_at}};
 }
 
-image_store::image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg, std::string dir)
-    : store_(db), bus_(bus), blocking_(blocking), cfg_(cfg), dir_(std::move(dir)) {
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    fs::permissions(dir_, fs::perms::owner_all, ec);
-}
+image_store::image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg,
+                         const project_resources& resources, std::string dir)
+    : store_(db), bus_(bus), blocking_(blocking), cfg_(cfg), resources_(resources), dir_(std::move(dir)) {}
 
 awaitable<result<image>> image_store::create(const principal& who, image_create_request req) {
     if (who.scope != "project")
@@ -100,8 +95,8 @@ awaitable<result<image>> image_store::create(const principal& who, image_create_
     i.properties = req.properties;
     i.expected_sha256 = req.expected_sha256;
     i.created_at = i.updated_at = to_rfc3339(system_clock().now());
-    auto job = [i, &cfg = cfg_](sql::database& db) -> result<void> {
-        KUMO_TRY_VOID(check_project_quota(cfg, db, i.project_id, {{"images", 1}}));
+    auto job = [i, &resources = resources_](sql::database& db) -> result<void> {
+        KUMO_TRY_VOID(resources.check(db, i.project_id, {{"images", 1}}));
         repo::insert_image(db, i);
         return {};
     };
@@ -185,8 +180,9 @@ awaitable<result<void>> image_store::remove(const principal& who, const std::str
             return make_error(errc::conflict, "the image is protected; unprotect it first");
         if (i->status == image_status::saving)
             return make_error(errc::conflict, "the image is being uploaded");
-        if (repo::image_in_use(db, id))
-            return make_error(errc::conflict, "the image is in use by a VM");
+        for (const auto& uses : users_)
+            if (uses(db, id))
+                return make_error(errc::conflict, "the image is in use by a VM");
         repo::delete_image(db, id);
         gone = *i;
         return {};
@@ -216,7 +212,7 @@ awaitable<result<void>> image_store::add_member(const principal& who, const std:
                                                 const std::string& project_id) {
     KUMO_CO_TRY_VOID(co_await find_owned(who, id));
     auto job = [id, project_id](sql::database& db) -> result<void> {
-        if (!repo::find_project(db, project_id))
+        if (!project_exists(db, project_id))
             return validation_error("project_id", "no project with this id");
         repo::add_image_member(db, id, project_id);
         return {};

@@ -1,6 +1,5 @@
 // Image bytes: a streamed upload is hashed and written on the blocking pool while the next chunk is
 // read from the connection, then checked with qemu-img before the image becomes active.
-#include "directory.hpp"
 #include "image_files.hpp"
 #include "image_format.hpp"
 #include "image_repo.hpp"
@@ -219,7 +218,7 @@ awaitable<result<std::int64_t>> image_store::start_saving(const principal& who, 
         if (found->status != image_status::queued)
             return make_error(errc::conflict, std::string("the image already has data (status ") +
                                                   to_string(found->status) + "); create a new image");
-        const std::int64_t quota_gb = project_quota_limits(cfg_, db, found->project_id)["image_gb"];
+        const std::int64_t quota_gb = resources_.limits(db, found->project_id)["image_gb"];
         limit = cfg_.image_max_bytes;
         if (quota_gb >= 0)
             limit = std::min(limit, (quota_gb << 30) - repo::image_bytes_of(db, found->project_id));
@@ -366,6 +365,9 @@ awaitable<result<image>> image_store::activate(image img, std::int64_t size, std
 }
 
 awaitable<void> image_store::recover() {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    fs::permissions(dir_, fs::perms::owner_all, ec);
     auto job = [](sql::database& db) -> result<std::vector<image>> {
         std::vector<image> stuck;
         for (auto& i : repo::list_images(db, "", "", 100000))

@@ -78,8 +78,13 @@ host_state host_state_of(const host& h, const config& cfg, bool up, const claim_
     return s;
 }
 
-result<placement_decision> decide_placement(sql::database& db, const config& cfg, const std::set<std::string>& up_hosts,
-                                            const placement_input& in) {
+std::vector<std::string> placement::members_of(sql::database& db, std::string_view group_id) const {
+    return members_ ? members_(db, group_id) : std::vector<std::string>{};
+}
+
+result<placement_decision> placement::decide(sql::database& db, const std::set<std::string>& up_hosts,
+                                             const placement_input& in) const {
+    const config& cfg = cfg_;
     sched_request req;
     req.vcpus = in.vcpus;
     req.ram_mb = in.ram_mb;
@@ -101,7 +106,7 @@ result<placement_decision> decide_placement(sql::database& db, const config& cfg
         if (!g || g->project_id != in.project_id)
             return validation_error("server_group_id", "no server group with this id in the project");
         req.group = parse_group_policy(g->policy).value_or(group_policy::none);
-        group_hosts = repo::server_group_hosts(db, g->id);
+        group_hosts = repo::claim_hosts_of(db, members_of(db, g->id));  // a failed build holds no place
     }
     const auto usage = repo::claims_by_host(db);
     const auto labels = labels_by_host(aggregates);

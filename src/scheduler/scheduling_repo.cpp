@@ -16,10 +16,8 @@ std::vector<std::string> column_list(sql::database& db, const char* sql, std::st
     return out;
 }
 
-server_group read_group(sql::database& db, sql::statement& st) {
-    server_group g{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), {}, st.text(5), st.text(6)};
-    g.members = column_list(db, "SELECT id FROM vms WHERE server_group_id = ? ORDER BY rowid", g.id);
-    return g;
+server_group read_group(sql::statement& st) {
+    return server_group{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), {}, st.text(5), st.text(6)};
 }
 
 aggregate read_aggregate(sql::database& db, sql::statement& st) {
@@ -49,7 +47,7 @@ std::optional<server_group> find_server_group(sql::database& db, std::string_vie
     st->bind(1, id);
     if (!st->step())
         return std::nullopt;
-    return read_group(db, *st);
+    return read_group(*st);
 }
 
 std::vector<server_group> list_server_groups(sql::database& db, const list_query& q) {
@@ -60,25 +58,13 @@ std::vector<server_group> list_server_groups(sql::database& db, const list_query
     st->bind_all(q.project_id, q.name, q.marker, q.limit);
     std::vector<server_group> out;
     while (st->step())
-        out.push_back(read_group(db, *st));
+        out.push_back(read_group(*st));
     return out;
 }
 
 bool delete_server_group(sql::database& db, std::string_view id) {
     db.prepare("DELETE FROM server_groups WHERE id = ?")->bind_all(id).exec();
     return db.changes() > 0;
-}
-
-std::map<std::string, int> server_group_hosts(sql::database& db, std::string_view group_id) {
-    // Claims, not vms.host_id: a VM that failed to build holds no place in its group.
-    auto st = db.prepare(
-        "SELECT c.host_id, COUNT(*) FROM claims c JOIN vms v ON v.id = c.vm_id "
-        "WHERE v.server_group_id = ? GROUP BY c.host_id");
-    st->bind(1, group_id);
-    std::map<std::string, int> out;
-    while (st->step())
-        out[st->text(0)] = st->integer(1);
-    return out;
 }
 
 void insert_aggregate(sql::database& db, const aggregate& a) {

@@ -11,13 +11,11 @@
 
 namespace kumo::repo {
 
-// server groups (q.project_id filters; members filled)
+// server groups (q.project_id filters; members are the compute module's: see placement::members_of)
 void insert_server_group(sql::database& db, const server_group& g);
 std::optional<server_group> find_server_group(sql::database& db, std::string_view id);
 std::vector<server_group> list_server_groups(sql::database& db, const list_query& q);
 bool delete_server_group(sql::database& db, std::string_view id);
-// Host id -> how many of the group's VMs are placed there.
-std::map<std::string, int> server_group_hosts(sql::database& db, std::string_view group_id);
 
 // aggregates (hosts filled)
 void insert_aggregate(sql::database& db, const aggregate& a);

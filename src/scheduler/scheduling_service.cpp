@@ -12,11 +12,13 @@
 namespace kumo {
 namespace {
 
-// The group if the caller may see it. Errors: not_found (also for another project's group).
-result<server_group> visible_group(sql::database& db, const principal& who, const std::string& id) {
+// The group, with its members, if the caller may see it. Errors: not_found (also for another project's
+// group).
+result<server_group> visible_group(sql::database& db, const placement& p, const principal& who, const std::string& id) {
     auto g = repo::find_server_group(db, id);
     if (!g || !who.can_see(g->project_id))
         return make_error(errc::not_found, "server group not found");
+    g->members = p.members_of(db, g->id);
     return *g;
 }
 
@@ -65,7 +67,7 @@ awaitable<result<server_group>> scheduling_service::create_group(const principal
 }
 
 awaitable<result<server_group>> scheduling_service::get_group(const principal& who, std::string id) {
-    auto job = [id, who](sql::database& db) { return visible_group(db, who, id); };
+    auto job = [this, id, who](sql::database& db) { return visible_group(db, placement_, who, id); };
     auto found = co_await store_.read(std::move(job));
     co_return found;
 }
@@ -73,14 +75,19 @@ awaitable<result<server_group>> scheduling_service::get_group(const principal& w
 awaitable<result<std::vector<server_group>>> scheduling_service::list_groups(const principal& who, repo::list_query q,
                                                                              bool all_projects) {
     q.project_id = who.is_admin() && all_projects ? "" : who.project_id;
-    auto job = [q](sql::database& db) -> result<std::vector<server_group>> { return repo::list_server_groups(db, q); };
+    auto job = [this, q](sql::database& db) -> result<std::vector<server_group>> {
+        auto groups = repo::list_server_groups(db, q);
+        for (auto& g : groups)
+            g.members = placement_.members_of(db, g.id);
+        return groups;
+    };
     auto found = co_await store_.read(std::move(job));
     co_return found;
 }
 
 awaitable<result<void>> scheduling_service::delete_group(const principal& who, std::string id) {
-    auto job = [id, who](sql::database& db) -> result<void> {
-        KUMO_TRY(auto g, visible_group(db, who, id));
+    auto job = [this, id, who](sql::database& db) -> result<void> {
+        KUMO_TRY(auto g, visible_group(db, placement_, who, id));
         if (!g.members.empty())
             return make_error(errc::conflict, "the server group still has VMs; delete them first");
         repo::delete_server_group(db, id);

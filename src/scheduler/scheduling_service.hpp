@@ -3,6 +3,7 @@
 // (an administrator's labels on groups of hosts, optionally an availability zone). Core thread.
 #include "kumo/core/config.hpp"
 #include "kumo/identity/model.hpp"
+#include "kumo/scheduler/placement.hpp"
 #include "kumo/scheduler/scheduling.hpp"
 #include "kumo/store/list_query.hpp"
 #include "kumo/store/store.hpp"
@@ -20,7 +21,7 @@ struct aggregate_fields {
 
 class scheduling_service {
 public:
-    scheduling_service(store& db, const config& cfg) : store_(db), cfg_(cfg) {}
+    scheduling_service(store& db, const placement& p, const config& cfg) : store_(db), placement_(p), cfg_(cfg) {}
 
     // Errors: forbidden (not project-scoped).
     awaitable<result<server_group>> create_group(const principal& who, std::string name, std::string policy);
@@ -51,6 +52,7 @@ private:
     awaitable<result<aggregate>> change_host(std::string id, std::string host_id, bool add);
 
     store& store_;
+    const placement& placement_;
     const config& cfg_;
 };
 

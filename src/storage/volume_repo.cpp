@@ -162,12 +162,9 @@ std::vector<std::string> hosts_caching(sql::database& db, std::string_view image
     return out;
 }
 
-std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id) {
-    auto st = db.prepare(
-        "SELECT c.host_id, c.image_id, c.path, c.last_used FROM image_cache c WHERE c.host_id = ?1 AND NOT EXISTS "
-        "(SELECT 1 FROM vms v WHERE v.host_id = ?1 AND (v.image_id = c.image_id OR "
-        "json_extract(v.boot, '$.kernel_image') = c.image_id OR json_extract(v.boot, '$.ramdisk_image') = c.image_id)) "
-        "ORDER BY c.last_used");
+std::vector<cached_image> cached_images_on(sql::database& db, std::string_view host_id) {
+    auto st =
+        db.prepare("SELECT host_id, image_id, path, last_used FROM image_cache WHERE host_id = ?1 ORDER BY last_used");
     st->bind(1, host_id);
     std::vector<cached_image> out;
     while (st->step())
@@ -177,6 +174,26 @@ std::vector<cached_image> unused_cached_images(sql::database& db, std::string_vi
 
 void forget_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id) {
     db.prepare("DELETE FROM image_cache WHERE host_id = ? AND image_id = ?")->bind_all(host_id, image_id).exec();
+}
+
+std::map<std::string, std::int64_t> volume_quota_usage(sql::database& db, std::string_view project_id) {
+    auto vols = db.prepare("SELECT count(*), coalesce(sum(size_gb), 0) FROM volumes WHERE project_id = ?");
+    vols->bind(1, project_id);
+    vols->step();
+    // Snapshots hold data too: they count against volume_gb, as Cinder's snapshots count in its gigabytes.
+    auto snaps = db.prepare("SELECT coalesce(sum(size_gb), 0) FROM volume_snapshots WHERE project_id = ?");
+    snaps->bind(1, project_id);
+    snaps->step();
+    return {{"volumes", vols->int64(0)}, {"volume_gb", vols->int64(1) + snaps->int64(0)}};
+}
+
+bool image_needed_by_volumes(sql::database& db, std::string_view image_id) {
+    // Volumes and volume snapshots without a file yet still start from the image.
+    auto st = db.prepare(
+        "SELECT 1 FROM volumes WHERE source_image_id = ?1 AND host_id IS NULL "
+        "UNION ALL SELECT 1 FROM volume_snapshots WHERE source_image_id = ?1 AND host_id IS NULL LIMIT 1");
+    st->bind(1, image_id);
+    return st->step();
 }
 
 }  // namespace kumo::repo

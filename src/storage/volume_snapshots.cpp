@@ -1,33 +1,17 @@
 // Volume snapshots (full copies of a volume's file on its host) and exports of volumes as images.
-#include "directory.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/storage/volume_repo.hpp"
 #include "kumo/storage/volumes.hpp"
-#include "vm_repo.hpp"
 
 namespace kumo {
-
-json volume_snapshot_view(const volume_snapshot& s) {
-    return json{{"id", s.id},
-                {"volume_id", s.volume_id},
-                {"project_id", s.project_id},
-                {"name", s.name},
-                {"size_gb", s.size_gb},
-                {"host_id", s.host_id.empty() ? json(nullptr) : json(s.host_id)},
-                {"created_at", s.created_at}};
-}
-
-std::string volume_snapshot_file(const volume_snapshot& s, const pool_def& pool) {
-    return "volsnap-" + s.id + (pool.block() ? "" : ".qcow2");
-}
 
 awaitable<result<void>> volume_service::check_quiet(const volume& v, const char* what) {
     if (v.vm_id.empty())
         co_return result<void>{};
-    auto job = [id = v.vm_id](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, id); };
-    KUMO_CO_TRY(auto user, co_await store_.read(std::move(job)));
-    if (user && (user->power != power_state::shutoff || user->task != vm_task::none))
+    auto job = [this, id = v.vm_id](sql::database& db) -> result<bool> { return !vm_quiet_ || vm_quiet_(db, id); };
+    KUMO_CO_TRY(const bool quiet, co_await store_.read(std::move(job)));
+    if (!quiet)
         co_return make_error(errc::conflict,
                              std::string("the volume is attached to a VM that is not stopped; stop the VM or detach "
                                          "the volume before ") +
@@ -58,8 +42,8 @@ awaitable<result<volume_snapshot>> volume_service::create_snapshot(const princip
                       v.host_id,
                       v.host_id.empty() ? v.source_image_id : "",
                       to_rfc3339(system_clock().now())};
-    auto check = [s, &cfg = cfg_](sql::database& db) -> result<void> {
-        return check_project_quota(cfg, db, s.project_id, {{"volume_gb", s.size_gb}});
+    auto check = [s, &resources = resources_](sql::database& db) -> result<void> {
+        return resources.check(db, s.project_id, {{"volume_gb", s.size_gb}});
     };
     KUMO_CO_TRY_VOID(co_await store_.read(std::move(check)));
     if (!s.host_id.empty()) {
@@ -73,10 +57,10 @@ awaitable<result<volume_snapshot>> volume_service::create_snapshot(const princip
         };
         KUMO_CO_TRY_VOID(co_await hosts_.call(s.host_id, std::move(copy)));
     }
-    auto job = [s, &cfg = cfg_](sql::database& db) -> result<void> {
+    auto job = [s, &resources = resources_](sql::database& db) -> result<void> {
         if (!repo::find_volume(db, s.volume_id))
             return make_error(errc::not_found, "the volume was deleted meanwhile");
-        KUMO_TRY_VOID(check_project_quota(cfg, db, s.project_id, {{"volume_gb", s.size_gb}}));
+        KUMO_TRY_VOID(resources.check(db, s.project_id, {{"volume_gb", s.size_gb}}));
         repo::insert_volume_snapshot(db, s);
         return {};
     };
@@ -142,7 +126,7 @@ awaitable<result<image>> volume_service::export_image(const principal& who, cons
     req.name = std::move(name);
     req.properties = {{"source_volume_id", v.id}};
     KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
-    if (auto started = co_await disks_.export_volume(who, v.host_id, place.pool.name, place.name, img.id); !started) {
+    if (auto started = co_await pools_.export_volume(who, v.host_id, place.pool.name, place.name, img.id); !started) {
         (void)co_await images_.remove(who, img.id);
         co_return started.error();
     }

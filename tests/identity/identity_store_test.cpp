@@ -2,6 +2,7 @@
 // quota usage, and the audit chain detecting edits and deletions.
 #include "identity_repo.hpp"
 #include "kumo/core/ids.hpp"
+#include "kumo/identity/project_resources.hpp"
 #include "vm_repo.hpp"
 
 #include "kumo_catch.hpp"
@@ -84,7 +85,11 @@ TEST_CASE("quota usage counts a project's VMs and their flavors", "[store][quota
     repo::insert_project(*db, {"p1", "web", kDefaultDomainId, "", true, "t", "t"});
     repo::insert_user(*db, {"u1", "alice", kDefaultDomainId, "", "h", true, "t", "t"});
     repo::insert_flavor(*db, {"f1", "small", 2, 512, 10, {}, "t", "t"});
-    auto usage = repo::quota_usage(*db, "p1");
+    const config cfg;
+    project_resources resources(cfg);  // as the daemon builds it: compute counts the VMs
+    resources.add_counter(repo::vm_quota_usage);
+    auto usage = resources.usage(*db, "p1");
+    CHECK(usage.size() == quota_resources().size());
     CHECK(usage["instances"] == 0);
     std::string last;
     for (int i = 0; i < 3; ++i) {
@@ -102,13 +107,13 @@ TEST_CASE("quota usage counts a project's VMs and their flavors", "[store][quota
         repo::insert_vm(*db, v);
         last = v.id;
     }
-    usage = repo::quota_usage(*db, "p1");
+    usage = resources.usage(*db, "p1");
     CHECK(usage["instances"] == 3);
     CHECK(usage["vcpus"] == 6);
     CHECK(usage["ram_mb"] == 1536);
     CHECK(usage["disk_gb"] == 30);
     repo::delete_vm(*db, last);  // the counters follow deletes too
-    usage = repo::quota_usage(*db, "p1");
+    usage = resources.usage(*db, "p1");
     CHECK(usage["instances"] == 2);
     CHECK(usage["disk_gb"] == 20);
     repo::set_quota(*db, "p1", "instances", 5);

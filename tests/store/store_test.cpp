@@ -212,7 +212,7 @@ INSERT INTO claims (vm_id, host_id, vcpus, ram_mb, disk_gb, created_at) VALUES (
     auto db = sql::database::open(path);
     REQUIRE(db);
     CHECK((*db)->schema_version() == static_cast<int>(sql::migrations().size()));
-    auto usage = repo::quota_usage(**db, "p1");
+    auto usage = repo::vm_quota_usage(**db, "p1");
     CHECK(usage["instances"] == 2);
     CHECK(usage["vcpus"] == 4);
     CHECK(usage["disk_gb"] == 20);  // disk taken from the flavor

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kumo::repo {
 
@@ -18,5 +19,7 @@ void release_claims(sql::database& db, std::string_view vm_id, std::string_view 
 void release_claims_on_host(sql::database& db, std::string_view host_id);
 // Claimed resources per host id.
 std::map<std::string, claim_usage> claims_by_host(sql::database& db);
+// Host id -> how many of these VMs hold a claim there.
+std::map<std::string, int> claim_hosts_of(sql::database& db, const std::vector<std::string>& vm_ids);
 
 }  // namespace kumo::repo

@@ -26,7 +26,9 @@ struct cpu_baseline {
     std::vector<std::string> host_ids;  // the hosts it was computed from
 };
 
-struct host_hooks {
+// What other modules do when a host's state changes (compute: reconcile its VMs; later the network
+// module: set up its bridges). Each listener's coroutines run on the core thread, in order.
+struct host_listener {
     std::function<awaitable<void>(const std::string& host_id)> on_connected;  // after (re)connect
     std::function<awaitable<void>(const std::string& host_id, const std::string& uuid)> on_domain_event;
 };
@@ -37,7 +39,8 @@ public:
                   const config& cfg);
     ~host_registry();
 
-    void set_hooks(host_hooks hooks) { hooks_ = std::move(hooks); }
+    // Start-up only.
+    void add_listener(host_listener l) { listeners_.push_back(std::move(l)); }
 
     // Loads stored hosts and connects to each. Completes when every first attempt has ended.
     awaitable<void> start();
@@ -140,7 +143,9 @@ private:
     std::map<std::string, pinned_host> enrolling_;  // host id -> key pinned before the first connect
     asio::thread_pool pool_{4};
     std::map<std::string, std::shared_ptr<entry>> entries_;
-    host_hooks hooks_;
+    std::vector<host_listener> listeners_;
+    // Tells every listener that the host (re)connected.
+    awaitable<void> announce_connected(const std::string& host_id);
     bool stopped_ = false;
 };
 

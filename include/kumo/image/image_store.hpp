@@ -7,6 +7,7 @@
 #include "kumo/core/config.hpp"
 #include "kumo/http/byte_source.hpp"
 #include "kumo/identity/model.hpp"
+#include "kumo/identity/project_resources.hpp"
 #include "kumo/image/image.hpp"
 #include "kumo/operations/event_bus.hpp"
 #include "kumo/store/store.hpp"
@@ -38,7 +39,8 @@ struct image_update {
 
 class image_store {
 public:
-    image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg, std::string dir);
+    image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg,
+                const project_resources& resources, std::string dir);
 
     // Errors: validation_failed (name, disk_format, visibility, properties, expected_sha256), forbidden
     // (public visibility by a non-admin; a token not scoped to a project), quota_exceeded (images).
@@ -66,6 +68,10 @@ public:
     // leaves the image queued; a later failure (refused redirect, error status, transfer) kills it.
     // Errors: not_found, conflict (not queued), validation_failed (url), forbidden (refused address).
     awaitable<result<image>> import(const principal& who, const std::string& id, std::string url);
+    // Whether something still needs an image (deleting it is refused): the compute module's VMs boot from
+    // it, the storage module's volumes start from it. Runs on the store thread; added at start-up.
+    using image_user = std::function<bool(sql::database&, std::string_view image_id)>;
+    void add_user(image_user u) { users_.push_back(std::move(u)); }
     // Names or addresses imports must not reach besides this machine's own: the hosts' (set by the daemon).
     void set_import_denied(std::function<std::vector<std::string>()> f) { import_denied_ = std::move(f); }
 
@@ -81,7 +87,8 @@ public:
     awaitable<result<image>> usable(const principal& who, const std::string& id, const char* field);
     std::string file_path(const std::string& id) const { return dir_ + "/" + id; }
     const std::string& dir() const { return dir_; }
-    // Removes .part files of uploads a previous daemon did not finish and marks those images killed.
+    // Start-up: makes the image directory (mode 0700), removes .part files of uploads a previous daemon did
+    // not finish and marks those images killed.
     awaitable<void> recover();
 
 private:
@@ -102,8 +109,10 @@ private:
     event_bus& bus_;
     asio::thread_pool& blocking_;
     const config& cfg_;
+    const project_resources& resources_;
     std::string dir_;
     std::function<std::vector<std::string>()> import_denied_;
+    std::vector<image_user> users_;
 };
 
 // The API view of an image (no file paths).

@@ -9,7 +9,10 @@
 #include "kumo/scheduler/scheduling.hpp"
 #include "kumo/store/database.hpp"
 
+#include <functional>
 #include <set>
+#include <string_view>
+#include <vector>
 
 namespace kumo {
 
@@ -28,9 +31,24 @@ scheduler_settings scheduler_settings_from(const config& cfg);
 // A host with the daemon's defaults applied where it has no override. `usage` may be empty.
 host_state host_state_of(const host& h, const config& cfg, bool up, const claim_usage& usage);
 
-// Errors: validation_failed (host_id, availability_zone, server_group_id) for references that do not
-// exist; the decision itself may have no chosen host (the caller answers no_valid_host).
-result<placement_decision> decide_placement(sql::database& db, const config& cfg, const std::set<std::string>& up_hosts,
-                                            const placement_input& in);
+class placement {
+public:
+    explicit placement(const config& cfg) : cfg_(cfg) {}
+
+    // Which VMs belong to a server group: the compute module's answer (its VMs name their group).
+    // Runs on the store thread; set at start-up.
+    using group_members = std::function<std::vector<std::string>(sql::database&, std::string_view group_id)>;
+    void set_group_members(group_members f) { members_ = std::move(f); }
+    std::vector<std::string> members_of(sql::database& db, std::string_view group_id) const;
+
+    // Errors: validation_failed (host_id, availability_zone, server_group_id) for references that do not
+    // exist; the decision itself may have no chosen host (the caller answers no_valid_host).
+    result<placement_decision> decide(sql::database& db, const std::set<std::string>& up_hosts,
+                                      const placement_input& in) const;
+
+private:
+    const config& cfg_;
+    group_members members_;
+};
 
 }  // namespace kumo

@@ -5,6 +5,7 @@
 #include "kumo/storage/volume.hpp"
 #include "kumo/store/database.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,12 @@ void delete_volume(sql::database& db, std::string_view id);
 // Makes the VM's volumes available again (the VM is going away).
 void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_view now);
 
+// The project's volumes and volume_gb (volumes and their snapshots), for its quota.
+std::map<std::string, std::int64_t> volume_quota_usage(sql::database& db, std::string_view project_id);
+
+// Whether a volume or a volume snapshot without a file yet will still be made from the image.
+bool image_needed_by_volumes(sql::database& db, std::string_view image_id);
+
 // volume snapshots
 void insert_volume_snapshot(sql::database& db, const volume_snapshot& s);
 std::optional<volume_snapshot> find_volume_snapshot(sql::database& db, std::string_view id);
@@ -36,8 +43,8 @@ void record_cached_image(sql::database& db, const cached_image& c);
 std::optional<cached_image> find_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
 // The hosts with a complete copy of the image recorded (with a shared pool: hosts using the one copy).
 std::vector<std::string> hosts_caching(sql::database& db, std::string_view image_id);
-// Cached images no VM on that host uses (garbage-collection candidates).
-std::vector<cached_image> unused_cached_images(sql::database& db, std::string_view host_id);
+// Every image the host's pool holds, least recently used first.
+std::vector<cached_image> cached_images_on(sql::database& db, std::string_view host_id);
 void forget_cached_image(sql::database& db, std::string_view host_id, std::string_view image_id);
 // After a VM moved between hosts sharing one pool: its volumes are reached through the target now,
 // and the target holds (shares) the cached images it boots from.
