@@ -21,7 +21,4 @@ std::vector<route_info> describe_routes();
 // Runs the daemon until SIGTERM/SIGINT; returns the process exit code.
 int run_daemon(const config& cfg);
 
-// Writes the libvirt test-driver node file for simulated host `index` (1-based) and returns its path.
-result<std::string> write_simulated_host(const std::string& dir, int index);
-
 }  // namespace kumo

@@ -1,10 +1,12 @@
 // kumo: the daemon (`kumo serve`) and its CLI client, in one binary.
+#include "composition.hpp"
 #include "daemon.hpp"
 #include "kumo/cli/commands.hpp"
 #include "kumo/core/version.hpp"
 
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace {
@@ -21,46 +23,56 @@ constexpr const char* help_text = R"(usage: kumo COMMAND ...
 Add -o json for machine-readable output.
 )";
 
+// The value after option `args[i]` (advancing i); nullopt, after saying so, when there is none.
+std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i) {
+    if (i + 1 >= args.size()) {
+        fmt::print(stderr, "kumo serve: {} needs a value\n", args[i]);
+        return std::nullopt;
+    }
+    return args[++i];
+}
+
+// Reads `kumo serve`'s flags into the configuration layers; false (after saying why) on a bad flag.
+bool read_serve_flags(const std::vector<std::string>& args, kumo::config_layers& layers) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--no-tls") {
+            layers.flags["tls"] = "false";
+            continue;
+        }
+        if (a != "--config" && a != "--data-dir" && a != "--listen" && a != "--simulate") {
+            fmt::print(stderr, "kumo serve: unknown option {}\n", a);
+            return false;
+        }
+        auto v = option_value(args, i);
+        if (!v)
+            return false;
+        if (a != "--config") {
+            std::string key = a.substr(2);
+            for (char& c : key)
+                if (c == '-')
+                    c = '_';
+            layers.flags[key] = *v;
+            continue;
+        }
+        std::ifstream in(*v);
+        if (!in) {
+            fmt::print(stderr, "kumo serve: cannot read config file {}\n", *v);
+            return false;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        layers.file_text = ss.str();
+        layers.file_name = *v;
+    }
+    return true;
+}
+
 int serve(const std::vector<std::string>& args) {
     kumo::config_layers layers;
     layers.env = kumo::config_env_from_process();
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](const char* name) -> std::optional<std::string> {
-            if (i + 1 >= args.size()) {
-                fmt::print(stderr, "kumo serve: {} needs a value\n", name);
-                return std::nullopt;
-            }
-            return args[++i];
-        };
-        if (a == "--no-tls") {
-            layers.flags["tls"] = "false";
-        } else if (a == "--config" || a == "--data-dir" || a == "--listen" || a == "--simulate") {
-            auto v = value(a.c_str());
-            if (!v)
-                return 2;
-            if (a == "--config") {
-                std::ifstream in(*v);
-                if (!in) {
-                    fmt::print(stderr, "kumo serve: cannot read config file {}\n", *v);
-                    return 2;
-                }
-                std::stringstream ss;
-                ss << in.rdbuf();
-                layers.file_text = ss.str();
-                layers.file_name = *v;
-            } else {
-                std::string key = a.substr(2);
-                for (char& c : key)
-                    if (c == '-')
-                        c = '_';
-                layers.flags[key] = *v;
-            }
-        } else {
-            fmt::print(stderr, "kumo serve: unknown option {}\n", a);
-            return 2;
-        }
-    }
+    if (!read_serve_flags(args, layers))
+        return 2;
     auto cfg = kumo::build_config(layers);
     if (!cfg) {
         fmt::print(stderr, "kumo serve: invalid configuration: {}\n", cfg.error().detail);
@@ -83,5 +95,5 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "serve")
         return serve({args.begin() + 1, args.end()});
-    return kumo::cli::run_command(args);
+    return kumo::cli::run_command(args, kumo::cli_commands());
 }

@@ -1,5 +1,6 @@
 // The daemon's own routes: health, version and the OpenAPI document.
 #include "kumo/core/version.hpp"
+#include "kumo/identity/policy.hpp"
 #include "system_routes.hpp"
 
 #include <fstream>
@@ -29,6 +30,13 @@ awaitable<result<response>> openapi(system_api& x, request_ctx&) {
 }
 
 }  // namespace
+
+std::span<const permission_rule> system_permissions() {
+    static const std::vector<permission_rule> rows = {
+        public_rule("system:read", "health, version and the OpenAPI document"),
+    };
+    return rows;
+}
 
 void add_system_routes(router& r, system_api& x) {
     r.add(http::verb::get, "/api/v1/health", "system:read", with(x, health));

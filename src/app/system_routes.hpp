@@ -3,6 +3,7 @@
 #include "kumo/host/host_registry.hpp"
 #include "kumo/http/router.hpp"
 
+#include <span>
 #include <string>
 
 namespace kumo::api {
@@ -13,5 +14,7 @@ struct system_api {
 };
 
 void add_system_routes(router& r, system_api& x);
+// system:read (health, version, the OpenAPI document: for anyone).
+std::span<const permission_rule> system_permissions();
 
 }  // namespace kumo::api

@@ -94,152 +94,39 @@ int accepted_reply(cmd_env& e, const json& body, const char* resource) {
     return 0;
 }
 
-namespace {
-
-const std::vector<column> host_cols{{"ID", "id"},          {"NAME", "name"}, {"STATUS", "status"},
-                                    {"TYPE", "virt_type"}, {"CPUS", "cpus"}, {"MEMORY_MB", "memory_mb"},
-                                    {"URI", "uri"}};
-const std::vector<column> flavor_cols{
-    {"ID", "id"}, {"NAME", "name"}, {"VCPUS", "vcpus"}, {"RAM_MB", "ram_mb"}, {"DISK_GB", "disk_gb"}};
-const std::vector<column> vm_cols{{"ID", "id"},           {"NAME", "name"},         {"STATUS", "status"},
-                                  {"TASK", "task_state"}, {"POWER", "power_state"}, {"HOST", "host_id"}};
-
-int host_cmd(cmd_env& e, const std::string& verb) {
-    auto& p = e.args.positional;
-    if (verb == "add" && p.size() == 4) {
-        json body{{"name", p[2]}, {"uri", p[3]}};
-        if (auto fp = e.args.get("ssh-fingerprint"))
-            body["ssh_fingerprint"] = *fp;
-        if (auto a = e.args.get("migration-address"))
-            body["migration_address"] = *a;
-        auto h = call(e, "POST", "/api/v1/hosts", body);
-        if (!h)
-            return 1;
-        print_object(*h, e.as_json);
-        return 0;
-    }
-    if (verb == "list" && p.size() == 2) {
-        auto l = call(e, "GET", "/api/v1/hosts?limit=1000");
-        if (!l)
-            return 1;
-        print_rows((*l)["items"], host_cols, e.as_json);
-        return 0;
-    }
-    if (verb == "show" && p.size() == 3) {
-        auto id = resolve(e, "hosts", p[2]);
-        auto h = id ? call(e, "GET", "/api/v1/hosts/" + *id) : std::nullopt;
-        if (!h)
-            return 1;
-        print_object(*h, e.as_json);
-        return 0;
-    }
-    if ((verb == "enable" || verb == "disable") && p.size() == 3)
-        return host_enable_cmd(e, p[2], verb == "enable");
-    if (int handled = host_mobility_cmd(e, verb); handled >= 0)
-        return handled;
-    return usage(
-        "host add NAME URI [--ssh-fingerprint SHA256:...] [--migration-address A] | host list | host ssh-key | "
-        "host cpu-baseline | host show|enable|disable|maintenance|activate HOST | host remove HOST [--force] | "
-        "host trust-key HOST SHA256:...");
-}
-
-int flavor_cmd(cmd_env& e, const std::string& verb) {
-    auto& p = e.args.positional;
-    if (verb == "create" && p.size() == 3 && e.args.get("vcpus") && e.args.get("ram-mb")) {
-        json body{{"name", p[2]}};
-        try {
-            body["vcpus"] = std::stoll(*e.args.get("vcpus"));
-            body["ram_mb"] = std::stoll(*e.args.get("ram-mb"));
-            if (auto d = e.args.get("disk-gb"))
-                body["disk_gb"] = std::stoll(*d);
-        } catch (const std::exception&) {
-            return usage("--vcpus, --ram-mb and --disk-gb take integers");
-        }
-        auto specs = extra_specs_option(e);
-        if (!specs)
-            return usage("--extra-specs takes KEY=VALUE[,KEY=VALUE...]");
-        body["extra_specs"] = *specs;
-        auto f = call(e, "POST", "/api/v1/flavors", body);
-        if (!f)
-            return 1;
-        print_object(*f, e.as_json);
-        return 0;
-    }
-    if (verb == "list" && p.size() == 2) {
-        auto l = call(e, "GET", "/api/v1/flavors?limit=1000");
-        if (!l)
-            return 1;
-        print_rows((*l)["items"], flavor_cols, e.as_json);
-        return 0;
-    }
-    return usage("flavor create NAME --vcpus N --ram-mb N [--disk-gb N] [--extra-specs K=V,...] | flavor list");
-}
-
-int vm_cmd(cmd_env& e, const std::string& verb) {
-    auto& p = e.args.positional;
-    if (verb == "create" && p.size() == 3 && e.args.get("flavor")) {
-        auto flavor = resolve(e, "flavors", *e.args.get("flavor"));
-        if (!flavor)
-            return 1;
-        json body{{"name", p[2]}, {"flavor_id", *flavor}};
-        if (auto h = e.args.get("host")) {
-            auto host = resolve(e, "hosts", *h);
-            if (!host)
-                return 1;
-            body["host_id"] = *host;
-        }
-        if (auto z = e.args.get("availability-zone"))
-            body["availability_zone"] = *z;
-        if (auto g = e.args.get("server-group")) {
-            auto group = resolve(e, "server-groups", *g);
-            if (!group)
-                return 1;
-            body["server_group_id"] = *group;
-        }
-        if (e.args.flag("dry-run"))
-            return explain_cmd(e, body);
-        auto r = call(e, "POST", "/api/v1/vms", body);
-        return r ? accepted_reply(e, *r, "vm") : 1;
-    }
-    if (verb == "list" && p.size() == 2) {
-        auto l =
-            call(e, "GET",
-                 std::string("/api/v1/vms?limit=1000") + (e.args.flag("all-projects") ? "&all_projects=true" : ""));
-        if (!l)
-            return 1;
-        print_rows((*l)["items"], vm_cols, e.as_json);
-        return 0;
-    }
-    if (verb == "migrate" && p.size() == 3)
-        return vm_migrate_cmd(e, p[2]);
-    static const std::set<std::string> verbs{"show", "delete", "start", "stop", "reboot", "suspend", "resume"};
-    if (p.size() != 3 || !verbs.count(verb))
-        return usage(
-            "vm create NAME --flavor F [--host H] [--availability-zone Z] [--server-group G] [--dry-run] [--wait] | "
-            "vm list | vm show|start|stop|reboot|suspend|"
-            "resume|delete VM | vm migrate VM [--host H] [--cold] [--max-downtime-ms N] [--wait]");
-    auto id = resolve(e, "vms", p[2]);
-    if (!id)
+int print_reply(cmd_env& e, const std::optional<json>& r) {
+    if (!r)
         return 1;
-    if (verb == "show") {
-        auto v = call(e, "GET", "/api/v1/vms/" + *id);
-        if (!v)
-            return 1;
-        print_object(*v, e.as_json);
-        return 0;
-    }
-    if (verb == "delete") {
-        auto r = call(e, "DELETE", "/api/v1/vms/" + *id);
-        return r ? accepted_reply(e, *r, "vm") : 1;
-    }
-    json body = json::object();
-    if (verb == "stop" && e.args.flag("force"))
-        body["force"] = true;
-    if (verb == "reboot" && e.args.flag("hard"))
-        body["hard"] = true;
-    auto r = call(e, "POST", fmt::format("/api/v1/vms/{}/actions/{}", *id, verb), body);
-    return r ? accepted_reply(e, *r, "vm") : 1;
+    print_object(*r, e.as_json);
+    return 0;
 }
+
+int list_reply(cmd_env& e, const std::string& path, const std::vector<column>& cols) {
+    auto l = call(e, "GET", path);
+    if (!l)
+        return 1;
+    print_rows((*l)["items"], cols, e.as_json);
+    return 0;
+}
+
+std::optional<json> parse_pairs(const std::string& text) {
+    json out = json::object();
+    std::size_t start = 0;
+    while (start <= text.size() && !text.empty()) {
+        const auto comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return std::nullopt;
+        out[item.substr(0, eq)] = item.substr(eq + 1);
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+namespace {
 
 int op_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
@@ -313,41 +200,34 @@ int login_cmd(const parsed_args& a) {
     return 0;
 }
 
+// The kit's own options: logging in, output, waiting for operations.
+const std::vector<std::string> kit_valued{"url",      "username", "password", "project", "fingerprint",
+                                          "data-dir", "timeout",  "output",   "domain"};
+const std::vector<std::string> kit_flags{"wait", "password-stdin", "cloud"};
+
+// Asks each module with the noun in turn; prints the noun's usage when none takes the verb.
+int run_noun(cmd_env& e, const std::vector<command_set>& modules, const std::string& noun) {
+    std::string usages;
+    for (const auto& set : modules)
+        for (const auto& n : set.nouns) {
+            if (n.noun != noun)
+                continue;
+            if (int rc = n.run(e, e.args.positional[1]); rc >= 0)
+                return rc;
+            usages += (usages.empty() ? "" : " | ") + n.usage;
+        }
+    return usages.empty() ? usage("unknown command " + noun) : usage(usages);
+}
+
 }  // namespace
 
-int run_command(const std::vector<std::string>& words) {
-    static const std::set<std::string> valued{"url",
-                                              "username",
-                                              "password",
-                                              "project",
-                                              "fingerprint",
-                                              "data-dir",
-                                              "vcpus",
-                                              "ram-mb",
-                                              "disk-gb",
-                                              "flavor",
-                                              "host",
-                                              "timeout",
-                                              "output",
-                                              "domain",
-                                              "email",
-                                              "role",
-                                              "user",
-                                              "group",
-                                              "permissions",
-                                              "action",
-                                              "limit",
-                                              "availability-zone",
-                                              "server-group",
-                                              "policy",
-                                              "zone",
-                                              "metadata",
-                                              "extra-specs",
-                                              "ssh-fingerprint",
-                                              "migration-address",
-                                              "max-downtime-ms"};
-    static const std::set<std::string> flags{"wait",           "force", "hard",    "all-projects",
-                                             "password-stdin", "cloud", "dry-run", "cold"};
+int run_command(const std::vector<std::string>& words, const std::vector<command_set>& modules) {
+    std::set<std::string> valued(kit_valued.begin(), kit_valued.end());
+    std::set<std::string> flags(kit_flags.begin(), kit_flags.end());
+    for (const auto& set : modules) {
+        valued.insert(set.valued.begin(), set.valued.end());
+        flags.insert(set.flags.begin(), set.flags.end());
+    }
     parsed_args a = parse_args(words, valued, flags);
     if (!a.error.empty())
         return usage(a.error);
@@ -365,23 +245,9 @@ int run_command(const std::vector<std::string>& words) {
     if (output != "table" && output != "json")
         return usage("-o takes table or json");
     cmd_env e{a, api_client(s.url, s.fingerprint, s.token), output == "json"};
-    static const std::map<std::string, std::function<int(cmd_env&, const std::string&)>> nouns{
-        {"host", host_cmd},
-        {"flavor", flavor_cmd},
-        {"vm", vm_cmd},
-        {"op", op_cmd},
-        {"domain", domain_cmd},
-        {"project", project_cmd},
-        {"user", user_cmd},
-        {"role", role_cmd},
-        {"quota", quota_cmd},
-        {"audit", audit_cmd},
-        {"server-group", server_group_cmd},
-        {"aggregate", aggregate_cmd}};
-    auto it = nouns.find(noun);
-    if (it == nouns.end())
-        return usage("unknown command " + noun);
-    return it->second(e, a.positional[1]);
+    if (noun == "op")
+        return op_cmd(e, a.positional[1]);
+    return run_noun(e, modules, noun);
 }
 
 }  // namespace kumo::cli

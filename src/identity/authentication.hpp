@@ -7,6 +7,7 @@
 // revoked-token set and the per-subject cutoffs (user, project, domain, application credential), all
 // held in memory and persisted so a restart forgets nothing.
 #include "kumo/core/config.hpp"
+#include "kumo/identity/keys.hpp"
 #include "kumo/identity/model.hpp"
 #include "kumo/store/store.hpp"
 #include "login_throttle.hpp"
@@ -31,20 +32,6 @@ struct login_request {
     std::string domain;   // name or id
     bool cloud_scope = false;
     std::string remote;
-};
-
-// The token signing keys in the data directory: `token-key` (current) and `token-key.previous`.
-class token_keys {
-public:
-    // Reads the keys, creating a random current key (mode 0600) when there is none.
-    static result<token_keys> load_or_create(const std::string& data_dir);
-    // The previous key is dropped (its tokens die), the current one becomes previous, a new one is made.
-    result<void> rotate();
-    const std::string& current() const { return current_; }
-    const std::string& previous() const { return previous_; }
-
-private:
-    std::string dir_, current_, previous_;
 };
 
 // What one role grants: its built-in rank, or a custom role's permissions.

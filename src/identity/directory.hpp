@@ -105,7 +105,4 @@ private:
     std::string audit_key_;
 };
 
-// Reads the audit HMAC key from data_dir/audit-key, creating it (mode 0600) when absent.
-result<std::string> load_or_create_audit_key(const std::string& data_dir);
-
 }  // namespace kumo

@@ -1,12 +1,14 @@
 // kumo domain | project | user | role | quota | audit.
-#include "kumo/cli/command_env.hpp"
 #include "kumo/cli/output.hpp"
+#include "kumo/identity/commands.hpp"
 
 #include <fmt/format.h>
 #include <iostream>
 
-namespace kumo::cli {
+namespace kumo {
 namespace {
+
+using namespace kumo::cli;
 
 const std::vector<column> domain_cols{{"ID", "id"}, {"NAME", "name"}, {"ENABLED", "enabled"}};
 const std::vector<column> project_cols{{"ID", "id"}, {"NAME", "name"}, {"DOMAIN", "domain_id"}, {"ENABLED", "enabled"}};
@@ -14,14 +16,6 @@ const std::vector<column> user_cols{{"ID", "id"}, {"NAME", "name"}, {"DOMAIN", "
 const std::vector<column> role_cols{{"ID", "id"}, {"NAME", "name"}, {"BUILTIN", "builtin"}};
 const std::vector<column> audit_cols{{"SEQ", "seq"},         {"TIME", "time"},     {"ACTION", "action"},
                                      {"OUTCOME", "outcome"}, {"STATUS", "status"}, {"TARGET", "target"}};
-
-int list(cmd_env& e, const std::string& path, const std::vector<column>& cols) {
-    auto l = call(e, "GET", path);
-    if (!l)
-        return 1;
-    print_rows((*l)["items"], cols, e.as_json);
-    return 0;
-}
 
 int remove(cmd_env& e, const std::string& collection, const std::string& ref) {
     auto id = resolve(e, collection, ref);
@@ -52,23 +46,21 @@ std::string password_input(const cmd_env& e) {
     return line;
 }
 
-}  // namespace
-
 int domain_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
     if (verb == "list" && p.size() == 2)
-        return list(e, "/api/v1/domains?limit=1000", domain_cols);
+        return list_reply(e, "/api/v1/domains?limit=1000", domain_cols);
     if (verb == "create" && p.size() == 3)
         return print_reply(e, call(e, "POST", "/api/v1/domains", json{{"name", p[2]}}));
     if (verb == "delete" && p.size() == 3)
         return remove(e, "domains", p[2]);
-    return usage("domain list | domain create NAME | domain delete DOMAIN");
+    return -1;
 }
 
 int project_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
     if (verb == "list" && p.size() == 2)
-        return list(e, "/api/v1/projects?limit=1000", project_cols);
+        return list_reply(e, "/api/v1/projects?limit=1000", project_cols);
     if (verb == "create" && p.size() == 3) {
         json body{{"name", p[2]}};
         if (!with_domain(e, body))
@@ -81,13 +73,13 @@ int project_cmd(cmd_env& e, const std::string& verb) {
     }
     if (verb == "delete" && p.size() == 3)
         return remove(e, "projects", p[2]);
-    return usage("project list | project create NAME [--domain D] | project show P | project delete P");
+    return -1;
 }
 
 int user_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
     if (verb == "list" && p.size() == 2)
-        return list(e, "/api/v1/users?limit=1000", user_cols);
+        return list_reply(e, "/api/v1/users?limit=1000", user_cols);
     if (verb == "create" && p.size() == 3) {
         json body{{"name", p[2]}, {"password", password_input(e)}};
         if (auto m = e.args.get("email"))
@@ -103,15 +95,13 @@ int user_cmd(cmd_env& e, const std::string& verb) {
     }
     if (verb == "delete" && p.size() == 3)
         return remove(e, "users", p[2]);
-    return usage(
-        "user list | user create NAME [--domain D] [--email E] (password: --password, KUMO_NEW_PASSWORD or stdin) "
-        "| user enable|disable USER | user delete USER");
+    return -1;
 }
 
 int role_cmd(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
     if (verb == "list" && p.size() == 2)
-        return list(e, "/api/v1/roles", role_cols);
+        return list_reply(e, "/api/v1/roles", role_cols);
     if (verb == "create" && p.size() == 3) {
         json perms = json::array();
         std::string all = e.args.get("permissions").value_or("");
@@ -155,10 +145,7 @@ int role_cmd(cmd_env& e, const std::string& verb) {
         fmt::print("deleted {}\n", p[2]);
         return 0;
     }
-    return usage(
-        "role list | role create NAME --permissions a:b,c:d | role delete ROLE | "
-        "role assign ROLE --user U|--group G --project P|--domain D|--cloud | role assignments | "
-        "role unassign ASSIGNMENT_ID");
+    return -1;
 }
 
 int quota_cmd(cmd_env& e, const std::string& verb) {
@@ -194,7 +181,7 @@ int quota_cmd(cmd_env& e, const std::string& verb) {
     }
     if (p.size() >= 3 && !id)
         return 1;
-    return usage("quota show PROJECT | quota set PROJECT RESOURCE=LIMIT...");
+    return -1;
 }
 
 int audit_cmd(cmd_env& e, const std::string& verb) {
@@ -207,7 +194,7 @@ int audit_cmd(cmd_env& e, const std::string& verb) {
             path += "&user_id=" + *u;
         if (auto pr = e.args.get("project"))
             path += "&project_id=" + *pr;
-        return list(e, path, audit_cols);
+        return list_reply(e, path, audit_cols);
     }
     if (verb == "verify" && p.size() == 2) {
         auto v = call(e, "GET", "/api/v1/audit/verify");
@@ -224,7 +211,28 @@ int audit_cmd(cmd_env& e, const std::string& verb) {
                    (*v)["reason"].get<std::string>());
         return 1;
     }
-    return usage("audit list [--action A] [--user USER_ID] [--project PROJECT_ID] [--limit N] | audit verify");
+    return -1;
 }
 
-}  // namespace kumo::cli
+}  // namespace
+
+cli::command_set identity_commands() {
+    return {
+        {{"domain", domain_cmd, "domain list | domain create NAME | domain delete DOMAIN"},
+         {"project", project_cmd,
+          "project list | project create NAME [--domain D] | project show P | project delete P"},
+         {"user", user_cmd,
+          "user list | user create NAME [--domain D] [--email E] (password: --password, KUMO_NEW_PASSWORD or stdin) "
+          "| user enable|disable USER | user delete USER"},
+         {"role", role_cmd,
+          "role list | role create NAME --permissions a:b,c:d | role delete ROLE | "
+          "role assign ROLE --user U|--group G --project P|--domain D|--cloud | role assignments | "
+          "role unassign ASSIGNMENT_ID"},
+         {"quota", quota_cmd, "quota show PROJECT | quota set PROJECT RESOURCE=LIMIT..."},
+         {"audit", audit_cmd,
+          "audit list [--action A] [--user USER_ID] [--project PROJECT_ID] [--limit N] | audit verify"}},
+        {"domain", "email", "role", "user", "group", "permissions", "action", "limit", "project", "password"},
+        {}};
+}
+
+}  // namespace kumo

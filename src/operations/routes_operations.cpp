@@ -1,5 +1,5 @@
 #include "kumo/http/body_fields.hpp"
-#include "operation_routes.hpp"
+#include "kumo/operations/routes.hpp"
 
 #include <charconv>
 

@@ -82,18 +82,34 @@ result<std::unique_ptr<database>> database::open(const std::string& path) {
         db->exec_script(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=5000;");
-        const auto& steps = migrations();
-        for (int v = db->schema_version(); v < static_cast<int>(steps.size()); ++v) {
-            db->begin();
-            db->exec_script(steps[static_cast<std::size_t>(v)]);
-            db->exec_script(fmt::format("PRAGMA user_version={}", v + 1).c_str());
-            db->commit();
-            log::info("store", "migrated database to schema version {}", v + 1);
-        }
     } catch (const sql_error& e) {
         return make_error(errc::internal, fmt::format("cannot prepare database {}: {}", path, e.what()));
     }
+    if (auto migrated = db->migrate(schema_history()); !migrated)
+        return make_error(errc::internal, fmt::format("cannot prepare database {}: {}", path, migrated.error().detail));
     return db;
+}
+
+result<void> database::migrate(std::span<const migration> schema) {
+    try {
+        for (const auto& step : schema) {
+            if (step.version <= schema_version())
+                continue;
+            begin();
+            try {
+                exec_script(step.sql);
+                exec_script(fmt::format("PRAGMA user_version={}", step.version).c_str());
+                commit();
+            } catch (...) {
+                rollback();
+                throw;
+            }
+            log::info("store", "migrated database to schema version {}", step.version);
+        }
+    } catch (const sql_error& e) {
+        return make_error(errc::internal, e.what());
+    }
+    return {};
 }
 
 database::~database() {

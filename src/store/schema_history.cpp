@@ -1,12 +1,16 @@
-// Forward-only schema migrations. Never edit a shipped step: add a new one.
-#include "kumo/store/database.hpp"
+// The shared schema history: migrations 1-8, from before the modules brought their own (see
+// kumo/store/schema.hpp). Never edit a shipped step: a module adds a new one.
+#include "kumo/store/schema.hpp"
+
+#include <algorithm>
+#include <string>
 
 namespace kumo::sql {
 
-const std::vector<const char*>& migrations() {
-    static const std::vector<const char*> steps = {
+const std::vector<migration>& schema_history() {
+    static const std::vector<migration> steps = {
         // 1: identity, hosts, flavors, vms, operations
-        R"sql(
+        {1, R"sql(
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -93,11 +97,11 @@ CREATE TABLE operations (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX operations_status ON operations(status);
-)sql",
+)sql"},
         // 2: domains, groups, roles and role assignments (replacing memberships), application credentials,
         // token cutoffs, quotas, the audit log. Foreign keys cannot be added to existing tables by ALTER, so
         // projects.domain_id and users.domain_id are checked by the repositories instead.
-        R"sql(
+        {2, R"sql(
 CREATE TABLE domains (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -209,10 +213,10 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_project ON audit_log(project_id);
 CREATE INDEX audit_domain ON audit_log(domain_id);
-)sql",
+)sql"},
         // 3: scheduling: host state and per-host settings, claims, server groups, aggregates. Existing VMs
         // keep their placement as claims (their disk was not recorded before: 0).
-        R"sql(
+        {3, R"sql(
 ALTER TABLE hosts ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE hosts ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE hosts ADD COLUMN disk_gb INTEGER NOT NULL DEFAULT 0;
@@ -259,11 +263,11 @@ CREATE TABLE aggregate_hosts (
     PRIMARY KEY (aggregate_id, host_id)
 );
 CREATE INDEX aggregate_hosts_host ON aggregate_hosts(host_id);
-)sql",
+)sql"},
         // 4: usage counters kept by triggers, so a placement and a quota check read one row instead of
         // summing every claim or VM (measured: those sums were a fifth of the daemon's CPU in a 1,000-VM
         // burst). VMs from before migration 3 get their flavor's disk.
-        R"sql(
+        {4, R"sql(
 UPDATE vms SET disk_gb = coalesce((SELECT disk_gb FROM flavors WHERE flavors.id = vms.flavor_id), 0);
 UPDATE claims SET disk_gb = (SELECT disk_gb FROM vms WHERE vms.id = claims.vm_id);
 CREATE TABLE host_usage (
@@ -309,23 +313,23 @@ CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, project_id ON
     UPDATE project_usage SET instances = instances + 1, vcpus = vcpus + NEW.vcpus, ram_mb = ram_mb + NEW.ram_mb,
         disk_gb = disk_gb + NEW.disk_gb WHERE project_id = NEW.project_id;
 END;
-)sql",
+)sql"},
         // 5: remote hosts over SSH (the host key pinned at enrollment, "type base64"), each host's CPU as
         // libvirt describes it (input of the pool's baseline CPU), the address migrations send memory to
         // (e.g. on a storage network; empty: the SSH address), and what a running operation reports
         // besides a percentage (migration data remaining, a maintenance run's per-VM results).
-        R"sql(
+        {5, R"sql(
 ALTER TABLE hosts ADD COLUMN ssh_host_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE hosts ADD COLUMN cpu_xml TEXT NOT NULL DEFAULT '';
 ALTER TABLE hosts ADD COLUMN migration_address TEXT NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
-)sql",
+)sql"},
         // 6: the image store (records; the bytes live in <data_dir>/images), projects an image is shared
         // with, SSH key pairs, what a VM boots from and is handed (image, copied public keys, user-data;
         // `boot`: the kernel/ramdisk images and command line copied from the image at create), data
         // volumes (the file lives in the pool of the host of the VM a volume first attached to), VM
         // snapshots (inside the VM's qcow2 disks; the rows name them), and which images each host holds.
-        R"sql(
+        {6, R"sql(
 CREATE TABLE images (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -396,12 +400,12 @@ CREATE TABLE image_cache (
     last_used TEXT NOT NULL,
     PRIMARY KEY (host_id, image_id)
 );
-)sql",
+)sql"},
         // 7: where a volume's first bytes come from (an image, or a volume snapshot), volume snapshots
         // (a full copy of the volume's file on its host; none while the volume had no file yet: then the
         // snapshot names the image it would have started from), and flavors' ephemeral disk, copied into
         // each VM at create like the other sizes.
-        R"sql(
+        {7, R"sql(
 ALTER TABLE volumes ADD COLUMN source_image_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE volumes ADD COLUMN source_snapshot_id TEXT NOT NULL DEFAULT '';
 CREATE TABLE volume_snapshots (
@@ -417,10 +421,10 @@ CREATE TABLE volume_snapshots (
 CREATE INDEX volume_snapshots_volume ON volume_snapshots(volume_id);
 ALTER TABLE flavors ADD COLUMN ephemeral_gb INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE vms ADD COLUMN ephemeral_gb INTEGER NOT NULL DEFAULT 0;
-)sql",
+)sql"},
         // 8: volume types (Cinder's): the configured type, hence the pool, each volume lives in. A VM's
         // ephemeral disk counts in its project's disk_gb as its root disk does (migration 4 counted roots).
-        R"sql(
+        {8, R"sql(
 ALTER TABLE volumes ADD COLUMN volume_type TEXT NOT NULL DEFAULT 'default';
 DROP TRIGGER vms_added;
 DROP TRIGGER vms_removed;
@@ -443,9 +447,22 @@ CREATE TRIGGER vms_resized AFTER UPDATE OF vcpus, ram_mb, disk_gb, ephemeral_gb,
 END;
 UPDATE project_usage SET disk_gb =
     coalesce((SELECT sum(disk_gb + ephemeral_gb) FROM vms WHERE vms.project_id = project_usage.project_id), 0);
-)sql",
+)sql"},
     };
     return steps;
+}
+
+std::vector<migration> full_schema(std::vector<migration> added) {
+    std::vector<migration> all = schema_history();
+    all.insert(all.end(), added.begin(), added.end());
+    std::stable_sort(all.begin(), all.end(),
+                     [](const migration& a, const migration& b) { return a.version < b.version; });
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i].version != static_cast<int>(i) + 1)
+            throw std::logic_error("schema migrations must be numbered 1.." + std::to_string(all.size()) +
+                                   " once each; found version " + std::to_string(all[i].version) + " at position " +
+                                   std::to_string(i + 1));
+    return all;
 }
 
 }  // namespace kumo::sql

@@ -13,7 +13,7 @@
 #include <thread>
 
 namespace kumo {
-result<std::string> write_simulated_host(const std::string& dir, int index);  // src/app/simulated_hosts.cpp
+result<std::string> write_simulated_host(const std::string& dir, int index);  // src/host/simulated_hosts.cpp
 }
 
 namespace kumo::bench {

@@ -1,8 +1,16 @@
 // The policy table, the role ladder, object-level visibility, quotas and the audit hash.
 #include "kumo/identity/policy.hpp"
+#include "kumo/compute/permissions.hpp"
+#include "kumo/host/permissions.hpp"
+#include "kumo/http/permissions.hpp"
 #include "kumo/identity/audit.hpp"
 #include "kumo/identity/model.hpp"
+#include "kumo/identity/permissions.hpp"
 #include "kumo/identity/quota.hpp"
+#include "kumo/image/permissions.hpp"
+#include "kumo/operations/permissions.hpp"
+#include "kumo/scheduler/permissions.hpp"
+#include "kumo/storage/permissions.hpp"
 
 #include <set>
 #include "kumo_catch.hpp"
@@ -10,6 +18,16 @@
 using namespace kumo;
 
 namespace {
+
+// The table as the daemon assembles it (src/app/composition.cpp): every module's rows, and the daemon's
+// own public row. Adding rows twice is harmless, so every test case calls it.
+void assemble_policy_table() {
+    static const std::vector<permission_rule> system_row = {public_rule("system:read", "health and version")};
+    for (auto rows : {identity_permissions(), host_permissions(), scheduler_permissions(), compute_permissions(),
+                      image_permissions(), storage_permissions(), operations_permissions(), http_permissions(),
+                      std::span<const permission_rule>(system_row)})
+        add_permissions(rows);
+}
 
 principal with_role(builtin_role r, std::string project = "p1", std::string domain = "d1") {
     principal w;
@@ -24,6 +42,7 @@ principal with_role(builtin_role r, std::string project = "p1", std::string doma
 }  // namespace
 
 TEST_CASE("the policy table names each permission once, with a resource:action name", "[policy]") {
+    assemble_policy_table();
     std::set<std::string_view> seen;
     for (const auto& p : policy_table()) {
         INFO(p.name);
@@ -35,7 +54,18 @@ TEST_CASE("the policy table names each permission once, with a resource:action n
     CHECK_FALSE(find_permission("vm:explode"));
 }
 
+TEST_CASE("a permission a second module adds again must be the same rule", "[policy]") {
+    assemble_policy_table();
+    const auto before = policy_table().size();
+    const std::vector<permission_rule> same = {role_rule("vm:read", builtin_role::reader, target_kind::project, "x")};
+    CHECK_NOTHROW(add_permissions(same));
+    const std::vector<permission_rule> other = {role_rule("vm:read", builtin_role::admin, target_kind::cloud, "x")};
+    CHECK_THROWS_AS(add_permissions(other), std::logic_error);
+    CHECK(policy_table().size() == before);
+}
+
 TEST_CASE("each built-in role implies every role below it", "[policy]") {
+    assemble_policy_table();
     const auto& ladder = builtin_roles();
     for (std::size_t i = 1; i < ladder.size(); ++i) {
         auto lower = builtin_permissions(ladder[i - 1]);
@@ -54,6 +84,7 @@ TEST_CASE("each built-in role implies every role below it", "[policy]") {
 }
 
 TEST_CASE("grants combine the highest built-in role with custom permissions", "[policy]") {
+    assemble_policy_table();
     grants g;
     CHECK_FALSE(g.allows("vm:read"));
     CHECK(g.allows("system:read"));  // public
@@ -76,6 +107,7 @@ TEST_CASE("grants combine the highest built-in role with custom permissions", "[
 }
 
 TEST_CASE("admin and domain_admin are assignable only at their scopes", "[policy]") {
+    assemble_policy_table();
     CHECK(assignable_at(builtin_role::admin, "cloud"));
     CHECK_FALSE(assignable_at(builtin_role::admin, "project"));
     CHECK_FALSE(assignable_at(builtin_role::admin, "domain"));
@@ -85,6 +117,7 @@ TEST_CASE("admin and domain_admin are assignable only at their scopes", "[policy
 }
 
 TEST_CASE("principals see their own project's resources; admins see all", "[policy]") {
+    assemble_policy_table();
     principal member = with_role(builtin_role::member);
     principal admin = with_role(builtin_role::admin, "p0");
     CHECK(member.can_see("p1"));

@@ -70,7 +70,7 @@ struct seeded {
 
 TEST_CASE("migrating an empty database yields the recorded schema", "[store]") {
     auto db = fresh();
-    CHECK(db->schema_version() == static_cast<int>(sql::migrations().size()));
+    CHECK(db->schema_version() == static_cast<int>(sql::schema_history().size()));
     const std::string path = std::string(KUMO_GOLDEN_DIR) + "/schema.sql";
     const std::string schema = schema_of(*db);
     if (std::getenv("KUMO_UPDATE_GOLDEN"))
@@ -79,6 +79,22 @@ TEST_CASE("migrating an empty database yields the recorded schema", "[store]") {
     std::stringstream expected;
     expected << in.rdbuf();
     CHECK(schema == expected.str());
+}
+
+TEST_CASE("modules' migrations continue the shared history's numbers, each once", "[store]") {
+    const int history = static_cast<int>(sql::schema_history().size());
+    CHECK(sql::full_schema({}).size() == sql::schema_history().size());
+    CHECK(sql::full_schema({{history + 1, "CREATE TABLE t (x INTEGER);"}}).back().version == history + 1);
+    CHECK_THROWS_AS(sql::full_schema({{history + 2, "SELECT 1;"}}), std::logic_error);  // a gap
+    CHECK_THROWS_AS(sql::full_schema({{history, "SELECT 1;"}}), std::logic_error);      // taken
+    auto db = sql::database::open(":memory:");
+    REQUIRE(db);
+    const auto schema = sql::full_schema({{history + 1, "CREATE TABLE module_table (x INTEGER);"}});
+    REQUIRE((*db)->migrate(schema));
+    CHECK((*db)->schema_version() == history + 1);
+    REQUIRE((*db)->migrate(schema));  // already there: nothing runs again
+    auto st = (*db)->prepare("SELECT count(*) FROM module_table");
+    CHECK(st->step());
 }
 
 TEST_CASE("a failed transaction leaves nothing behind", "[store]") {
@@ -190,7 +206,7 @@ TEST_CASE("migration 4 counts the usage of a database written by an older versio
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
     for (int i = 0; i < 3; ++i)
-        REQUIRE(sqlite3_exec(raw, sql::migrations()[i], nullptr, nullptr, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(raw, sql::schema_history()[i].sql, nullptr, nullptr, nullptr) == SQLITE_OK);
     const char* rows = R"sql(
 PRAGMA user_version = 3;
 INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p1', 'web', 't', 't');
@@ -211,7 +227,7 @@ INSERT INTO claims (vm_id, host_id, vcpus, ram_mb, disk_gb, created_at) VALUES (
 
     auto db = sql::database::open(path);
     REQUIRE(db);
-    CHECK((*db)->schema_version() == static_cast<int>(sql::migrations().size()));
+    CHECK((*db)->schema_version() == static_cast<int>(sql::schema_history().size()));
     auto usage = repo::vm_quota_usage(**db, "p1");
     CHECK(usage["instances"] == 2);
     CHECK(usage["vcpus"] == 4);

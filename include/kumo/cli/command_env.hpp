@@ -1,7 +1,8 @@
 #pragma once
-// What every CLI command gets, and the helpers they share (commands.cpp, identity_commands.cpp).
+// What every CLI command gets, and the helpers the modules' commands share.
 #include "kumo/cli/args.hpp"
 #include "kumo/cli/client.hpp"
+#include "kumo/cli/output.hpp"
 
 #include <optional>
 #include <string>
@@ -25,30 +26,14 @@ std::optional<json> call(cmd_env& e, const std::string& method, const std::strin
 // Accepts an id or a unique name.
 std::optional<std::string> resolve(cmd_env& e, const std::string& collection, const std::string& ref);
 
-// The identity commands (identity_commands.cpp).
-int domain_cmd(cmd_env& e, const std::string& verb);
-int project_cmd(cmd_env& e, const std::string& verb);
-int user_cmd(cmd_env& e, const std::string& verb);
-int role_cmd(cmd_env& e, const std::string& verb);
-int quota_cmd(cmd_env& e, const std::string& verb);
-int audit_cmd(cmd_env& e, const std::string& verb);
-
-// The scheduling commands (scheduling_commands.cpp).
-int server_group_cmd(cmd_env& e, const std::string& verb);
-int aggregate_cmd(cmd_env& e, const std::string& verb);
-int host_enable_cmd(cmd_env& e, const std::string& host_ref, bool enable);
-// Host verbs of the three-node issue: ssh-key, cpu-baseline, maintenance, activate, remove, trust-key.
-// Returns -1 when `verb` is not one of them.
-int host_mobility_cmd(cmd_env& e, const std::string& verb);
-// `vm migrate VM [--host H] [--cold] [--max-downtime-ms N] [--wait]`
-int vm_migrate_cmd(cmd_env& e, const std::string& vm_ref);
 // Prints an object reply (table or JSON); 1 when the call failed (already reported).
 int print_reply(cmd_env& e, const std::optional<json>& r);
+// Prints a list reply's items as a table (or JSON); 1 when the call failed.
+int list_reply(cmd_env& e, const std::string& path, const std::vector<column>& cols);
 // A 202 reply: print it, then wait for the operation when --wait was given.
 int accepted_reply(cmd_env& e, const json& body, const char* resource);
-// Prints the scheduler's verdict for a VM create body; exit code 1 when no host would take it.
-int explain_cmd(cmd_env& e, const json& create_body);
-// --extra-specs K=V,...; nullopt when malformed.
-std::optional<json> extra_specs_option(cmd_env& e);
+
+// "k=v,k2=v2" -> {"k": "v", "k2": "v2"}; nullopt for an item without '='.
+std::optional<json> parse_pairs(const std::string& text);
 
 }  // namespace kumo::cli

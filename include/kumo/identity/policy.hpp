@@ -5,6 +5,7 @@
 // apply the object-level check (whose project, whose domain) that the permission's `target` names.
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,16 @@ struct permission_rule {
     std::string_view summary;
 };
 
-// Every permission, in one table. Adding a route means adding (or reusing) a row here.
+// Rows of the policy table: for anyone, for any valid token, for holders of a role.
+permission_rule public_rule(std::string_view name, std::string_view summary);
+permission_rule token_rule(std::string_view name, std::string_view summary);
+permission_rule role_rule(std::string_view name, builtin_role min, target_kind target, std::string_view summary);
+
+// The policy table: the rows each module and foundation adds at start-up (<module>_permissions(), e.g.
+// kumo/identity/permissions.hpp), before any route is added, so adding a route means adding (or reusing)
+// a row of its module. Throws std::logic_error for a name added again
+// with a different rule. Start-up only (the table is read without locks afterwards).
+void add_permissions(std::span<const permission_rule> rows);
 const std::vector<permission_rule>& policy_table();
 const permission_rule* find_permission(std::string_view name);
 

@@ -3,6 +3,7 @@
 // SQL failures inside a transaction throw sql_error; transaction() turns them into kumo::error
 // (unique/foreign-key violations -> conflict, anything else -> internal) and rolls back.
 #include "kumo/core/error.hpp"
+#include "kumo/store/schema.hpp"
 
 #include <cstdint>
 #include <map>
@@ -68,8 +69,12 @@ private:
 
 class database {
 public:
-    // Opens (creating if needed) and migrates. ":memory:" gives a private in-memory database.
+    // Opens (creating if needed) and applies the schema history (kumo/store/schema.hpp). ":memory:" gives
+    // a private in-memory database.
     static result<std::unique_ptr<database>> open(const std::string& path);
+    // Applies the steps of `schema` (numbered 1..N, see full_schema) above the database's version.
+    // Errors: internal with SQLite's message (that step is rolled back).
+    result<void> migrate(std::span<const migration> schema);
     ~database();
     database(const database&) = delete;
     database& operator=(const database&) = delete;
@@ -144,8 +149,5 @@ private:
     sqlite3* db_;
     std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
 };
-
-// The ordered, forward-only schema migrations; version N is migrations()[N-1].
-const std::vector<const char*>& migrations();
 
 }  // namespace kumo::sql

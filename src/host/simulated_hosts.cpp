@@ -1,6 +1,12 @@
-#include "daemon.hpp"
+// Simulated hosts (`kumo serve --simulate N`): libvirt test-driver node files, registered as hosts.
+#include "simulated_hosts.hpp"
+
+#include "kumo/core/clock.hpp"
+#include "kumo/core/ids.hpp"
+#include "kumo/host/host_repo.hpp"
 
 #include <fmt/format.h>
+#include <filesystem>
 #include <fstream>
 
 namespace kumo {
@@ -22,6 +28,28 @@ result<std::string> write_simulated_host(const std::string& dir, int index) {
     if (!out)
         return make_error(errc::internal, "cannot write " + path);
     return path;
+}
+
+result<void> register_simulated_hosts(sql::database& db, const config& cfg) {
+    const std::string dir = cfg.data_dir + "/sim";
+    std::filesystem::create_directories(dir);
+    for (int i = 1; i <= cfg.simulate; ++i) {
+        KUMO_TRY(auto path, write_simulated_host(dir, i));
+        KUMO_TRY_VOID(db.transaction([&]() -> result<void> {
+            for (const auto& h : repo::all_hosts(db))
+                if (h.uri == "test://" + path)
+                    return {};
+            host h;
+            h.id = new_uuid();
+            h.name = fmt::format("sim-{}", i);
+            h.uri = "test://" + path;
+            h.virt_type = "test";
+            h.created_at = h.updated_at = to_rfc3339(system_clock().now());
+            repo::insert_host(db, h);
+            return {};
+        }));
+    }
+    return {};
 }
 
 }  // namespace kumo
