@@ -3,7 +3,6 @@
 #include "daemon.hpp"
 #include "kumo/compute/commands.hpp"
 #include "kumo/host/commands.hpp"
-#include "kumo/http/permissions.hpp"
 #include "kumo/identity/commands.hpp"
 #include "kumo/operations/permissions.hpp"
 #include "kumo/operations/routes.hpp"
@@ -63,7 +62,6 @@ result<void> open_modules(foundations& f, modules& m) {
 api::router build_router(foundations& f, modules& m, api::system_api& system) {
     add_permissions(api::system_permissions());
     add_permissions(operations_permissions());
-    add_permissions(http_permissions());
     for (module* mod : m.all())
         add_permissions(mod->permissions());
     api::router r(m.identity.gate());

@@ -62,8 +62,7 @@ result<flavor> flavor_into(sql::database& db, const std::string& flavor_id, plac
 }  // namespace
 
 awaitable<result<void>> compute::apply_image(const principal& who, const create_vm_request& req, vm& v,
-                                             std::int64_t& image_virtual_size, int& image_min_disk_gb,
-                                             int& image_min_ram_mb) {
+                                             image_needs& needs) {
     if (req.image_id.empty())
         co_return result<void>{};
     KUMO_CO_TRY(const image root, co_await images_.usable(who, req.image_id, "image_id"));
@@ -71,13 +70,13 @@ awaitable<result<void>> compute::apply_image(const principal& who, const create_
         co_return validation_error("image_id",
                                    "VMs boot from qcow2, raw or iso images (this one is " + root.disk_format + ")");
     v.image_id = root.id;
-    image_min_disk_gb = root.min_disk_gb;
-    image_min_ram_mb = root.min_ram_mb;
+    needs.min_disk_gb = root.min_disk_gb;
+    needs.min_ram_mb = root.min_ram_mb;
     if (root.disk_format == "iso") {  // an installer: booted as a CD-ROM, onto a blank root disk
         v.boot_from_cdrom = true;
         co_return result<void>{};
     }
-    image_virtual_size = root.virtual_size;
+    needs.virtual_size = root.virtual_size;
     // Kernel and ramdisk named by the image (Glance's kernel_id/ramdisk_id), copied into the VM so a later
     // change of the image's properties does not change how an existing VM boots.
     const std::pair<const char*, const char*> parts[] = {{"kernel_id", "aki"}, {"ramdisk_id", "ari"}};
@@ -95,14 +94,65 @@ awaitable<result<void>> compute::apply_image(const principal& who, const create_
     co_return result<void>{};
 }
 
+namespace {
+
+// As Nova: a flavor disk of 0 takes the image's size; otherwise it must hold the image. Errors:
+// validation_failed (flavor_id).
+result<void> check_flavor_fits(const flavor& f, const vm& v, const image_needs& needs) {
+    if (v.image_id.empty())
+        return {};
+    const std::int64_t needed_gb =
+        std::max<std::int64_t>(needs.min_disk_gb, (needs.virtual_size + (1LL << 30) - 1) >> 30);
+    if (v.boot_from_cdrom && f.disk_gb == 0)
+        return validation_error("flavor_id",
+                                "an ISO installs onto the root disk: choose a flavor with disk_gb above 0");
+    if (f.disk_gb != 0 && f.disk_gb < needed_gb)
+        return validation_error("flavor_id", fmt::format("the flavor's disk ({} GiB) is smaller than the image needs "
+                                                         "({} GiB)",
+                                                         f.disk_gb, needed_gb));
+    if (f.ram_mb < needs.min_ram_mb)
+        return validation_error("flavor_id", fmt::format("the image needs at least {} MiB of RAM", needs.min_ram_mb));
+    return {};
+}
+
+}  // namespace
+
+result<void> compute::record_new_vm(sql::database& db, vm& v, const operation& op, placement_input in,
+                                    const std::set<std::string>& up, const std::string& key_name,
+                                    const image_needs& needs) const {
+    KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
+    KUMO_TRY_VOID(check_flavor_fits(f, v, needs));
+    if (!key_name.empty()) {
+        auto key = repo::find_keypair(db, v.user_id, key_name);
+        if (!key)
+            return validation_error("key_name", "you have no key pair with this name");
+        v.public_keys = key->public_key;
+    }
+    // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
+    KUMO_TRY_VOID(resources_.check(
+        db, v.project_id,
+        {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb + f.ephemeral_gb}}));
+    KUMO_TRY(auto decision, placement_.decide(db, up, in));
+    if (!decision.chosen)
+        return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
+    v.host_id = *decision.chosen;
+    v.vcpus = f.vcpus;
+    v.ram_mb = f.ram_mb;
+    v.disk_gb = f.disk_gb;
+    v.ephemeral_gb = f.ephemeral_gb;
+    repo::insert_vm(db, v);
+    repo::insert_claim(db, v.id, v.host_id, {v.vcpus, v.ram_mb, v.disk_gb + v.ephemeral_gb, 1}, v.created_at);
+    repo::insert_operation(db, op);
+    return {};
+}
+
 awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
     auto input = placement_for(who, req);
     if (!input)
         co_return input.error();
     vm v;
-    std::int64_t image_virtual_size = 0;
-    int image_min_disk_gb = 0, image_min_ram_mb = 0;
-    KUMO_CO_TRY_VOID(co_await apply_image(who, req, v, image_virtual_size, image_min_disk_gb, image_min_ram_mb));
+    image_needs needs;
+    KUMO_CO_TRY_VOID(co_await apply_image(who, req, v, needs));
     v.user_data = req.user_data;
     if (!req.clone_of.empty()) {  // it boots as its source does, with the source's keys
         KUMO_CO_TRY(const vm source, co_await get(who, req.clone_of));
@@ -124,52 +174,9 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     v.vnc_password = random_hex(4);  // VNC passwords are at most 8 characters
     v.created_at = v.updated_at = to_rfc3339(system_clock().now());
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
-
-    auto job = [&v, &op, in = std::move(*input), up = up_hosts(), key_name = req.key_name, image_virtual_size,
-                image_min_disk_gb, image_min_ram_mb, &resources = resources_,
-                &placement = placement_](sql::database& db) mutable -> result<void> {
-        KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
-        if (!v.image_id.empty()) {
-            // As Nova: a flavor disk of 0 takes the image's size; otherwise it must hold the image.
-            const std::int64_t needed_gb =
-                std::max<std::int64_t>(image_min_disk_gb, (image_virtual_size + (1LL << 30) - 1) >> 30);
-            if (v.boot_from_cdrom && f.disk_gb == 0)
-                return validation_error("flavor_id",
-                                        "an ISO installs onto the root disk: choose a flavor with disk_gb above 0");
-            if (f.disk_gb != 0 && f.disk_gb < needed_gb)
-                return validation_error(
-                    "flavor_id", fmt::format("the flavor's disk ({} GiB) is smaller than the image needs ({} GiB)",
-                                             f.disk_gb, needed_gb));
-            if (f.ram_mb < image_min_ram_mb)
-                return validation_error("flavor_id",
-                                        fmt::format("the image needs at least {} MiB of RAM", image_min_ram_mb));
-        }
-        if (!key_name.empty()) {
-            auto key = repo::find_keypair(db, v.user_id, key_name);
-            if (!key)
-                return validation_error("key_name", "you have no key pair with this name");
-            v.public_keys = key->public_key;
-        }
-        // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
-        KUMO_TRY_VOID(resources.check(
-            db, v.project_id,
-            {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb + f.ephemeral_gb}}));
-        KUMO_TRY(auto decision, placement.decide(db, up, in));
-        if (!decision.chosen)
-            return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
-        v.host_id = *decision.chosen;
-        v.vcpus = f.vcpus;
-        v.ram_mb = f.ram_mb;
-        v.disk_gb = f.disk_gb;
-        v.ephemeral_gb = f.ephemeral_gb;
-        repo::insert_vm(db, v);
-        repo::insert_claim(db, v.id, v.host_id, {v.vcpus, v.ram_mb, v.disk_gb + v.ephemeral_gb, 1}, v.created_at);
-        repo::insert_operation(db, op);
-        return {};
-    };
-    auto placed = co_await store_.write(std::move(job));
-    if (!placed)
-        co_return placed.error();
+    auto job = [this, &v, &op, in = std::move(*input), up = up_hosts(), key_name = req.key_name,
+                needs](sql::database& db) { return record_new_vm(db, v, op, in, up, key_name, needs); };
+    KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
     bus_.publish({"vm", "created", v.id, v.project_id, vm_view(v)});
     ops_.start(op, create_task(v), false);
     co_return vm_with_operation{v, op};

@@ -26,6 +26,12 @@ struct create_vm_request {
     std::string clone_of;   // set by clone() only: the VM whose root disk is copied (pins the host)
 };
 
+// What an image needs of the flavor a VM is made in.
+struct image_needs {
+    std::int64_t virtual_size = 0;
+    int min_disk_gb = 0, min_ram_mb = 0;
+};
+
 struct action_options {
     bool force = false;  // stop: power off without waiting for the guest
     bool hard = false;   // reboot: reset instead of asking the guest
@@ -99,10 +105,14 @@ private:
     // A build that failed: the VM stays (in error) for the user to inspect, its claim is released.
     awaitable<void> fail_build(vm v);
     op_task action_task(vm v, vm_action a, action_options opts);
-    // What booting from `req.image_id` adds to the VM (boot data, keys copied later in the transaction).
-    awaitable<result<void>> apply_image(const principal& who, const create_vm_request& req, vm& v,
-                                        std::int64_t& image_virtual_size, int& image_min_disk_gb,
-                                        int& image_min_ram_mb);
+    // What booting from `req.image_id` adds to the VM (boot data; keys are copied in the transaction),
+    // and what the image needs of the flavor.
+    awaitable<result<void>> apply_image(const principal& who, const create_vm_request& req, vm& v, image_needs& needs);
+    // The create's transaction (store thread): the flavor's sizes checked against the image, the key
+    // copied, the quota checked, the host chosen; then the VM, its claim and its operation stored.
+    result<void> record_new_vm(sql::database& db, vm& v, const operation& op, placement_input in,
+                               const std::set<std::string>& up, const std::string& key_name,
+                               const image_needs& needs) const;
     awaitable<result<void>> graceful_stop(op_context& ctx, const vm& v);
     awaitable<result<void>> run_action(op_context& ctx, const vm& v, vm_action a, action_options opts);
     awaitable<void> reconcile_host(const std::string& host_id);

@@ -69,57 +69,73 @@ mobility::plan mobility::plan_of(const operation& op, const vm& v) {
     return p;
 }
 
+namespace {
+
+// What the scheduler is asked for a VM that moves: its sizes, flavor specs, zone and group, away from
+// its host (to `host_id` when an administrator names one).
+placement_input placement_of_move(sql::database& db, const vm& v, const std::string& host_id) {
+    placement_input in;
+    in.project_id = v.project_id;
+    in.vcpus = v.vcpus;
+    in.ram_mb = v.ram_mb;
+    in.disk_gb = v.disk_gb + v.ephemeral_gb;
+    if (auto f = repo::find_flavor(db, v.flavor_id))
+        in.extra_specs = f->extra_specs;
+    in.availability_zone = v.availability_zone;
+    in.server_group_id = v.server_group_id;
+    in.host_id = host_id;
+    in.excluded_host_id = v.host_id;
+    return in;
+}
+
+}  // namespace
+
+result<void> mobility::record_migration(sql::database& db, const principal& who, const std::string& vm_id,
+                                        const migrate_request& req, const std::set<std::string>& up, vm& v,
+                                        operation& op) const {
+    auto found = repo::find_vm(db, vm_id);
+    if (!found || !who.can_see(found->project_id))
+        return make_error(errc::not_found, "vm not found");
+    if (found->task != vm_task::none)
+        return make_error(errc::operation_in_progress, "another operation is running on this vm");
+    KUMO_TRY(const disk_locality disks, disk_locality_of(cfg_, *found, repo::volumes_of_vm(db, found->id)));
+    if (disks == disk_locality::mixed)
+        return make_error(errc::conflict,
+                          "the VM's disks are partly on shared and partly on local pools; detach the volumes "
+                          "of the other kind first");
+    KUMO_TRY(const bool live, migration_kind(*found, req.live));
+    if (!req.host_id.empty() && req.host_id == found->host_id)
+        return validation_error("host_id", "the VM already runs on this host");
+    KUMO_TRY(auto decision, placement_.decide(db, up, placement_of_move(db, *found, req.host_id)));
+    if (!decision.chosen)
+        return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
+    const std::string now = to_rfc3339(system_clock().now());
+    if (!repo::claim_vm_task(db, vm_id, vm_task::migrating, now))
+        return make_error(errc::operation_in_progress, "another operation is running on this vm");
+    v = *found;
+    v.task = vm_task::migrating;
+    v.updated_at = now;
+    repo::insert_claim(db, v.id, *decision.chosen, {v.vcpus, v.ram_mb, v.disk_gb + v.ephemeral_gb, 1}, now);
+    op.project_id = v.project_id;
+    auto target = repo::find_host(db, *decision.chosen);
+    op.params =
+        json{{"source_host_id", v.host_id},
+             {"target_host_id", *decision.chosen},
+             {"live", live},
+             {"target_address", target ? migration_address_of(*target) : ""},
+             {"max_downtime_ms", req.max_downtime_ms > 0 ? req.max_downtime_ms : cfg_.migration_max_downtime_ms},
+             {"bandwidth_mib_s", req.bandwidth_mib_s},
+             {"copy_storage", disks == disk_locality::local},
+             {"shared_storage", disks == disk_locality::shared}};
+    repo::insert_operation(db, op);
+    return {};
+}
+
 awaitable<result<vm_with_operation>> mobility::migrate(const principal& who, std::string vm_id, migrate_request req) {
     vm v;
     operation op = operations::make("vm.migrate", "/api/v1/vms/" + vm_id, vm_id, who.project_id, who.user_id);
-    const std::int64_t downtime = req.max_downtime_ms > 0 ? req.max_downtime_ms : cfg_.migration_max_downtime_ms;
-    auto job = [&, up = vms_.up_hosts()](sql::database& db) -> result<void> {
-        auto found = repo::find_vm(db, vm_id);
-        if (!found || !who.can_see(found->project_id))
-            return make_error(errc::not_found, "vm not found");
-        if (found->task != vm_task::none)
-            return make_error(errc::operation_in_progress, "another operation is running on this vm");
-        KUMO_TRY(const disk_locality disks, disk_locality_of(cfg_, *found, repo::volumes_of_vm(db, found->id)));
-        if (disks == disk_locality::mixed)
-            return make_error(errc::conflict,
-                              "the VM's disks are partly on shared and partly on local pools; detach the volumes "
-                              "of the other kind first");
-        KUMO_TRY(const bool live, migration_kind(*found, req.live));
-        if (!req.host_id.empty() && req.host_id == found->host_id)
-            return validation_error("host_id", "the VM already runs on this host");
-        placement_input in;
-        in.project_id = found->project_id;
-        in.vcpus = found->vcpus;
-        in.ram_mb = found->ram_mb;
-        in.disk_gb = found->disk_gb + found->ephemeral_gb;
-        if (auto f = repo::find_flavor(db, found->flavor_id))
-            in.extra_specs = f->extra_specs;
-        in.availability_zone = found->availability_zone;
-        in.server_group_id = found->server_group_id;
-        in.host_id = req.host_id;
-        in.excluded_host_id = found->host_id;
-        KUMO_TRY(auto decision, placement_.decide(db, up, in));
-        if (!decision.chosen)
-            return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
-        const std::string now = to_rfc3339(system_clock().now());
-        if (!repo::claim_vm_task(db, vm_id, vm_task::migrating, now))
-            return make_error(errc::operation_in_progress, "another operation is running on this vm");
-        v = *found;
-        v.task = vm_task::migrating;
-        v.updated_at = now;
-        repo::insert_claim(db, v.id, *decision.chosen, {v.vcpus, v.ram_mb, v.disk_gb + v.ephemeral_gb, 1}, now);
-        op.project_id = v.project_id;
-        auto target = repo::find_host(db, *decision.chosen);
-        op.params = json{{"source_host_id", v.host_id},
-                         {"target_host_id", *decision.chosen},
-                         {"live", live},
-                         {"target_address", target ? migration_address_of(*target) : ""},
-                         {"max_downtime_ms", downtime},
-                         {"bandwidth_mib_s", req.bandwidth_mib_s},
-                         {"copy_storage", disks == disk_locality::local},
-                         {"shared_storage", disks == disk_locality::shared}};
-        repo::insert_operation(db, op);
-        return {};
+    auto job = [&, up = vms_.up_hosts()](sql::database& db) {
+        return record_migration(db, who, vm_id, req, up, v, op);
     };
     auto recorded = co_await store_.write(std::move(job));
     if (!recorded)

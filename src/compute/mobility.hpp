@@ -54,6 +54,11 @@ private:
         bool shared_storage = false;  // disks on shared pools: nothing to copy
     };
     static plan plan_of(const operation& op, const vm& v);
+    // The migration's transaction (store thread): the VM's state and disks checked, the target chosen and
+    // claimed, the task lock taken, the operation stored with its plan.
+    result<void> record_migration(sql::database& db, const principal& who, const std::string& vm_id,
+                                  const migrate_request& req, const std::set<std::string>& up, vm& v,
+                                  operation& op) const;
     op_task migration_task(plan p);
     awaitable<result<void>> live_move(op_context& ctx, plan p);
     awaitable<result<void>> cold_move(plan p, std::vector<volume> volumes);

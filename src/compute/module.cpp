@@ -15,7 +15,7 @@ struct compute_module::parts {
         : plat(p),
           flavors(p.db, p.bus),
           keypairs(p.db),
-          disks(p.db, n.hosts, n.pools, p.blocking, p.cfg),
+          disks(p.db, n.hosts, n.images, n.pools, p.blocking, p.cfg),
           vms(p.core, p.db, p.bus, n.hosts, p.ops, n.images, disks, n.projects, n.placer, p.cfg),
           moves(p.core, p.db, p.bus, n.hosts, p.ops, vms, disks, n.placer, p.cfg),
           snapshots(p.db, p.bus, n.hosts, n.images, disks, n.pools),
@@ -50,6 +50,7 @@ struct compute_module::parts {
 compute_module::compute_module(platform& p, compute_needs n) : parts_(std::make_unique<parts>(p, n)) {
     n.projects.add_counter(repo::vm_quota_usage);
     n.projects.add_owner(repo::project_has_vms);
+    n.projects.add_user_owner(repo::vms_of_user);
     n.images.add_user(repo::image_used_by_vms);
     n.pools.add_image_users(repo::images_used_on_host);
     n.placer.set_group_members(repo::server_group_members);

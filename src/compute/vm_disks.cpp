@@ -1,6 +1,5 @@
 #include "vm_disks.hpp"
 
-#include "image_repo.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/subprocess.hpp"
@@ -216,13 +215,7 @@ awaitable<result<void>> vm_disks::make_root_disk(const vm& v, const image& img, 
 awaitable<result<void>> vm_disks::prepare(const vm& v) {
     if (v.image_id.empty())
         co_return result<void>{};
-    auto find_image = [id = v.image_id](sql::database& db) -> result<image> {
-        auto i = repo::find_image(db, id);
-        if (!i || i->status != image_status::active)
-            return make_error(errc::conflict, "the VM's image is no longer available");
-        return *i;
-    };
-    KUMO_CO_TRY(const image img, co_await store_.read(std::move(find_image)));
+    KUMO_CO_TRY(const image img, co_await images_.active(v.image_id));
     KUMO_CO_TRY(const std::string base, co_await pools_.image_on_host(v.host_id, v.image_id));
     for (const auto& extra : {v.kernel_image, v.ramdisk_image})
         if (!extra.empty())

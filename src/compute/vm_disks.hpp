@@ -9,6 +9,7 @@
 #include "kumo/host/host_registry.hpp"
 #include "kumo/hypervisor/domain_xml.hpp"
 #include "kumo/image/image.hpp"
+#include "kumo/image/image_store.hpp"
 #include "kumo/storage/host_storage.hpp"
 #include "kumo/storage/volume.hpp"
 #include "vm.hpp"
@@ -42,8 +43,9 @@ result<disk_locality> disk_locality_of(const config& cfg, const vm& v, const std
 
 class vm_disks {
 public:
-    vm_disks(store& db, host_registry& hosts, host_storage& pools, asio::thread_pool& blocking, const config& cfg)
-        : store_(db), hosts_(hosts), pools_(pools), blocking_(blocking), cfg_(cfg) {}
+    vm_disks(store& db, host_registry& hosts, image_store& images, host_storage& pools, asio::thread_pool& blocking,
+             const config& cfg)
+        : store_(db), hosts_(hosts), images_(images), pools_(pools), blocking_(blocking), cfg_(cfg) {}
 
     // Paths the VM's domain uses, without touching the host (the pool path is the same everywhere).
     vm_disk_layout layout(const vm& v) const;
@@ -82,6 +84,7 @@ private:
 
     store& store_;
     host_registry& hosts_;
+    image_store& images_;
     host_storage& pools_;
     asio::thread_pool& blocking_;
     const config& cfg_;

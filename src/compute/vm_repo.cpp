@@ -246,4 +246,10 @@ bool vm_leaves_disks_alone(sql::database& db, std::string_view vm_id) {
     return !v || (v->power == power_state::shutoff && v->task == vm_task::none);
 }
 
+std::optional<std::string> vms_of_user(sql::database& db, std::string_view user_id) {
+    auto st = db.prepare("SELECT 1 FROM vms WHERE user_id = ? LIMIT 1");
+    st->bind(1, user_id);
+    return st->step() ? std::optional<std::string>("VMs") : std::nullopt;
+}
+
 }  // namespace kumo::repo

@@ -39,6 +39,8 @@ bool claim_vm_task(sql::database& db, std::string_view id, vm_task task, std::st
 // The project's instances, vcpus, ram_mb and disk_gb (root and ephemeral disks), for its quota.
 std::map<std::string, std::int64_t> vm_quota_usage(sql::database& db, std::string_view project_id);
 bool project_has_vms(sql::database& db, std::string_view project_id);
+// "VMs" when the user created VMs that still exist.
+std::optional<std::string> vms_of_user(sql::database& db, std::string_view user_id);
 // Whether a VM boots from the image (root disk, kernel or ramdisk).
 bool image_used_by_vms(sql::database& db, std::string_view image_id);
 // The VMs that name the server group, oldest first.

@@ -164,8 +164,8 @@ awaitable<void> host_registry::save(const host& h) {
     bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
 }
 
-awaitable<result<host>> host_registry::add(std::string name, std::string uri, std::string expected_fingerprint,
-                                           std::string migration_address) {
+awaitable<result<void>> host_registry::check_new(const std::string& name, const std::string& uri,
+                                                 const std::string& expected_fingerprint) {
     KUMO_CO_TRY_VOID(check_host_uri(uri, "uri"));
     if (!expected_fingerprint.empty() && !is_ssh_uri(uri))
         co_return validation_error("ssh_fingerprint", "only SSH hosts have a host key");
@@ -175,31 +175,38 @@ awaitable<result<host>> host_registry::add(std::string name, std::string uri, st
                 return true;
         return false;
     };
-    auto clash = co_await store_.read(std::move(job));
-    if (!clash)
-        co_return clash.error();
-    if (*clash)
+    KUMO_CO_TRY(const bool clash, co_await store_.read(std::move(job)));
+    if (clash)
         co_return make_error(errc::conflict, "a host with that name or URI already exists");
+    co_return result<void>{};
+}
 
+awaitable<result<void>> host_registry::pin_for_enrollment(host& h, const std::string& expected_fingerprint) {
+    auto target = parse_ssh_uri(h.uri, "uri");
+    KUMO_CO_TRY(auto key, co_await scan_key(*target));
+    const std::string presented = fingerprint_of(key);
+    if (!expected_fingerprint.empty() && expected_fingerprint != presented)
+        co_return validation_error("ssh_fingerprint", "the host presents " + presented + ", not the expected key");
+    h.ssh_host_key = key.type + " " + key.base64;
+    enrolling_[h.id] = pinned_host{*target, key};
+    if (auto pinned = write_pins(); !pinned) {
+        enrolling_.erase(h.id);
+        co_return pinned.error();
+    }
+    co_return result<void>{};
+}
+
+awaitable<result<host>> host_registry::add(std::string name, std::string uri, std::string expected_fingerprint,
+                                           std::string migration_address) {
+    KUMO_CO_TRY_VOID(co_await check_new(name, uri, expected_fingerprint));
     host h;
     h.id = new_uuid();
     h.name = std::move(name);
     h.uri = uri;
     h.migration_address = std::move(migration_address);
     h.created_at = h.updated_at = to_rfc3339(system_clock().now());
-    if (is_ssh_uri(uri)) {
-        auto target = parse_ssh_uri(uri, "uri");
-        KUMO_CO_TRY(auto key, co_await scan_key(*target));
-        const std::string presented = fingerprint_of(key);
-        if (!expected_fingerprint.empty() && expected_fingerprint != presented)
-            co_return validation_error("ssh_fingerprint", "the host presents " + presented + ", not the expected key");
-        h.ssh_host_key = key.type + " " + key.base64;
-        enrolling_[h.id] = pinned_host{*target, key};
-        if (auto pinned = write_pins(); !pinned) {
-            enrolling_.erase(h.id);
-            co_return pinned.error();
-        }
-    }
+    if (is_ssh_uri(uri))
+        KUMO_CO_TRY_VOID(co_await pin_for_enrollment(h, expected_fingerprint));
     auto e = std::make_shared<entry>(h, pool_);
     auto cb = callbacks_for(h.id);
     auto opened = co_await open(*e, libvirt_uri(h), cb);

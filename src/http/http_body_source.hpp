@@ -2,7 +2,7 @@
 // A message body read as it arrives, one caller buffer at a time, from a Beast parser with a
 // buffer_body: an upload the server receives, or a download an import fetches. Each read has its own
 // idle deadline, so a multi-GB transfer is bounded by silence, not by its length.
-#include "kumo/image/image_store.hpp"
+#include "kumo/http/byte_source.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core/flat_buffer.hpp>

@@ -210,10 +210,78 @@ awaitable<void> upgrade_to_events(Stream stream, http_request req, request_ctx& 
     sessions.open.erase(tcp);
 }
 
+// What a request got, and whether its body was left unread (the connection cannot be reused then).
+struct answered {
+    response r;
+    bool body_unread = false;
+};
+
+// A request whose route streams the body to its handler (uploads): the handler reads it as it arrives,
+// with the route's own limits. nullopt: the connection is done.
+template <class Stream>
+awaitable<std::optional<answered>> answer_streamed(Stream& stream, beast::flat_buffer& buffer,
+                                                   http::request_parser<http::empty_body>& head_parser,
+                                                   const http_header& head, request_ctx& rc, session_env& env) {
+    http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
+    body_parser.body_limit(boost::none);
+    if (!co_await send_continue(stream, head))
+        co_return std::nullopt;
+    http_body_source<Stream, http::request_parser<http::buffer_body>> body(
+        stream, buffer, body_parser, beast::get_lowest_layer(stream), env.settings.request_timeout_s);
+    rc.body_stream = &body;
+    answered a;
+    a.r = co_await handle(env, rc);
+    a.body_unread = !body_parser.is_done();
+    co_return a;
+}
+
+// A request whose body is read whole first (at most max_body_bytes). nullopt: the connection is done:
+// refused, broken, or handed to the events WebSocket (`upgraded`; the stream is moved away then).
+template <class Stream>
+awaitable<std::optional<answered>> answer_buffered(Stream& stream, beast::flat_buffer& buffer,
+                                                   http::request_parser<http::empty_body>& head_parser,
+                                                   const http_header& head, request_ctx& rc, session_env& env,
+                                                   bool& upgraded) {
+    auto& tcp = beast::get_lowest_layer(stream);
+    const auto limit = static_cast<std::uint64_t>(env.settings.max_body_bytes);
+    http::request_parser<http::string_body> body_parser(std::move(head_parser));
+    body_parser.body_limit(limit);
+    if (body_parser.content_length() && *body_parser.content_length() > limit) {
+        co_await refuse_oversized(stream, tcp, head);
+        co_return std::nullopt;
+    }
+    if (!co_await send_continue(stream, head))
+        co_return std::nullopt;
+    auto [ec, n] = co_await http::async_read(stream, buffer, body_parser, as_tuple(use_awaitable));
+    if (ec == http::error::body_limit)
+        co_await refuse_oversized(stream, tcp, head);
+    if (ec)
+        co_return std::nullopt;
+    http_request req = body_parser.release();
+    rc.body_text = std::move(req.body());
+    if (websocket::is_upgrade(req) && rc.path == "/api/v1/events") {
+        upgraded = true;
+        co_await upgrade_to_events(std::move(stream), std::move(req), rc, env);
+        co_return std::nullopt;
+    }
+    answered a;
+    a.r = co_await handle(env, rc);
+    co_return a;
+}
+
+// The request as handlers see it, from its head.
+request_ctx request_of(const http_header& head, const std::string& remote) {
+    request_ctx rc{head.method(), {}, {}, {}, {}, {}, request_id_of(head), remote};
+    split_target(head.target(), rc.path, rc.query);
+    rc.bearer = bearer_of(head, rc.query);
+    if (auto ct = head.find(http::field::content_type); ct != head.end())
+        rc.content_type = std::string(ct->value());
+    return rc;
+}
+
 template <class Stream>
 awaitable<void> serve(Stream stream, session_env& env) {
     auto& sessions = env.sessions;
-    const auto& routes = env.routes;
     const http_settings& cfg = env.settings;
     auto* tcp = &beast::get_lowest_layer(stream);
     sessions.open.insert(tcp);
@@ -223,71 +291,38 @@ awaitable<void> serve(Stream stream, session_env& env) {
     while (!sessions.stopping) {
         http::request_parser<http::empty_body> head_parser;
         head_parser.header_limit(16 * 1024);
-        head_parser.body_limit(boost::none);                              // each body kind sets its own limit below
+        head_parser.body_limit(boost::none);                              // each body kind sets its own limit
         tcp->expires_after(std::chrono::seconds(cfg.request_timeout_s));  // slow clients are cut off
         auto [hec, hn] = co_await http::async_read_header(stream, buffer, head_parser, as_tuple(use_awaitable));
-        if (hec == http::error::header_limit) {
+        if (hec == http::error::header_limit)
             co_await refuse_oversized(stream, *tcp, head_parser.get());
-            break;
-        }
         if (hec)
             break;
         const http_header head = head_parser.get().base();
         bool keep_alive = head_parser.get().keep_alive();
-        request_ctx rc{head.method(), {}, {}, {}, {}, {}, request_id_of(head), remote};
-        split_target(head.target(), rc.path, rc.query);
-        rc.bearer = bearer_of(head, rc.query);
-        if (auto ct = head.find(http::field::content_type); ct != head.end())
-            rc.content_type = std::string(ct->value());
+        request_ctx rc = request_of(head, remote);
         const auto started = std::chrono::steady_clock::now();
-        response r;
-        bool body_unread = false;
-        if (routes.streams_body(rc.method, rc.path)) {
-            http::request_parser<http::buffer_body> body_parser(std::move(head_parser));
-            body_parser.body_limit(boost::none);  // the route enforces its own limits while it reads
-            if (!co_await send_continue(stream, head))
-                break;
-            http_body_source<Stream, http::request_parser<http::buffer_body>> body(stream, buffer, body_parser, *tcp,
-                                                                                   cfg.request_timeout_s);
-            rc.body_stream = &body;
-            r = co_await handle(env, rc);
-            body_unread = !body_parser.is_done();
-            keep_alive = keep_alive && !body_unread;  // an unread body leaves the connection unusable
-        } else {
-            http::request_parser<http::string_body> body_parser(std::move(head_parser));
-            body_parser.body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
-            if (body_parser.content_length() &&
-                *body_parser.content_length() > static_cast<std::uint64_t>(cfg.max_body_bytes)) {
-                co_await refuse_oversized(stream, *tcp, head);
-                break;
-            }
-            if (!co_await send_continue(stream, head))
-                break;
-            auto [ec, n] = co_await http::async_read(stream, buffer, body_parser, as_tuple(use_awaitable));
-            if (ec == http::error::body_limit) {
-                co_await refuse_oversized(stream, *tcp, head);
-                break;
-            }
-            if (ec)
-                break;
-            http_request req = body_parser.release();
-            rc.body_text = std::move(req.body());
-            if (websocket::is_upgrade(req) && rc.path == "/api/v1/events") {
-                co_await upgrade_to_events(std::move(stream), std::move(req), rc, env);
-                co_return;
-            }
-            r = co_await handle(env, rc);
-        }
+        std::optional<answered> a;
+        bool upgraded = false;
+        if (env.routes.streams_body(rc.method, rc.path))
+            a = co_await answer_streamed(stream, buffer, head_parser, head, rc, env);
+        else
+            a = co_await answer_buffered(stream, buffer, head_parser, head, rc, env, upgraded);
+        if (upgraded)
+            co_return;  // the stream belongs to the events WebSocket now
+        if (!a)
+            break;
+        keep_alive = keep_alive && !a->body_unread;  // an unread body leaves the connection unusable
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         // The query string is not logged: it may carry an access token.
         log::debug("http", "{} {} {} {} {}ms {}", remote, std::string(head.method_string()), rc.path,
-                   static_cast<int>(r.status), ms.count(), rc.request_id);
+                   static_cast<int>(a->r.status), ms.count(), rc.request_id);
         // Writes get their own deadline rather than whatever the read left behind (a long poll may have
         // outlived it); a file gets as long as a client may be silent, per write.
-        tcp->expires_after(std::chrono::seconds(r.file ? std::max<std::int64_t>(cfg.request_timeout_s, 3600) : 30));
-        const bool more = co_await write_response(stream, r, head, rc.request_id, keep_alive);
-        if (body_unread) {
+        tcp->expires_after(std::chrono::seconds(a->r.file ? std::max<std::int64_t>(cfg.request_timeout_s, 3600) : 30));
+        const bool more = co_await write_response(stream, a->r, head, rc.request_id, keep_alive);
+        if (a->body_unread) {
             co_await drain_and_close(stream, *tcp);
             break;
         }

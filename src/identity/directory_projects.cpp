@@ -63,7 +63,6 @@ awaitable<result<void>> directory::delete_domain(principal who, std::string id) 
             return make_error(errc::conflict, "the default domain cannot be deleted");
         if (repo::domain_in_use(db, d->id))
             return make_error(errc::conflict, "the domain still has projects, users or groups");
-        db.prepare("DELETE FROM role_assignments WHERE scope_type = 'domain' AND scope_id = ?")->bind_all(d->id).exec();
         identity::cut_tokens(db, cuts, "domain:" + d->id);
         repo::delete_domain(db, d->id);
         return {};

@@ -86,12 +86,11 @@ awaitable<result<user>> directory::update_user(principal who, std::string id, id
 }
 
 awaitable<result<void>> directory::delete_user(principal who, std::string id) {
-    auto job = [who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
+    auto job = [this, who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
         KUMO_TRY(user u, manageable_user(db, who, id));
-        auto owns = db.prepare("SELECT 1 FROM vms WHERE user_id = ? LIMIT 1");
-        owns->bind(1, u.id);
-        if (owns->step())
-            return make_error(errc::conflict, "the user still owns VMs; delete them or disable the user instead");
+        if (auto owned = resources_.owned_by_user(db, u.id))
+            return make_error(errc::conflict,
+                              "the user still owns " + *owned + "; delete them or disable the user instead");
         identity::cut_tokens(db, cuts, "user:" + u.id);
         repo::delete_user(db, u.id);
         return {};

@@ -84,6 +84,7 @@ std::vector<domain> list_domains(sql::database& db, const list_query& q) {
 }
 
 bool delete_domain(sql::database& db, std::string_view id) {
+    db.prepare("DELETE FROM role_assignments WHERE scope_type = 'domain' AND scope_id = ?")->bind_all(id).exec();
     db.prepare("DELETE FROM domains WHERE id = ?")->bind_all(id).exec();
     return db.changes() > 0;
 }

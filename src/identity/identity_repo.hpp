@@ -18,6 +18,7 @@ void insert_domain(sql::database& db, const domain& d);
 void update_domain(sql::database& db, const domain& d);
 std::optional<domain> find_domain(sql::database& db, std::string_view id_or_name);
 std::vector<domain> list_domains(sql::database& db, const list_query& q);
+// With the role assignments made on it.
 bool delete_domain(sql::database& db, std::string_view id);
 // Whether projects, users or groups still live in the domain.
 bool domain_in_use(sql::database& db, std::string_view id);

@@ -35,6 +35,13 @@ bool project_resources::owns_anything(sql::database& db, std::string_view projec
     return false;
 }
 
+std::optional<std::string> project_resources::owned_by_user(sql::database& db, std::string_view user_id) const {
+    for (const auto& owns : user_owners_)
+        if (auto what = owns(db, user_id))
+            return what;
+    return std::nullopt;
+}
+
 bool project_exists(sql::database& db, std::string_view project_id) {
     return repo::find_project(db, project_id).has_value();
 }

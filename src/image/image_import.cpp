@@ -1,9 +1,9 @@
 // URL imports: the daemon fetches an image over http(s) for a user, so every address it connects to is
 // checked first (url_policy.hpp), redirects included, and the bytes go through the same
 // streaming checks as an upload.
-#include "http_body_source.hpp"
 #include "image_repo.hpp"
 #include "kumo/core/log.hpp"
+#include "kumo/http/fetch.hpp"
 #include "kumo/image/image_store.hpp"
 #include "url_policy.hpp"
 
@@ -11,16 +11,9 @@
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 namespace kumo {
 namespace {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::as_tuple;
-using asio::use_awaitable;
 
 constexpr int kMaxRedirects = 3;
 constexpr std::int64_t kIdleSeconds = 60;
@@ -79,10 +72,6 @@ std::vector<std::string> split_list(const std::string& csv) {
     return out;
 }
 
-struct hop_result {
-    std::string redirect;  // empty: the body was taken (or the hop failed)
-};
-
 }  // namespace
 
 awaitable<result<std::string>> image_store::import_address(std::string host, std::string port) {
@@ -115,48 +104,10 @@ awaitable<result<image>> image_store::import(const principal& who, const std::st
     co_return img;
 }
 
-namespace {
-
-// One request/response on an open stream: a redirect's Location, or the body handed to `take`.
-template <class Stream, class Take>
-awaitable<result<hop_result>> exchange(Stream& s, beast::tcp_stream& tcp, const import_url& u, Take take,
-                                       std::chrono::steady_clock::time_point deadline) {
-    http::request<http::empty_body> req{http::verb::get, u.target, 11};
-    const bool default_port = u.port == (u.scheme == "https" ? "443" : "80");
-    const std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-    req.set(http::field::host, default_port ? host : host + ":" + u.port);
-    req.set(http::field::user_agent, "kumo-image-import");
-    tcp.expires_after(std::chrono::seconds(kIdleSeconds));
-    auto [wec, wn] = co_await http::async_write(s, req, as_tuple(use_awaitable));
-    if (wec)
-        co_return make_error(errc::host_unreachable, "cannot send the request: " + wec.message());
-    beast::flat_buffer buffer;
-    http::response_parser<http::buffer_body> parser;
-    parser.body_limit(boost::none);  // the upload path enforces the limits
-    auto [rec, rn] = co_await http::async_read_header(s, buffer, parser, as_tuple(use_awaitable));
-    if (rec)
-        co_return make_error(errc::host_unreachable, "no answer: " + rec.message());
-    const unsigned status = parser.get().result_int();
-    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-        auto location = parser.get().find(http::field::location);
-        if (location == parser.get().end())
-            co_return make_error(errc::bad_request, "a redirect without a Location");
-        co_return hop_result{std::string(location->value())};
-    }
-    if (status != 200)
-        co_return make_error(errc::bad_request, "the URL answered HTTP " + std::to_string(status));
-    http_body_source<Stream, http::response_parser<http::buffer_body>> body(s, buffer, parser, tcp, kIdleSeconds,
-                                                                            deadline);
-    KUMO_CO_TRY_VOID(co_await take(body));
-    co_return hop_result{};
-}
-
-}  // namespace
-
 awaitable<result<void>> image_store::fetch_hops(principal who, std::string id, std::string url, std::string address) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg_.image_import_timeout_s);
     KUMO_CO_TRY(import_url u, parse_import_url(url, "url"));
-    auto take = [this, &who, &id](byte_source& body) -> awaitable<result<void>> {
+    body_taker take = [this, &who, &id](byte_source& body) -> awaitable<result<void>> {
         auto stored = co_await upload(who, id, body);
         if (!stored)
             co_return stored.error();
@@ -166,36 +117,19 @@ awaitable<result<void>> image_store::fetch_hops(principal who, std::string id, s
         if (hop > 0) {
             KUMO_CO_TRY(address, co_await import_address(u.host, u.port));
         }
-        beast::tcp_stream tcp(co_await asio::this_coro::executor);
-        tcp.expires_after(std::chrono::seconds(kIdleSeconds));
-        boost::system::error_code parse_ec;
-        const auto ip = asio::ip::make_address(address, parse_ec);
-        const asio::ip::tcp::endpoint to(ip, static_cast<unsigned short>(std::stoi(u.port)));
-        auto [cec] = co_await tcp.async_connect(to, as_tuple(use_awaitable));
-        if (parse_ec || cec)
-            co_return make_error(errc::host_unreachable, "cannot connect to " + u.host + ": " + cec.message());
-        result<hop_result> done = hop_result{};
-        if (u.scheme == "https") {
-            asio::ssl::context tls(asio::ssl::context::tls_client);
-            tls.set_default_verify_paths();
-            tls.set_verify_mode(asio::ssl::verify_peer);
-            beast::ssl_stream<beast::tcp_stream> s(std::move(tcp), tls);
-            SSL_set_tlsext_host_name(s.native_handle(), u.host.c_str());
-            s.set_verify_callback(asio::ssl::host_name_verification(u.host));
-            auto [hec] = co_await s.async_handshake(asio::ssl::stream_base::client, as_tuple(use_awaitable));
-            if (hec)
-                co_return make_error(errc::host_unreachable, "TLS with " + u.host + " failed: " + hec.message());
-            done = co_await exchange(s, beast::get_lowest_layer(s), u, take, deadline);
-        } else {
-            done = co_await exchange(tcp, tcp, u, take, deadline);
-        }
-        if (!done)
-            co_return done.error();
-        if (done->redirect.empty())
+        fetch_target t{u.scheme, u.host, u.port, u.target, address};
+        KUMO_CO_TRY(const fetch_answer answer,
+                    co_await fetch_once(std::move(t), take, std::chrono::seconds(kIdleSeconds), deadline));
+        const unsigned status = answer.status;
+        if (status == 200)
             co_return result<void>{};
+        if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)
+            co_return make_error(errc::bad_request, "the URL answered HTTP " + std::to_string(status));
+        if (answer.location.empty())
+            co_return make_error(errc::bad_request, "a redirect without a Location");
         if (hop + 1 > kMaxRedirects)
             co_return make_error(errc::bad_request, "more than 3 redirects");
-        KUMO_CO_TRY(u, resolve_redirect(u, done->redirect, "url"));
+        KUMO_CO_TRY(u, resolve_redirect(u, answer.location, "url"));
     }
 }
 

@@ -242,4 +242,15 @@ awaitable<result<image>> image_store::usable(const principal& who, const std::st
     co_return *found;
 }
 
+awaitable<result<image>> image_store::active(const std::string& id) {
+    auto job = [id](sql::database& db) -> result<image> {
+        auto i = repo::find_image(db, id);
+        if (!i || i->status != image_status::active)
+            return make_error(errc::conflict, "the VM's image is no longer available");
+        return *i;
+    };
+    auto found = co_await store_.read(std::move(job));
+    co_return found;
+}
+
 }  // namespace kumo

@@ -292,6 +292,31 @@ awaitable<result<image>> image_store::upload(const principal& who, const std::st
     co_return activated;
 }
 
+namespace {
+
+// A stored file's size and digests.
+struct file_facts {
+    std::int64_t size = 0;
+    std::string sha256, md5;
+};
+
+// With image_convert_to_qcow2: `part` (detected as `from`) converted to qcow2, digested and checked again.
+// The checksums then describe the stored (converted) file, which is what downloads return.
+awaitable<result<image_verdict>> convert_part(asio::thread_pool& blocking, const config& cfg, std::string part,
+                                              std::string from, file_facts& facts) {
+    auto convert = [part, from, &cfg]() -> result<image_files::file_digest> {
+        KUMO_TRY_VOID(image_files::convert_to_qcow2(part, from, cfg));
+        return image_files::digest_file(part);
+    };
+    KUMO_CO_TRY(auto converted, co_await run_on(blocking.get_executor(), convert));
+    facts = {converted.size, std::move(converted.sha256), std::move(converted.md5)};
+    auto recheck = [part, size = facts.size, &cfg] { return inspect(part, "qcow2", size, cfg); };
+    inspection looked = co_await run_on(blocking.get_executor(), recheck);
+    co_return looked.verdict;
+}
+
+}  // namespace
+
 awaitable<result<image>> image_store::activate(image img, std::int64_t size, std::string sha256, std::string md5) {
     const std::string part = file_path(img.id) + ".part";
     if (!img.expected_sha256.empty() && img.expected_sha256 != sha256) {
@@ -302,41 +327,24 @@ awaitable<result<image>> image_store::activate(image img, std::int64_t size, std
     }
     auto check = [part, declared = img.disk_format, size, &cfg = cfg_] { return inspect(part, declared, size, cfg); };
     inspection looked = co_await run_on(blocking_.get_executor(), check);
-    if (!looked.verdict) {
-        error killed = co_await kill(img, looked.verdict.error());
-        co_return killed;
+    file_facts facts{size, std::move(sha256), std::move(md5)};
+    if (looked.verdict && cfg_.image_convert_to_qcow2 && image_files::converts_to_qcow2(looked.verdict->disk_format)) {
+        std::string from = looked.verdict->disk_format;
+        looked.verdict = co_await convert_part(blocking_, cfg_, part, std::move(from), facts);
+        if (looked.verdict)
+            log::info("images", "image {} converted to qcow2 ({} bytes)", img.id, facts.size);
     }
-    if (cfg_.image_convert_to_qcow2 && image_files::converts_to_qcow2(looked.verdict->disk_format)) {
-        // The checksums then describe the stored (converted) file, which is what downloads return.
-        auto convert = [part, from = looked.verdict->disk_format, &cfg = cfg_]() -> result<image_files::file_digest> {
-            KUMO_TRY_VOID(image_files::convert_to_qcow2(part, from, cfg));
-            return image_files::digest_file(part);
-        };
-        auto converted = co_await run_on(blocking_.get_executor(), convert);
-        if (converted) {
-            size = converted->size;
-            sha256 = std::move(converted->sha256);
-            md5 = std::move(converted->md5);
-            auto recheck = [part, size, &cfg = cfg_] { return inspect(part, "qcow2", size, cfg); };
-            looked = co_await run_on(blocking_.get_executor(), recheck);
-        }
-        std::optional<error> failed;
-        if (!converted)
-            failed = converted.error();
-        else if (!looked.verdict)
-            failed = looked.verdict.error();
-        if (failed) {
-            error killed = co_await kill(img, *failed);
-            co_return killed;
-        }
-        log::info("images", "image {} converted to qcow2 ({} bytes)", img.id, size);
+    if (!looked.verdict) {
+        error refused = looked.verdict.error();  // named: see the coroutine rules in docs/ARCHITECTURE.md
+        error killed = co_await kill(img, std::move(refused));
+        co_return killed;
     }
     img.status = image_status::active;
     img.disk_format = looked.verdict->disk_format;
     img.virtual_size = looked.verdict->virtual_size;
-    img.size_bytes = size;
-    img.sha256 = std::move(sha256);
-    img.md5 = std::move(md5);
+    img.size_bytes = facts.size;
+    img.sha256 = std::move(facts.sha256);
+    img.md5 = std::move(facts.md5);
     img.fault.clear();
     img.updated_at = to_rfc3339(system_clock().now());
     std::error_code ec;
@@ -346,6 +354,11 @@ awaitable<result<image>> image_store::activate(image img, std::int64_t size, std
         error killed = co_await kill(img, not_stored);
         co_return killed;
     }
+    auto recorded = co_await record_active(std::move(img));
+    co_return recorded;
+}
+
+awaitable<result<image>> image_store::record_active(image img) {
     auto job = [img](sql::database& db) -> result<void> {
         if (!repo::set_image_status_if(db, img.id, image_status::saving, image_status::active, img.updated_at))
             return make_error(errc::conflict, "the image changed during the upload");
@@ -353,11 +366,11 @@ awaitable<result<image>> image_store::activate(image img, std::int64_t size, std
         return {};
     };
     if (auto stored = co_await store_.write(std::move(job)); !stored) {
+        std::error_code ec;
         fs::remove(file_path(img.id), ec);
-        {
-            error killed = co_await kill(img, stored.error());
-            co_return killed;
-        }
+        error lost = stored.error();
+        error killed = co_await kill(img, std::move(lost));
+        co_return killed;
     }
     log::info("images", "image {} active: {} {} bytes sha256 {}", img.id, img.disk_format, img.size_bytes, img.sha256);
     bus_.publish({"image", "updated", img.id, img.project_id, image_view(img)});

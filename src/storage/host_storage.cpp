@@ -36,6 +36,16 @@ awaitable<result<std::string>> host_storage::cached_image(const std::string& hos
         co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     const std::string now = to_rfc3339(system_clock().now());
+    KUMO_CO_TRY(auto there, co_await recorded_copy(host_id, image_id, now));
+    if (there)
+        co_return *there;
+    auto copied = co_await copy_image(host_id, image_id, key, now);
+    co_return copied;
+}
+
+awaitable<result<std::optional<std::string>>> host_storage::recorded_copy(const std::string& host_id,
+                                                                          const std::string& image_id,
+                                                                          const std::string& now) {
     auto lookup = [host_id, image_id, now,
                    shared = cfg_.storage_pool_shared](sql::database& db) -> result<std::optional<repo::cached_image>> {
         auto c = repo::find_cached_image(db, host_id, image_id);
@@ -53,17 +63,22 @@ awaitable<result<std::string>> host_storage::cached_image(const std::string& hos
         return c;
     };
     KUMO_CO_TRY(auto cached, co_await store_.write(std::move(lookup)));
-    const std::string pool = cfg_.storage_pool;
-    const std::string name = image_volume_name(image_id);
-    if (cached) {
-        auto find = [pool, name](hypervisor_connection& c) { return c.find_volume(pool, name); };
-        KUMO_CO_TRY(auto there, co_await hosts_.call(host_id, std::move(find)));
-        if (there)
-            co_return *there;
+    if (!cached)
+        co_return std::optional<std::string>{};
+    auto find = [pool = cfg_.storage_pool, name = image_volume_name(image_id)](hypervisor_connection& c) {
+        return c.find_volume(pool, name);
+    };
+    KUMO_CO_TRY(auto there, co_await hosts_.call(host_id, std::move(find)));
+    if (!there)
         log::warn("storage", "cached image {} vanished from host {}; copying it again", image_id, host_id);
-    }
+    co_return there;
+}
+
+awaitable<result<std::string>> host_storage::copy_image(const std::string& host_id, const std::string& image_id,
+                                                        const std::string& key, const std::string& now) {
     // Only a recorded copy is complete: anything else under that name is a leftover of an interrupted copy.
-    auto copy = [pool, name, file = images_.file_path(image_id)](hypervisor_connection& c) -> result<std::string> {
+    auto copy = [pool = cfg_.storage_pool, name = image_volume_name(image_id),
+                 file = images_.file_path(image_id)](hypervisor_connection& c) -> result<std::string> {
         KUMO_TRY_VOID(c.delete_volume(pool, name));
         return c.upload_volume(pool, name, file);
     };

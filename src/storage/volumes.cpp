@@ -29,6 +29,61 @@ awaitable<void> volume_service::save(volume v, const char* action) {
     bus_.publish({"volume", action, v.id, v.project_id, volume_view(v)});
 }
 
+awaitable<result<volume_service::volume_source>> volume_service::source_image(const principal& who,
+                                                                              const std::string& image_id, volume& v) {
+    KUMO_CO_TRY(const image img, co_await images_.usable(who, image_id, "image_id"));
+    if (img.disk_format == "iso" || img.disk_format == "aki" || img.disk_format == "ari")
+        co_return validation_error("image_id", "a volume starts from a disk image, not from an " + img.disk_format);
+    v.source_image_id = img.id;
+    volume_source src;
+    src.min_gb = std::max<int>({1, img.min_disk_gb, static_cast<int>((img.virtual_size + (1LL << 30) - 1) >> 30)});
+    co_return src;
+}
+
+awaitable<result<volume_service::volume_source>> volume_service::source_snapshot(const principal& who,
+                                                                                 const std::string& snapshot_id,
+                                                                                 bool keep_type, volume& v) {
+    auto s = co_await find_snapshot(who, snapshot_id);
+    if (!s)
+        co_return validation_error("snapshot_id", "no such volume snapshot");
+    auto parent_of = [id = s->volume_id](sql::database& db) -> result<std::optional<volume>> {
+        return repo::find_volume(db, id);
+    };
+    KUMO_CO_TRY(const auto parent, co_await store_.read(std::move(parent_of)));
+    if (!parent)
+        co_return validation_error("snapshot_id", "the snapshot's volume is gone");
+    KUMO_CO_TRY(const volume_place from, place_of(cfg_, *parent));
+    if (!keep_type)
+        v.volume_type = parent->volume_type;
+    v.source_snapshot_id = s->id;
+    v.source_image_id = s->host_id.empty() ? s->source_image_id : "";
+    co_return volume_source{s->size_gb, s->host_id, volume_snapshot_file(*s, from.pool), from.pool.name};
+}
+
+awaitable<result<void>> volume_service::copy_snapshot(const volume& v, const volume_place& place,
+                                                      const volume_source& src) {
+    volume_spec spec = blank_spec(place, v.size_gb);
+    spec.copy_of = src.snapshot_file;
+    spec.copy_of_pool = src.snapshot_pool;
+    auto copy = [target = place.pool, spec](hypervisor_connection& c) -> result<void> {
+        KUMO_TRY_VOID(c.ensure_pool(target));
+        return copy_into(c, target, spec);
+    };
+    auto copied = co_await hosts_.call(src.snapshot_host, std::move(copy));
+    if (copied)
+        co_return copied;
+    auto undo = [pool = place.pool.name, name = place.name](hypervisor_connection& c) {
+        return c.delete_volume(pool, name);
+    };
+    (void)co_await hosts_.call(src.snapshot_host, std::move(undo));
+    auto forget = [id = v.id](sql::database& db) -> result<void> {
+        repo::delete_volume(db, id);
+        return {};
+    };
+    (void)co_await store_.write(std::move(forget));
+    co_return copied;
+}
+
 awaitable<result<volume>> volume_service::create(const principal& who, volume_create_request req) {
     if (who.scope != "project")
         co_return make_error(errc::forbidden, "volumes are created with a project-scoped token");
@@ -41,39 +96,17 @@ awaitable<result<volume>> volume_service::create(const principal& who, volume_cr
     v.created_at = v.updated_at = now();
     if (!req.volume_type.empty())
         v.volume_type = req.volume_type;
-    int min_gb = 1;
-    std::string snapshot_host, snapshot_file, snapshot_pool;
+    volume_source src;
     if (!req.image_id.empty()) {
-        KUMO_CO_TRY(const image img, co_await images_.usable(who, req.image_id, "image_id"));
-        if (img.disk_format == "iso" || img.disk_format == "aki" || img.disk_format == "ari")
-            co_return validation_error("image_id", "a volume starts from a disk image, not from an " + img.disk_format);
-        min_gb = std::max<int>({1, img.min_disk_gb, static_cast<int>((img.virtual_size + (1LL << 30) - 1) >> 30)});
-        v.source_image_id = img.id;
+        KUMO_CO_TRY(src, co_await source_image(who, req.image_id, v));
     } else if (!req.snapshot_id.empty()) {
-        auto s = co_await find_snapshot(who, req.snapshot_id);
-        if (!s)
-            co_return validation_error("snapshot_id", "no such volume snapshot");
-        auto parent_of = [id = s->volume_id](sql::database& db) -> result<std::optional<volume>> {
-            return repo::find_volume(db, id);
-        };
-        KUMO_CO_TRY(const auto parent, co_await store_.read(std::move(parent_of)));
-        if (!parent)
-            co_return validation_error("snapshot_id", "the snapshot's volume is gone");
-        KUMO_CO_TRY(const volume_place from, place_of(cfg_, *parent));
-        if (req.volume_type.empty())
-            v.volume_type = parent->volume_type;
-        min_gb = s->size_gb;
-        v.source_snapshot_id = s->id;
-        v.source_image_id = s->host_id.empty() ? s->source_image_id : "";
-        snapshot_host = s->host_id;
-        snapshot_file = volume_snapshot_file(*s, from.pool);
-        snapshot_pool = from.pool.name;
+        KUMO_CO_TRY(src, co_await source_snapshot(who, req.snapshot_id, !req.volume_type.empty(), v));
     } else if (!req.size_gb) {
         co_return validation_error("size_gb", "a blank volume needs a size");
     }
-    v.size_gb = req.size_gb.value_or(min_gb);
-    if (v.size_gb < min_gb)
-        co_return validation_error("size_gb", fmt::format("at least {} GiB, the size of its source", min_gb));
+    v.size_gb = req.size_gb.value_or(src.min_gb);
+    if (v.size_gb < src.min_gb)
+        co_return validation_error("size_gb", fmt::format("at least {} GiB, the size of its source", src.min_gb));
     auto place = place_of(cfg_, v);
     if (!place)
         co_return validation_error("volume_type", "no such volume type: " + v.volume_type);
@@ -83,33 +116,14 @@ awaitable<result<volume>> volume_service::create(const principal& who, volume_cr
         return {};
     };
     KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
-    if (!snapshot_host.empty()) {
-        // The snapshot's data lives on its host only: the volume is made there at once.
-        volume_spec spec = blank_spec(*place, v.size_gb);
-        spec.copy_of = snapshot_file;
-        spec.copy_of_pool = snapshot_pool;
-        auto copy = [target = place->pool, spec](hypervisor_connection& c) -> result<void> {
-            KUMO_TRY_VOID(c.ensure_pool(target));
-            return copy_into(c, target, spec);
-        };
-        auto copied = co_await hosts_.call(snapshot_host, std::move(copy));
-        if (!copied) {
-            auto undo = [pool = place->pool.name, name = place->name](hypervisor_connection& c) {
-                return c.delete_volume(pool, name);
-            };
-            (void)co_await hosts_.call(snapshot_host, std::move(undo));
-            auto forget = [id = v.id](sql::database& db) -> result<void> {
-                repo::delete_volume(db, id);
-                return {};
-            };
-            (void)co_await store_.write(std::move(forget));
-            co_return copied.error();
-        }
-        v.host_id = snapshot_host;
-        co_await save(v, "created");
+    if (src.snapshot_host.empty()) {
+        bus_.publish({"volume", "created", v.id, v.project_id, volume_view(v)});
         co_return v;
     }
-    bus_.publish({"volume", "created", v.id, v.project_id, volume_view(v)});
+    // The snapshot's data lives on its host only: the volume is made there at once.
+    KUMO_CO_TRY_VOID(co_await copy_snapshot(v, *place, src));
+    v.host_id = src.snapshot_host;
+    co_await save(v, "created");
     co_return v;
 }
 

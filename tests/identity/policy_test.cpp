@@ -2,7 +2,6 @@
 #include "kumo/identity/policy.hpp"
 #include "kumo/compute/permissions.hpp"
 #include "kumo/host/permissions.hpp"
-#include "kumo/http/permissions.hpp"
 #include "kumo/identity/audit.hpp"
 #include "kumo/identity/model.hpp"
 #include "kumo/identity/permissions.hpp"
@@ -24,7 +23,7 @@ namespace {
 void assemble_policy_table() {
     static const std::vector<permission_rule> system_row = {public_rule("system:read", "health and version")};
     for (auto rows : {identity_permissions(), host_permissions(), scheduler_permissions(), compute_permissions(),
-                      image_permissions(), storage_permissions(), operations_permissions(), http_permissions(),
+                      image_permissions(), storage_permissions(), operations_permissions(),
                       std::span<const permission_rule>(system_row)})
         add_permissions(rows);
 }

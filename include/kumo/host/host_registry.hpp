@@ -131,6 +131,12 @@ private:
     // Writes known_hosts from the SSH hosts' pinned keys and those of hosts being enrolled.
     result<void> write_pins() const;
     awaitable<result<ssh_host_key>> scan_key(const ssh_target& t);
+    // add()'s checks before anything is contacted: the URI, a fingerprint only for SSH, no duplicate.
+    awaitable<result<void>> check_new(const std::string& name, const std::string& uri,
+                                      const std::string& expected_fingerprint);
+    // An SSH host being enrolled: its key read, compared with the expected one, and pinned (in
+    // enrolling_ until the host is stored) before libvirt connects with strict checking.
+    awaitable<result<void>> pin_for_enrollment(host& h, const std::string& expected_fingerprint);
     awaitable<void> update_baseline();
 
     asio::io_context& core_;

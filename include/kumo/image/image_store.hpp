@@ -83,6 +83,9 @@ public:
     awaitable<result<void>> add_member(const principal& who, const std::string& id, const std::string& project_id);
     awaitable<result<void>> remove_member(const principal& who, const std::string& id, const std::string& project_id);
 
+    // For work already authorized (a VM's build, long after its create): the image, if still active.
+    // Errors: conflict (gone or no longer active).
+    awaitable<result<image>> active(const std::string& id);
     // For VM builds: an active image the caller may use. Errors: validation_failed (`field`).
     awaitable<result<image>> usable(const principal& who, const std::string& id, const char* field);
     std::string file_path(const std::string& id) const { return dir_ + "/" + id; }
@@ -100,6 +103,8 @@ private:
     awaitable<error> kill(image img, error why);
     awaitable<result<std::int64_t>> start_saving(const principal& who, image& img, std::optional<std::uint64_t> length);
     awaitable<result<image>> activate(image img, std::int64_t size, std::string sha256, std::string md5);
+    // activate()'s last step: the checked image stored as active (if it is still saving) and published.
+    awaitable<result<image>> record_active(image img);
     // One numeric address of the URL's host that imports may connect to. Errors: forbidden, validation_failed.
     awaitable<result<std::string>> import_address(std::string host, std::string port);
     awaitable<void> fetch(principal who, std::string id, std::string url, std::string address);

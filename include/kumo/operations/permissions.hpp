@@ -1,5 +1,5 @@
 #pragma once
-// The operations policy rows: operations (see kumo/identity/policy.hpp).
+// The operations policy rows: operations and the events stream (see kumo/identity/policy.hpp).
 #include "kumo/identity/policy.hpp"
 
 #include <span>

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -48,6 +49,13 @@ public:
     static std::string image_volume_name(const std::string& image_id) { return "image-" + image_id; }
 
 private:
+    // The path of the host's recorded copy of the image (its use noted), or nullopt when there is none
+    // (or it vanished).
+    awaitable<result<std::optional<std::string>>> recorded_copy(const std::string& host_id, const std::string& image_id,
+                                                                const std::string& now);
+    // Copies the image to the host under the copy guard `key`, then records the copy.
+    awaitable<result<std::string>> copy_image(const std::string& host_id, const std::string& image_id,
+                                              const std::string& key, const std::string& now);
     awaitable<void> finish_export(principal who, std::string host_id, std::string copy, std::string image_id);
 
     store& store_;

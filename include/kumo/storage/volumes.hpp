@@ -71,6 +71,18 @@ public:
     awaitable<result<image>> export_image(const principal& who, const std::string& volume_id, std::string name);
 
 private:
+    // Where a new volume's data comes from: its smallest size, and for a snapshot with data where it is.
+    struct volume_source {
+        int min_gb = 1;
+        std::string snapshot_host, snapshot_file, snapshot_pool;
+    };
+    awaitable<result<volume_source>> source_image(const principal& who, const std::string& image_id, volume& v);
+    // `keep_type`: the request named a volume type; otherwise the snapshot's volume's type is taken.
+    awaitable<result<volume_source>> source_snapshot(const principal& who, const std::string& snapshot_id,
+                                                     bool keep_type, volume& v);
+    // Copies the snapshot into the new volume's place on the snapshot's host; on failure nothing is left
+    // (the volume's row is removed again).
+    awaitable<result<void>> copy_snapshot(const volume& v, const volume_place& place, const volume_source& src);
     awaitable<result<volume_snapshot>> find_snapshot(const principal& who, const std::string& id);
     // Refuses volumes attached to a running VM. Errors: conflict.
     awaitable<result<void>> check_quiet(const volume& v, const char* what);

@@ -1,0 +1,1 @@
+// Builds the precompiled header the services share (see src/store/CMakeLists.txt).

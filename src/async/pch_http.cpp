@@ -1,0 +1,1 @@
+// Builds the precompiled header the HTTP platform uses (see src/store/CMakeLists.txt).
