@@ -22,10 +22,8 @@ awaitable<result<response>> migrate_vm(compute_api& x, request_ctx& q) {
 }
 
 awaitable<result<response>> remove_host(compute_api& x, request_ctx& q) {
-    const std::string& force = q.query["force"];
-    if (!force.empty() && force != "true" && force != "false")
-        co_return validation_error("force", "must be true or false");
-    KUMO_CO_TRY_VOID(co_await x.moves.remove_host(q.params["id"], force == "true"));
+    KUMO_CO_TRY(const bool force, query_flag(q, "force"));
+    KUMO_CO_TRY_VOID(co_await x.moves.remove_host(q.params["id"], force));
     co_return no_content();
 }
 

@@ -113,7 +113,10 @@ awaitable<result<image>> snapshot_service::create_image(const principal& who, co
     if (!v.cmdline.empty())
         req.properties["os_command_line"] = v.cmdline;
     KUMO_CO_TRY(const image img, co_await images_.create(who, std::move(req)));
-    if (auto started = co_await pools_.export_volume(who, v.host_id, "", vm_disks::root_volume_name(v), img.id);
+    // Named first: GCC 12 destroys prvalue arguments of a coroutine inside co_await twice.
+    std::string host_id = v.host_id, main_pool, root = vm_disks::root_volume_name(v), image_id = img.id;
+    if (auto started = co_await pools_.export_volume(who, std::move(host_id), std::move(main_pool), std::move(root),
+                                                     std::move(image_id));
         !started) {
         (void)co_await images_.remove(who, img.id);
         co_return started.error();

@@ -237,6 +237,9 @@ TEST_CASE("three hosts over SSH: enroll, live-migrate between every pair, cancel
     const std::string busy = c.vm(third)["host_id"];
     auto removal_refused = call(c.admin, "DELETE", "/api/v1/hosts/" + busy);
     CHECK(removal_refused.status == 409);
+    auto bad_force = call(c.admin, "DELETE", "/api/v1/hosts/" + busy + "?force=maybe");
+    CHECK(bad_force.status == 422);
+    CHECK(bad_force.body["errors"][0]["field"] == "force");
     auto m = call(c.admin, "POST", "/api/v1/hosts/" + busy + "/actions/maintenance", json::object());
     INFO(m.body.dump());
     REQUIRE(m.status == 202);
