@@ -25,13 +25,14 @@ struct foundations {
           ops(core, st, bus),
           driver(std::move(drv)),
           trust(c.data_dir + "/ssh"),
-          plat{cfg, core, blocking, st, bus, ops} {}
+          plat{cfg, core, blocking, st, bus, ops, tasks} {}
     const config& cfg;
     asio::io_context core{1};
     asio::thread_pool blocking{2};
     store st;
     event_bus bus;
     operations ops;
+    background_tasks tasks{core};
     std::unique_ptr<hypervisor_driver> driver;
     ssh_trust trust;
     platform plat;

@@ -3,6 +3,7 @@
 #include "daemon.hpp"
 
 #include "composition.hpp"
+#include "data_dir.hpp"
 #include "kumo/async/spawn.hpp"
 #include "kumo/core/certificate.hpp"
 #include "kumo/core/crypto.hpp"
@@ -25,16 +26,6 @@ std::string default_web_dir() {
         if (fs::exists(fs::path(candidate) / "index.html"))
             return candidate;
     return KUMO_INSTALLED_WEB_DIR;
-}
-
-// The data directory (mode 0700), made when missing. Errors: internal.
-result<void> prepare_data_dir(const config& cfg) {
-    std::error_code ec;
-    fs::create_directories(cfg.data_dir, ec);
-    if (ec)
-        return make_error(errc::internal, "cannot create " + cfg.data_dir + ": " + ec.message());
-    fs::permissions(cfg.data_dir, fs::perms::owner_all, ec);
-    return {};
 }
 
 struct tls_setup {
@@ -61,7 +52,8 @@ awaitable<void> start_modules(modules& m) {
         co_await mod->start();
 }
 
-// SIGTERM: stop accepting, stop the modules' loops, let running operations finish for a grace period
+// SIGTERM: stop accepting, stop the modules' loops, let running operations and background transfers
+// (imports, exports) finish for a grace period
 // (those that do not are persisted as running and resumed on the next start), then stop the loop.
 awaitable<void> shutdown_on_signal(foundations& f, modules& m, http_server& server) {
     asio::signal_set signals(f.core, SIGTERM, SIGINT);
@@ -72,7 +64,11 @@ awaitable<void> shutdown_on_signal(foundations& f, modules& m, http_server& serv
     auto all = m.all();
     for (auto it = all.rbegin(); it != all.rend(); ++it)
         (*it)->stop();
-    co_await f.ops.drain(std::chrono::steady_clock::now() + std::chrono::seconds(f.cfg.shutdown_grace_s));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.cfg.shutdown_grace_s);
+    co_await f.ops.drain(deadline);
+    co_await f.tasks.drain(deadline);
+    if (f.tasks.running() > 0)
+        log::warn("daemon", "{} background transfers cut off by the shutdown", f.tasks.running());
     if (f.ops.busy())
         log::warn("daemon", "operations still running are left for the next start to resume");
     f.core.stop();
@@ -132,8 +128,13 @@ int run_daemon(const config& cfg) {
     log::level lvl{};
     if (log::parse_level(cfg.log_level, lvl))
         log::set_level(lvl);
-    if (auto dir = prepare_data_dir(cfg); !dir)
-        return fail(dir.error());
+    // Nothing is made in the data directory before the address is known to work, and nothing without
+    // its lock (held until the process ends).
+    if (auto usable = probe_listen(cfg.listen); !usable)
+        return fail(usable.error());
+    auto lock = lock_data_dir(cfg.data_dir);
+    if (!lock)
+        return fail(lock.error());
     auto db = sql::database::open(cfg.data_dir + "/kumo.db");
     if (!db)
         return fail(db.error());

@@ -21,4 +21,9 @@ std::vector<route_info> describe_routes();
 // Runs the daemon until SIGTERM/SIGINT; returns the process exit code.
 int run_daemon(const config& cfg);
 
+// `kumo admin-recover`: with the daemon stopped, makes `user` an enabled cloud administrator with a
+// new password (printed, and written to <data_dir>/initial-admin-password). Root only. Returns the
+// process exit code.
+int run_admin_recover(const std::string& data_dir, const std::string& user);
+
 }  // namespace kumo

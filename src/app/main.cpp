@@ -14,6 +14,7 @@ namespace {
 constexpr const char* help_text = R"(usage: kumo COMMAND ...
   serve [--config FILE] [--data-dir DIR] [--listen ADDR:PORT] [--simulate N] [--no-tls]
   version
+  admin-recover [--data-dir DIR] [--user NAME]   (root, daemon stopped: a new cloud admin password)
   login [--url URL] [--username NAME] [--password P | --password-stdin] [--project P] [--fingerprint FP]
   host add NAME URI | host list | host show HOST
   flavor create NAME --vcpus N --ram-mb N [--disk-gb N] | flavor list
@@ -81,6 +82,24 @@ int serve(const std::vector<std::string>& args) {
     return kumo::run_daemon(*cfg);
 }
 
+// `kumo admin-recover [--data-dir DIR] [--user NAME]`.
+int admin_recover(const std::vector<std::string>& args) {
+    std::string data_dir = "/var/lib/kumo", user = "admin";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] != "--data-dir" && args[i] != "--user") {
+            fmt::print(stderr, "kumo admin-recover: unknown option {}\n", args[i]);
+            return 2;
+        }
+        if (i + 1 >= args.size()) {
+            fmt::print(stderr, "kumo admin-recover: {} needs a value\n", args[i]);
+            return 2;
+        }
+        (args[i] == "--data-dir" ? data_dir : user) = args[i + 1];
+        ++i;
+    }
+    return kumo::run_admin_recover(data_dir, user);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -95,5 +114,7 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "serve")
         return serve({args.begin() + 1, args.end()});
+    if (args[0] == "admin-recover")
+        return admin_recover({args.begin() + 1, args.end()});
     return kumo::cli::run_command(args, kumo::cli_commands());
 }

@@ -6,6 +6,7 @@
 #include "kumo/host/claim_repo.hpp"
 #include "kumo/hypervisor/domain_xml.hpp"
 #include "kumo/operations/operation_repo.hpp"
+#include "kumo/store/lasting_write.hpp"
 #include "kumo/store/list_query.hpp"
 #include "vm_repo.hpp"
 
@@ -42,6 +43,26 @@ std::set<std::string> compute::up_hosts() const {
     for (const auto& h : hosts_.hosts())
         if (hosts_.is_up(h.id))
             up.insert(h.id);
+    return up;
+}
+
+result<std::set<std::string>> compute::hosts_for(const vm& v) const {
+    if (v.image_id.empty())
+        return up_hosts();
+    std::set<std::string> up;
+    bool simulated = false;
+    for (const auto& h : hosts_.hosts()) {
+        if (!hosts_.is_up(h.id))
+            continue;
+        if (is_simulated(h))
+            simulated = true;
+        else
+            up.insert(h.id);
+    }
+    if (up.empty() && simulated)
+        return make_error(errc::conflict,
+                          "VMs from images need a host with storage; simulated hosts (libvirt's test driver) have "
+                          "none: add a real host, or create the VM without image_id");
     return up;
 }
 
@@ -120,18 +141,7 @@ result<void> check_flavor_fits(const flavor& f, const vm& v, const image_needs& 
 result<void> compute::record_new_vm(sql::database& db, vm& v, const operation& op, placement_input in,
                                     const std::set<std::string>& up, const std::string& key_name,
                                     const image_needs& needs) const {
-    KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
-    KUMO_TRY_VOID(check_flavor_fits(f, v, needs));
-    if (!key_name.empty()) {
-        auto key = repo::find_keypair(db, v.user_id, key_name);
-        if (!key)
-            return validation_error("key_name", "you have no key pair with this name");
-        v.public_keys = key->public_key;
-    }
-    // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
-    KUMO_TRY_VOID(resources_.check(
-        db, v.project_id,
-        {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb + f.ephemeral_gb}}));
+    KUMO_TRY(auto f, check_new_vm(db, v, in, key_name, needs));
     KUMO_TRY(auto decision, placement_.decide(db, up, in));
     if (!decision.chosen)
         return make_error(errc::no_valid_host, "no valid host: " + decision.summary);
@@ -146,12 +156,25 @@ result<void> compute::record_new_vm(sql::database& db, vm& v, const operation& o
     return {};
 }
 
-awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
-    auto input = placement_for(who, req);
-    if (!input)
-        co_return input.error();
-    vm v;
-    image_needs needs;
+result<flavor> compute::check_new_vm(sql::database& db, vm& v, placement_input& in, const std::string& key_name,
+                                     const image_needs& needs) const {
+    KUMO_TRY(auto f, flavor_into(db, v.flavor_id, in));
+    KUMO_TRY_VOID(check_flavor_fits(f, v, needs));
+    if (!key_name.empty()) {
+        auto key = repo::find_keypair(db, v.user_id, key_name);
+        if (!key)
+            return validation_error("key_name", "you have no key pair with this name");
+        v.public_keys = key->public_key;
+    }
+    // Checked in the transaction that inserts the VM: concurrent creates cannot overshoot the quota.
+    KUMO_TRY_VOID(resources_.check(
+        db, v.project_id,
+        {{"instances", 1}, {"vcpus", f.vcpus}, {"ram_mb", f.ram_mb}, {"disk_gb", f.disk_gb + f.ephemeral_gb}}));
+    return f;
+}
+
+awaitable<result<void>> compute::new_vm_of(const principal& who, const create_vm_request& req, vm& v,
+                                           image_needs& needs) {
     KUMO_CO_TRY_VOID(co_await apply_image(who, req, v, needs));
     v.user_data = req.user_data;
     if (!req.clone_of.empty()) {  // it boots as its source does, with the source's keys
@@ -173,8 +196,19 @@ awaitable<result<vm_with_operation>> compute::create(const principal& who, creat
     v.task = vm_task::spawning;
     v.vnc_password = random_hex(4);  // VNC passwords are at most 8 characters
     v.created_at = v.updated_at = to_rfc3339(system_clock().now());
+    co_return result<void>{};
+}
+
+awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
+    auto input = placement_for(who, req);
+    if (!input)
+        co_return input.error();
+    vm v;
+    image_needs needs;
+    KUMO_CO_TRY_VOID(co_await new_vm_of(who, req, v, needs));
+    KUMO_CO_TRY(auto up, hosts_for(v));
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
-    auto job = [this, &v, &op, in = std::move(*input), up = up_hosts(), key_name = req.key_name,
+    auto job = [this, &v, &op, in = std::move(*input), up = std::move(up), key_name = req.key_name,
                 needs](sql::database& db) { return record_new_vm(db, v, op, in, up, key_name, needs); };
     KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
     bus_.publish({"vm", "created", v.id, v.project_id, vm_view(v)});
@@ -204,10 +238,15 @@ awaitable<result<placement_decision>> compute::explain(const principal& who, cre
     auto input = placement_for(who, req);
     if (!input)
         co_return input.error();
-    auto job = [in = std::move(*input), flavor_id = req.flavor_id, up = up_hosts(),
-                &placement = placement_](sql::database& db) mutable -> result<placement_decision> {
-        KUMO_TRY_VOID(flavor_into(db, flavor_id, in));
-        return placement.decide(db, up, in);
+    // Every check the create makes (image, flavor, key, quota), then the placement; nothing written.
+    vm v;
+    image_needs needs;
+    KUMO_CO_TRY_VOID(co_await new_vm_of(who, req, v, needs));
+    KUMO_CO_TRY(auto up, hosts_for(v));
+    auto job = [this, v, in = std::move(*input), key_name = req.key_name, needs,
+                up = std::move(up)](sql::database& db) mutable -> result<placement_decision> {
+        KUMO_TRY_VOID(check_new_vm(db, v, in, key_name, needs));
+        return placement_.decide(db, up, in);
     };
     auto decided = co_await store_.read(std::move(job));
     co_return decided;
@@ -220,7 +259,9 @@ awaitable<void> compute::fail_build(vm v) {
         repo::release_claims(db, v.id);
         return {};
     };
-    (void)co_await store_.write(std::move(job));
+    // Lost, the claim would hold the host's capacity for a VM that does not exist.
+    (void)co_await lasting_write(store_, std::move(job),
+                                 "the failed build of vm " + v.id + " (and its claim's release)");
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 
@@ -279,13 +320,32 @@ awaitable<result<std::vector<vm>>> compute::list(const principal& who, repo::lis
     co_return awaited;
 }
 
+awaitable<void> compute::release_crashed(const operation& op) {
+    if (op.resource != vm_resource(op.target_id))
+        co_return;
+    auto job = [id = op.target_id](sql::database& db) -> result<std::optional<vm>> { return repo::find_vm(db, id); };
+    auto found = co_await store_.read(std::move(job));
+    if (!found || !*found)
+        co_return;
+    vm v = **found;
+    const bool building = v.status == vm_status::building;
+    v.task = vm_task::none;
+    if (!building) {
+        co_await save_vm(std::move(v));
+        co_return;
+    }
+    v.status = vm_status::error;
+    v.fault = "internal error while building the vm";
+    co_await fail_build(std::move(v));
+}
+
 awaitable<void> compute::save_vm(vm v) {
     v.updated_at = to_rfc3339(system_clock().now());
     auto job = [v](sql::database& db) -> result<void> {
         repo::update_vm(db, v);
         return {};
     };
-    (void)co_await store_.write(std::move(job));
+    (void)co_await lasting_write(store_, std::move(job), "the state of vm " + v.id);
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 

@@ -2,6 +2,7 @@
 // VMs: create, actions, delete, and keeping the database in step with the hosts. Core thread.
 // A request is validated and recorded (VM row, per-VM task lock, operation) in one transaction before
 // anything touches a host, so an acknowledged request survives a crash and is resumed on restart.
+#include "flavor.hpp"
 #include "kumo/host/host_registry.hpp"
 #include "kumo/identity/model.hpp"
 #include "kumo/identity/project_resources.hpp"
@@ -92,8 +93,14 @@ public:
     std::string virt_type_of(const std::string& host_id) const;
     // Stores `v` (updated_at set now) and publishes the change.
     awaitable<void> save_vm(vm v);
+    // After a task on a VM crashed (threw): its lock released; a build that crashed ends in error with
+    // its claim released.
+    awaitable<void> release_crashed(const operation& op);
     awaitable<result<power_state>> power_of(const vm& v);
     std::set<std::string> up_hosts() const;
+    // The up hosts a VM may go to: for a VM with disks from an image, only hosts with storage.
+    // Errors: conflict (only simulated hosts are up).
+    result<std::set<std::string>> hosts_for(const vm& v) const;
     void set_migration_resumer(std::function<void(operation, std::optional<vm>)> f) {
         resume_migration_ = std::move(f);
     }
@@ -108,6 +115,12 @@ private:
     // What booting from `req.image_id` adds to the VM (boot data; keys are copied in the transaction),
     // and what the image needs of the flavor.
     awaitable<result<void>> apply_image(const principal& who, const create_vm_request& req, vm& v, image_needs& needs);
+    // The VM a create request describes (image, clone source, names, ids), not yet checked against the
+    // database. Errors: as apply_image and get.
+    awaitable<result<void>> new_vm_of(const principal& who, const create_vm_request& req, vm& v, image_needs& needs);
+    // The checks of a new VM inside a transaction: flavor (and its fit with the image), key pair, quota.
+    result<flavor> check_new_vm(sql::database& db, vm& v, placement_input& in, const std::string& key_name,
+                                const image_needs& needs) const;
     // The create's transaction (store thread): the flavor's sizes checked against the image, the key
     // copied, the quota checked, the host chosen; then the VM, its claim and its operation stored.
     result<void> record_new_vm(sql::database& db, vm& v, const operation& op, placement_input in,

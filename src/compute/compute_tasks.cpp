@@ -4,6 +4,7 @@
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/storage/volume_repo.hpp"
+#include "kumo/store/lasting_write.hpp"
 #include "vm_repo.hpp"
 
 #include <boost/asio/redirect_error.hpp>
@@ -164,7 +165,9 @@ op_task compute::action_task(vm v, vm_action a, action_options opts) {
                 repo::delete_vm(db, id);
                 return {};
             };
-            (void)co_await store_.write(std::move(job));
+            if (!co_await lasting_write(store_, std::move(job), "the deletion of vm " + v.id))
+                co_return make_error(errc::internal,
+                                     "the vm is gone from its host but its record could not be removed");
             bus_.publish({"vm", "deleted", v.id, v.project_id, vm_view(v)});
             co_return done;
         }

@@ -1,5 +1,6 @@
 // Live and cold migration of one VM.
 #include "compute_views.hpp"
+#include "kumo/async/spawn.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/host/claim_repo.hpp"
@@ -7,10 +8,10 @@
 #include "kumo/operations/operation_repo.hpp"
 #include "kumo/storage/volume_repo.hpp"
 #include "kumo/storage/volumes.hpp"
+#include "kumo/store/lasting_write.hpp"
 #include "mobility.hpp"
 #include "vm_repo.hpp"
 
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 
@@ -195,8 +196,9 @@ op_task mobility::migration_task(plan p) {
         }
         const std::string fault = moved ? std::string() : moved.error().detail;
         co_await finish(p, arrived, fault);
-        if (!moved && arrived)
-            co_return result<void>{};  // the error came after the switch-over: the VM did move
+        if (!moved && arrived)  // after the switch-over (e.g. the target's persistent define): the VM moved,
+            co_return make_error(errc::internal,  // but is not as it should be there: say so, keep the fault
+                                 "the vm now runs on the target host, but: " + moved.error().detail);
         if (moved && !arrived)
             co_return make_error(errc::internal, "the migration reported success but the VM is not on the target");
         if (!moved && ctx.cancelled())
@@ -266,7 +268,16 @@ awaitable<void> mobility::poll_progress(op_context& ctx, const plan& p) {
 
 awaitable<result<void>> mobility::live_move(op_context& ctx, plan p) {
     auto run = std::make_shared<live_run>(core_);
-    asio::co_spawn(core_, perform(run, p), asio::detached);
+    // Owned: this coroutine waits for it below. An exception out of perform must still end that wait
+    // (otherwise the progress poll runs forever with the VM's task lock held).
+    asio::co_spawn(core_, perform(run, p), [run, id = p.v.id](std::exception_ptr e) {
+        if (!e)
+            return;
+        log_task_end("migration", "vm " + id + ": migration", e);
+        run->outcome = make_error(errc::internal, "the migration ended unexpectedly; see the daemon's log");
+        run->done = true;
+        run->wake.cancel();
+    });
     bool aborted = false;
     while (!run->done) {
         run->wake.expires_after(std::chrono::seconds(1));  // progress once a second, as virsh --verbose
@@ -341,6 +352,10 @@ awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
     v.fault.clear();
     if (!moved && !fault.empty())
         log::warn("migration", "vm {} stays on host {}: {}", v.id, p.source, fault);
+    if (moved && !fault.empty()) {  // e.g. transient on the target: the next start elsewhere would lose it
+        v.fault = "migrated, but: " + fault;
+        log::error("migration", "vm {} moved to host {}, but: {}", v.id, p.target, fault);
+    }
     v.updated_at = to_rfc3339(system_clock().now());
     auto job = [v, moved, p, now = v.updated_at](sql::database& db) -> result<void> {
         repo::update_vm(db, v);
@@ -349,8 +364,7 @@ awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
             repo::move_vm_storage(db, v.id, {v.image_id, v.kernel_image, v.ramdisk_image}, p.source, p.target, now);
         return {};
     };
-    if (auto saved = co_await store_.write(std::move(job)); !saved)
-        log::error("migration", "vm {}: cannot record the end of its migration: {}", v.id, saved.error().detail);
+    (void)co_await lasting_write(store_, std::move(job), "the end of vm " + v.id + "'s migration");
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 

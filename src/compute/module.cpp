@@ -59,6 +59,7 @@ compute_module::compute_module(platform& p, compute_needs n) : parts_(std::make_
     n.hosts.add_listener(
         {[&vms](const std::string& id) { return vms.on_host_connected(id); },
          [&vms](const std::string& id, const std::string& uuid) { return vms.on_domain_event(id, uuid); }});
+    p.ops.on_task_crash([&vms](const operation& op) { return vms.release_crashed(op); });
     auto& moves = parts_->moves;
     vms.set_migration_resumer(
         [&moves](operation op, std::optional<vm> v) { moves.resume(std::move(op), std::move(v)); });

@@ -14,11 +14,12 @@ response vm_accepted(const vm_with_operation& r) {
     return accepted(operation_view(r.op), "vm", vm_view(r.v));
 }
 
-awaitable<result<response>> create_vm(compute_api& x, request_ctx& q) {
-    KUMO_CO_TRY(const json body, json_body(q));
+// A create body, read the same way for the create and for its dry run (explain), so the dry run checks
+// everything the create would. The name is required only by the create.
+result<create_vm_request> create_request(const json& body, bool name_required) {
     body_fields f(body);
     create_vm_request req;
-    req.name = f.name("name", true);
+    req.name = f.name("name", name_required);
     req.flavor_id = f.text("flavor_id", true, 64);
     req.host_id = f.text("host_id", false, 64);
     req.availability_zone = f.text("availability_zone", false, 255);
@@ -26,7 +27,13 @@ awaitable<result<response>> create_vm(compute_api& x, request_ctx& q) {
     req.image_id = f.text("image_id", false, 64);
     req.key_name = f.text("key_name", false, 255);
     req.user_data = f.document("user_data", 65536);
-    KUMO_CO_TRY_VOID(f.done());
+    KUMO_TRY_VOID(f.done());
+    return req;
+}
+
+awaitable<result<response>> create_vm(compute_api& x, request_ctx& q) {
+    KUMO_CO_TRY(const json body, json_body(q));
+    KUMO_CO_TRY(create_vm_request req, create_request(body, true));
     KUMO_CO_TRY(const vm_with_operation made, co_await x.vms.create(*q.who, std::move(req)));
     co_return vm_accepted(made);
 }
@@ -91,14 +98,7 @@ awaitable<result<response>> clone_vm(compute_api& x, request_ctx& q) {
 
 awaitable<result<response>> explain(compute_api& x, request_ctx& q) {
     KUMO_CO_TRY(const json body, json_body(q));
-    body_fields f(body);
-    create_vm_request req;
-    req.flavor_id = f.text("flavor_id", true, 64);
-    req.host_id = f.text("host_id", false, 64);
-    req.availability_zone = f.text("availability_zone", false, 255);
-    req.server_group_id = f.text("server_group_id", false, 64);
-    (void)f.name("name", false);  // accepted so a create body can be explained as it is
-    KUMO_CO_TRY_VOID(f.done());
+    KUMO_CO_TRY(create_vm_request req, create_request(body, false));
     KUMO_CO_TRY(const placement_decision decided, co_await x.vms.explain(*q.who, std::move(req)));
     // Host names and capacities are the operator's business: others get the summary only.
     co_return ok(decision_view(decided, q.who->is_admin()));

@@ -42,9 +42,18 @@ result<void> build_iso(const config_drive_files& files, const std::string& dir, 
     fs::create_directories(dir, ec);
     if (ec)
         return make_error(errc::internal, "cannot create " + dir + ": " + ec.message());
-    std::ofstream(dir + "/meta-data") << files.meta_data;
-    std::ofstream(dir + "/user-data") << files.user_data;
-    std::ofstream(dir + "/network-config") << files.network_config;
+    // Checked: a full disk must fail the build, not boot the guest without its key or user-data.
+    for (const auto& [name, content] :
+         {std::pair{"meta-data", &files.meta_data}, std::pair{"user-data", &files.user_data},
+          std::pair{"network-config", &files.network_config}}) {
+        std::ofstream out(dir + "/" + name, std::ios::binary);
+        out << *content;
+        out.close();
+        if (!out) {
+            fs::remove_all(dir, ec);
+            return make_error(errc::internal, fmt::format("cannot write the config drive's {} in {}", name, dir));
+        }
+    }
     auto ran = run_process({"genisoimage", "-quiet", "-output", iso, "-volid", "cidata", "-joliet", "-rock", dir},
                            std::chrono::seconds(60));
     fs::remove_all(dir, ec);

@@ -4,6 +4,8 @@
 #include "kumo/storage/volume_repo.hpp"
 #include "vm_repo.hpp"
 
+#include <set>
+
 namespace kumo {
 
 std::optional<std::string> free_device(const vm& target, const std::vector<volume>& attached) {
@@ -23,6 +25,10 @@ awaitable<result<volume>> vm_volumes::attach(const principal& who, const std::st
     volume v;
     vm target;
     volume_place place;
+    std::set<std::string> simulated;  // read here, on the core thread, for the check in the transaction
+    for (const auto& h : hosts_.hosts())
+        if (is_simulated(h))
+            simulated.insert(h.id);
     // Reserve first (in-use, device chosen) so two attaches cannot both take the volume or the device.
     auto reserve = [&](sql::database& db) -> result<void> {
         auto found_vm = repo::find_vm(db, vm_id);
@@ -38,6 +44,10 @@ awaitable<result<volume>> vm_volumes::attach(const principal& who, const std::st
         if (found_vm->host_id.empty() || found_vm->task != vm_task::none ||
             (found_vm->status != vm_status::active && found_vm->status != vm_status::stopped))
             return make_error(errc::conflict, "volumes attach to active or stopped VMs with no task running");
+        if (simulated.count(found_vm->host_id))
+            return make_error(errc::conflict,
+                              "the VM is on a simulated host (libvirt's test driver), which cannot "
+                              "attach disks: attach volumes to VMs on real hosts");
         KUMO_TRY(place, place_of(cfg_, *found));
         if (!place.pool.shared && !found->host_id.empty() && found->host_id != found_vm->host_id)
             return make_error(errc::conflict, "the volume's data lives on another host than the VM");

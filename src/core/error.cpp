@@ -41,6 +41,7 @@ std::string_view errc_name(errc e) noexcept {
         case errc::cancelled: return "cancelled";
         case errc::timeout: return "timeout";
         case errc::internal: return "internal";
+        case errc::method_not_allowed: return "method_not_allowed";
     }
     return "internal";
 }

@@ -27,6 +27,7 @@ constexpr problem_row problem_table[] = {
     {errc::host_unreachable, http::status::bad_gateway, "Host unreachable"},
     {errc::cancelled, http::status::conflict, "Cancelled"},
     {errc::timeout, http::status::gateway_timeout, "Timeout"},
+    {errc::method_not_allowed, http::status::method_not_allowed, "Method not allowed"},
     {errc::internal, http::status::internal_server_error, "Internal error"},
 };
 

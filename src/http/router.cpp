@@ -4,6 +4,7 @@
 
 #include "kumo/core/clock.hpp"
 
+#include <set>
 #include <stdexcept>
 
 namespace kumo::api {
@@ -115,6 +116,28 @@ const route* router::best_match(http::verb m, std::string_view path, std::map<st
     return best;
 }
 
+std::string router::allowed_methods(std::string_view path) const {
+    // The methods of the most specific patterns matching the path, as best_match would pick them.
+    int most = -1;
+    std::set<std::string> methods;
+    for (const auto& rt : routes_) {
+        std::map<std::string, std::string> found;
+        if (!match(rt.pattern, path, found))
+            continue;
+        const int literals = literal_segments(rt.pattern);
+        if (literals > most) {
+            most = literals;
+            methods.clear();
+        }
+        if (literals == most)
+            methods.insert(std::string(http::to_string(rt.method)));
+    }
+    std::string out;
+    for (const auto& m : methods)
+        out += (out.empty() ? "" : ", ") + m;
+    return out;
+}
+
 bool router::streams_body(http::verb m, std::string_view path) const {
     const route* rt = best_match(m, path, nullptr, nullptr);
     return rt && rt->streams_body;
@@ -151,9 +174,12 @@ awaitable<response> router::dispatch(request_ctx& r) const {
         co_return resp;
     }
     if (path_known) {
-        response resp = problem(make_error(errc::bad_request, "method not allowed on this resource"), r.request_id);
-        resp.status = http::status::method_not_allowed;
-        resp.body["status"] = 405;
+        const std::string allow = allowed_methods(r.path);
+        response resp = problem(
+            make_error(errc::method_not_allowed,
+                       "this resource does not take " + std::string(http::to_string(r.method)) + "; it takes " + allow),
+            r.request_id);
+        resp.headers.emplace_back("Allow", allow);
         co_return resp;
     }
     co_return problem(make_error(errc::not_found, "no such resource"), r.request_id);

@@ -5,11 +5,13 @@
 #include "kumo/core/log.hpp"
 #include "kumo/core/text.hpp"
 
+#include <fmt/format.h>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <cctype>
 #include <chrono>
 
 namespace kumo::api {
@@ -120,9 +122,23 @@ awaitable<response> handle(session_env& env, request_ctx& rc) {
 
 // Writes the answer: a file streamed from disk (downloads) or a string body. False when the connection
 // must close (write failed, or the client asked to close).
+// Writes a file body piece by piece, each piece with its own deadline: a client that keeps reading may
+// take as long as it needs for a large image, one that stops reading for `idle` is cut off.
+template <class Stream>
+awaitable<bool> write_file(Stream& stream, http::response<http::file_body>& res, std::chrono::seconds idle) {
+    http::response_serializer<http::file_body> sr{res};
+    while (!sr.is_done()) {
+        beast::get_lowest_layer(stream).expires_after(idle);
+        auto [ec, n] = co_await http::async_write_some(stream, sr, as_tuple(use_awaitable));
+        if (ec)
+            co_return false;
+    }
+    co_return true;
+}
+
 template <class Stream>
 awaitable<bool> write_response(Stream& stream, const response& r, const http_header& req, const std::string& rid,
-                               bool keep_alive) {
+                               bool keep_alive, std::chrono::seconds idle) {
     if (r.file) {
         http::response<http::file_body> res{r.status, req.version()};
         set_common_headers(res, r, rid);
@@ -132,8 +148,8 @@ awaitable<bool> write_response(Stream& stream, const response& r, const http_hea
             res.set(http::field::content_type, r.content_type);
             res.keep_alive(keep_alive);
             res.prepare_payload();
-            auto [wec, wn] = co_await http::async_write(stream, res, as_tuple(use_awaitable));
-            co_return !wec && keep_alive;
+            const bool written = co_await write_file(stream, res, idle);
+            co_return written&& keep_alive;
         }
         // The file went away between the check and now (deleted): say so rather than send nothing.
         auto gone = to_http(problem(make_error(errc::not_found, "the file is gone"), rid), req, rid);
@@ -319,9 +335,10 @@ awaitable<void> serve(Stream stream, session_env& env) {
         log::debug("http", "{} {} {} {} {}ms {}", remote, std::string(head.method_string()), rc.path,
                    static_cast<int>(a->r.status), ms.count(), rc.request_id);
         // Writes get their own deadline rather than whatever the read left behind (a long poll may have
-        // outlived it); a file gets as long as a client may be silent, per write.
-        tcp->expires_after(std::chrono::seconds(a->r.file ? std::max<std::int64_t>(cfg.request_timeout_s, 3600) : 30));
-        const bool more = co_await write_response(stream, a->r, head, rc.request_id, keep_alive);
+        // outlived it); a file's pieces get one each (write_file).
+        tcp->expires_after(std::chrono::seconds(30));
+        const bool more = co_await write_response(stream, a->r, head, rc.request_id, keep_alive,
+                                                  std::chrono::seconds(cfg.request_timeout_s));
         if (a->body_unread) {
             co_await drain_and_close(stream, *tcp);
             break;
@@ -333,6 +350,18 @@ awaitable<void> serve(Stream stream, session_env& env) {
     tcp->socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
+// The answer to plain HTTP on the TLS port: a 400 saying to use https, then the connection closed.
+awaitable<void> refuse_plain_http(beast::tcp_stream& tcp) {
+    static constexpr std::string_view body = "This is an HTTPS port: use https:// in the URL.\n";
+    const std::string reply = fmt::format(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.size(), body);
+    tcp.expires_after(std::chrono::seconds(5));
+    auto [wec, wn] = co_await asio::async_write(tcp, asio::buffer(reply), as_tuple(use_awaitable));
+    if (!wec)  // the client may still be sending its request: let it finish so it reads the answer
+        co_await drain_and_close(tcp, tcp);
+}
+
 }  // namespace
 
 awaitable<void> run_plain_session(beast::tcp_stream stream, session_env& env) {
@@ -340,8 +369,20 @@ awaitable<void> run_plain_session(beast::tcp_stream stream, session_env& env) {
 }
 
 awaitable<void> run_tls_session(beast::ssl_stream<beast::tcp_stream> stream, session_env& env) {
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
-    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, as_tuple(use_awaitable));
+    auto& tcp = beast::get_lowest_layer(stream);
+    tcp.expires_after(std::chrono::seconds(30));
+    // A TLS client opens with a handshake record (0x16); a letter is a plain HTTP request line: answer
+    // it in plain text (an empty reply teaches nobody anything), else hand the bytes to the handshake.
+    std::array<char, 1> first{};
+    auto [rec, rn] = co_await tcp.async_read_some(asio::buffer(first), as_tuple(use_awaitable));
+    if (rec || rn == 0)
+        co_return;
+    if (std::isalpha(static_cast<unsigned char>(first[0]))) {
+        co_await refuse_plain_http(tcp);
+        co_return;
+    }
+    auto [ec, used] = co_await stream.async_handshake(asio::ssl::stream_base::server, asio::buffer(first, rn),
+                                                      as_tuple(use_awaitable));
     if (ec)
         co_return;
     co_await serve(std::move(stream), env);

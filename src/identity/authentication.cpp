@@ -236,10 +236,12 @@ awaitable<result<issued_token>> identity::login_app_credential(std::string id, s
     const bool usable = l.u && l.u->enabled && l.user_domain && l.user_domain->enabled && !l.scope.empty();
     if (!ok || !usable || (c->expires_at != 0 && c->expires_at <= unix_now()))
         co_return refuse_login("", addr_key);
-    // The credential keeps only roles the user still holds.
+    // The credential keeps only roles whose rights the user still holds (by the ladder, as when it was
+    // made: a project admin's credential may carry member).
+    const grants holds = grants_of(l.roles);
     std::vector<std::string> kept;
     for (const auto& r : c->roles)
-        if (std::find(l.roles.begin(), l.roles.end(), r) != l.roles.end())
+        if (roles_.count(r) && holds.covers(grants_of({r})))
             kept.push_back(r);
     if (kept.empty())
         co_return refuse_login("", addr_key);

@@ -71,6 +71,7 @@ public:
     // The role table used to resolve token roles; call after any role change.
     void set_roles(const std::vector<role>& roles);
     grants grants_of(const std::vector<std::string>& role_names) const;
+    bool has_role(const std::string& name) const { return roles_.count(name) > 0; }
 
     // Hashing on the blocking pool.
     awaitable<std::string> hash_password(std::string password);

@@ -42,6 +42,17 @@ inline std::string requested_domain(const principal& who, const identity_fields&
     return f.domain_id.value_or(who.domain_id.empty() ? kDefaultDomainId : who.domain_id);
 }
 
+// Checked after a change, in its transaction (an error undoes the change): an enabled user of an
+// enabled domain must still hold the cloud-wide admin role, directly or through a group, or nobody
+// could administer the cloud again short of the offline recovery.
+inline result<void> keeps_a_cloud_admin(sql::database& db) {
+    if (repo::count_cloud_admins(db) > 0)
+        return {};
+    return make_error(errc::conflict,
+                      "this would leave no enabled cloud administrator: give another user the admin role on the "
+                      "cloud first (offline recovery: `kumo admin-recover` on the daemon's machine)");
+}
+
 // Inserts a project, user or group into the domain it names, which the caller must administer.
 template <class T>
 result<T> insert_in_domain(sql::database& db, const principal& who, T obj, void (*insert)(sql::database&, const T&)) {

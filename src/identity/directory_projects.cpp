@@ -48,6 +48,7 @@ awaitable<result<domain>> directory::update_domain(principal who, std::string id
         d->enabled = f.enabled.value_or(d->enabled);
         d->updated_at = now_text();
         repo::update_domain(db, *d);
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
         return *d;
     };
     auto done = co_await write_cutting<domain>(std::move(job));

@@ -183,6 +183,7 @@ awaitable<result<void>> directory::delete_assignment(principal who, std::string 
         for (const auto& u : repo::users_of_assignment(db, *a))
             identity::cut_tokens(db, cuts, "user:" + u);
         repo::delete_assignment(db, a->id);
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));
@@ -216,9 +217,14 @@ awaitable<result<new_app_credential>> directory::create_app_credential(principal
         co_return make_error(errc::forbidden, "an application credential cannot create another one");
     if (c.roles.empty())
         c.roles = who.roles;
-    for (const auto& r : c.roles)
-        if (std::find(who.roles.begin(), who.roles.end(), r) == who.roles.end())
-            co_return validation_error("roles", "you do not hold the role " + r + " on this project");
+    // By what the roles grant, not by name: each built-in role includes everything below it, so a
+    // project admin may hand a credential the member role.
+    for (const auto& r : c.roles) {
+        if (!ids_.has_role(r))
+            co_return validation_error("roles", "no role named " + r);
+        if (!who.granted.covers(ids_.grants_of({r})))
+            co_return validation_error("roles", "the role " + r + " grants more than you hold on this project");
+    }
     new_app_credential out;
     out.secret = random_hex(32);
     c.id = new_uuid();

@@ -79,6 +79,7 @@ awaitable<result<user>> directory::update_user(principal who, std::string id, id
         u.password_hash = new_hash.value_or(u.password_hash);
         u.updated_at = now_text();
         repo::update_user(db, u);
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
         return u;
     };
     auto done = co_await write_cutting<user>(std::move(job));
@@ -93,6 +94,7 @@ awaitable<result<void>> directory::delete_user(principal who, std::string id) {
                               "the user still owns " + *owned + "; delete them or disable the user instead");
         identity::cut_tokens(db, cuts, "user:" + u.id);
         repo::delete_user(db, u.id);
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));
@@ -176,6 +178,7 @@ awaitable<result<void>> directory::delete_group(principal who, std::string id) {
         for (const auto& u : repo::group_members(db, g.id))
             identity::cut_tokens(db, cuts, "user:" + u.id);
         repo::delete_group(db, g.id);
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));
@@ -201,6 +204,7 @@ awaitable<result<void>> directory::remove_group_member(principal who, std::strin
         if (!repo::remove_group_member(db, g.id, user_id))
             return not_found("group member");
         identity::cut_tokens(db, cuts, "user:" + user_id);
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));

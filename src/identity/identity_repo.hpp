@@ -68,6 +68,8 @@ bool delete_assignment(sql::database& db, std::string_view id);
 // domain's when domain_id is set, plus the project's when project_id is set.
 std::vector<std::string> effective_roles(sql::database& db, std::string_view user_id, std::string_view domain_id,
                                          std::string_view project_id);
+// Enabled users of enabled domains holding the admin role cloud-wide (directly or through a group).
+std::size_t count_cloud_admins(sql::database& db);
 // Users whose roles an assignment gives: its user, or every member of its group.
 std::vector<std::string> users_of_assignment(sql::database& db, const role_assignment& a);
 // Where a user logs in when the request names no scope: the first project they hold a role on, else

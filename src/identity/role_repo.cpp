@@ -2,6 +2,8 @@
 #include "identity_repo.hpp"
 #include "kumo/core/json.hpp"
 
+#include <set>
+
 namespace kumo::repo {
 namespace {
 
@@ -130,6 +132,18 @@ std::vector<std::string> users_of_assignment(sql::database& db, const role_assig
     for (auto& u : group_members(db, a.actor_id))
         out.push_back(u.id);
     return out;
+}
+
+std::size_t count_cloud_admins(sql::database& db) {
+    std::set<std::string> admins;
+    for (const auto& a : list_assignments(db, {"", "cloud", "", "admin"}))
+        for (auto& id : users_of_assignment(db, a)) {
+            auto u = find_user(db, id);
+            auto d = u ? find_domain(db, u->domain_id) : std::nullopt;
+            if (u && u->enabled && d && d->enabled)
+                admins.insert(std::move(id));
+        }
+    return admins.size();
 }
 
 std::pair<std::string, std::string> default_scope_of(sql::database& db, std::string_view user_id) {

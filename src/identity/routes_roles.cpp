@@ -46,7 +46,12 @@ awaitable<result<response>> delete_assignment(identity_api& x, request_ctx& q) {
 }
 
 awaitable<result<response>> list_roles(identity_api& x, request_ctx& q) {
-    KUMO_CO_TRY(const auto found, co_await x.dir.list_roles(*q.who));
+    KUMO_CO_TRY(const auto all, co_await x.dir.list_roles(*q.who));
+    const std::string name = q.query["name"];
+    std::vector<role> found;
+    for (const auto& r : all)
+        if (name.empty() || r.name == name)
+            found.push_back(r);
     co_return all_of(found, role_view);
 }
 

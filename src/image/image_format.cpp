@@ -86,6 +86,13 @@ result<image_verdict> judge_image(const image_probe& p, std::string_view declare
         return validation_error("disk_format", fmt::format("declared {} but the content is {}", declared, detected));
     if (p.virtual_size <= 0)
         return file_error("the image has no virtual size");
+    // A raw disk is its bytes: a text file is no disk, and a guest's disk is whole 512-byte sectors.
+    // (Kernels, ramdisks and ISOs are sniffed apart above and keep their own sizes.)
+    if (detected == "raw" && (file_size % 512 != 0 || file_size < kMinRawDiskBytes))
+        return file_error(
+            fmt::format("a raw disk image must be a whole number of 512-byte sectors and at least {} "
+                        "bytes; this file has {} bytes",
+                        kMinRawDiskBytes, file_size));
     if (p.virtual_size > max_virtual_bytes)
         return file_error(
             fmt::format("virtual size {} bytes exceeds the maximum of {} bytes", p.virtual_size, max_virtual_bytes));

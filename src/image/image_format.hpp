@@ -11,6 +11,9 @@
 
 namespace kumo {
 
+// The smallest raw disk image accepted (a raw image must also be whole 512-byte sectors).
+inline constexpr std::int64_t kMinRawDiskBytes = 1 << 20;
+
 // What qemu-img found, plus what the leading bytes say.
 struct image_probe {
     std::string qemu_format;  // qemu-img's "format": qcow2, raw, vmdk, vdi, vpc, vhdx, ...

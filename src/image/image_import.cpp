@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netdb.h>
-#include <boost/asio/detached.hpp>
 
 namespace kumo {
 namespace {
@@ -100,7 +99,7 @@ awaitable<result<image>> image_store::import(const principal& who, const std::st
     if (img.status != image_status::queued)
         co_return make_error(errc::conflict, "the image already has data; create a new image");
     KUMO_CO_TRY(std::string address, co_await import_address(u.host, u.port));
-    asio::co_spawn(co_await asio::this_coro::executor, fetch(who, id, url, address), asio::detached);
+    tasks_.spawn(fetch(who, id, url, address), "images", "import into image " + id);
     co_return img;
 }
 

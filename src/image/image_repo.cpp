@@ -73,12 +73,14 @@ std::optional<image> find_image(sql::database& db, std::string_view id) {
     return read_image(*st);
 }
 
-std::vector<image> list_images(sql::database& db, std::string_view project_id, std::string_view marker, int limit) {
+std::vector<image> list_images(sql::database& db, std::string_view project_id, std::string_view marker, int limit,
+                               std::string_view name) {
     auto st = db.prepare(KUMO_IMAGE_COLUMNS
                          "WHERE (?1 = '' OR project_id = ?1 OR visibility = 'public' OR (visibility = 'shared' AND "
                          "EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.project_id = ?1))) "
-                         "AND (?2 = '' OR rowid > (SELECT rowid FROM images WHERE id = ?2)) ORDER BY rowid LIMIT ?3");
-    st->bind_all(std::string(project_id), std::string(marker), limit);
+                         "AND (?2 = '' OR rowid > (SELECT rowid FROM images WHERE id = ?2)) AND (?4 = '' OR name = ?4) "
+                         "ORDER BY rowid LIMIT ?3");
+    st->bind_all(std::string(project_id), std::string(marker), limit, std::string(name));
     std::vector<image> out;
     while (st->step())
         out.push_back(read_image(*st));

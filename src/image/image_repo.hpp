@@ -18,7 +18,9 @@ bool set_image_status_if(sql::database& db, std::string_view id, image_status fr
                          std::string_view now);
 std::optional<image> find_image(sql::database& db, std::string_view id);
 // Images `project_id` may see: its own, public ones, and those shared with it; all for an empty project.
-std::vector<image> list_images(sql::database& db, std::string_view project_id, std::string_view marker, int limit);
+// `name` empty: any name.
+std::vector<image> list_images(sql::database& db, std::string_view project_id, std::string_view marker, int limit,
+                               std::string_view name = {});
 void delete_image(sql::database& db, std::string_view id);
 // Bytes of the project's images that hold or are receiving a file.
 std::int64_t image_bytes_of(sql::database& db, std::string_view project_id);

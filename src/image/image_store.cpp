@@ -68,9 +68,15 @@ json image_view(const image& i) {
                 {"updated_at", i.updated_at}};
 }
 
-image_store::image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg,
-                         const project_resources& resources, std::string dir)
-    : store_(db), bus_(bus), blocking_(blocking), cfg_(cfg), resources_(resources), dir_(std::move(dir)) {}
+image_store::image_store(store& db, event_bus& bus, asio::thread_pool& blocking, background_tasks& tasks,
+                         const config& cfg, const project_resources& resources, std::string dir)
+    : store_(db),
+      bus_(bus),
+      blocking_(blocking),
+      tasks_(tasks),
+      cfg_(cfg),
+      resources_(resources),
+      dir_(std::move(dir)) {}
 
 awaitable<result<image>> image_store::create(const principal& who, image_create_request req) {
     if (who.scope != "project")
@@ -128,10 +134,11 @@ awaitable<result<image>> image_store::get(const principal& who, const std::strin
     co_return found;
 }
 
-awaitable<result<std::vector<image>>> image_store::list(const principal& who, std::string marker, int limit) {
+awaitable<result<std::vector<image>>> image_store::list(const principal& who, std::string marker, int limit,
+                                                        std::string name) {
     const std::string project = who.is_admin() ? std::string() : who.project_id;
-    auto job = [project, marker, limit](sql::database& db) -> result<std::vector<image>> {
-        return repo::list_images(db, project, marker, limit);
+    auto job = [project, marker, limit, name](sql::database& db) -> result<std::vector<image>> {
+        return repo::list_images(db, project, marker, limit, name);
     };
     auto found = co_await store_.read(std::move(job));
     co_return found;

@@ -8,6 +8,7 @@
 #include "kumo/core/log.hpp"
 #include "kumo/core/subprocess.hpp"
 #include "kumo/image/image_store.hpp"
+#include "kumo/store/lasting_write.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -202,7 +203,7 @@ awaitable<error> image_store::kill(image img, error why) {
         repo::update_image(db, img);
         return {};
     };
-    (void)co_await store_.write(std::move(job));
+    (void)co_await lasting_write(store_, std::move(job), "image " + img.id + " killed");
     log::info("images", "image {} killed: {}", img.id, why.detail);
     bus_.publish({"image", "updated", img.id, img.project_id, image_view(img)});
     co_return why;

@@ -7,7 +7,8 @@
 namespace kumo {
 
 image_module::image_module(platform& p, project_resources& projects)
-    : store_(std::make_unique<image_store>(p.db, p.bus, p.blocking, p.cfg, projects, p.cfg.data_dir + "/images")) {
+    : store_(std::make_unique<image_store>(p.db, p.bus, p.blocking, p.tasks, p.cfg, projects,
+                                           p.cfg.data_dir + "/images")) {
     projects.add_counter(repo::image_quota_usage);
 }
 

@@ -90,7 +90,7 @@ awaitable<result<response>> download_image(image_store& images, request_ctx& q) 
 
 awaitable<result<response>> list_images(image_store& images, request_ctx& q) {
     KUMO_CO_TRY(const int limit, parse_limit(q));
-    KUMO_CO_TRY(const auto found, co_await images.list(*q.who, q.query["marker"], limit));
+    KUMO_CO_TRY(const auto found, co_await images.list(*q.who, q.query["marker"], limit, q.query["name"]));
     co_return page_of(found, image_view, limit);
 }
 

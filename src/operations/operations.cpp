@@ -1,9 +1,11 @@
 #include "kumo/operations/operations.hpp"
 
+#include "kumo/async/spawn.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/operations/operation_repo.hpp"
+#include "kumo/store/lasting_write.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 
@@ -36,15 +38,9 @@ operation operations::make(std::string kind, std::string resource, std::string t
 void operations::start(operation op, op_task task, bool cancellable) {
     auto ctx = std::make_shared<op_context>(op.id);
     running_[op.id] = running_op{ctx, cancellable};
-    asio::co_spawn(core_, run(std::move(op), std::move(task), ctx), [](std::exception_ptr e) {
-        if (!e)
-            return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            log::error("operations", "task crashed: {}", ex.what());
-        }
-    });
+    const std::string what = "operation " + op.id;
+    asio::co_spawn(core_, run(std::move(op), std::move(task), ctx),
+                   [what](std::exception_ptr e) { log_task_end("operations", what, e); });
 }
 
 awaitable<void> operations::run(operation op, op_task task, std::shared_ptr<op_context> ctx) {
@@ -57,12 +53,17 @@ awaitable<void> operations::run(operation op, op_task task, std::shared_ptr<op_c
     (void)co_await store_.write(std::move(job));
     bus_.publish({"operation", "updated", op.id, op.project_id, {{"status", "running"}, {"kind", op.kind}}});
     result<void> outcome = make_error(errc::internal, "task did not complete");
+    bool crashed = false;
     try {
         outcome = co_await task(*ctx);
     } catch (const std::exception& ex) {
         log::error("operations", "{} {} threw: {}", op.kind, op.id, ex.what());
         outcome = make_error(errc::internal, "internal error while running the operation");
+        crashed = true;
     }
+    if (crashed)  // outside the handler: no co_await inside a catch block
+        for (const auto& release : crash_handlers_)
+            co_await release(op);
     op.progress = ctx->progress;
     op.details = ctx->details;
     co_await finish(std::move(op), std::move(outcome));
@@ -85,9 +86,7 @@ awaitable<void> operations::finish(operation op, result<void> outcome) {
         repo::update_operation(db, op);
         return {};
     };
-    auto saved = co_await store_.write(std::move(job));
-    if (!saved)
-        log::error("operations", "cannot record the end of {}: {}", op.id, saved.error().detail);
+    (void)co_await lasting_write(store_, std::move(job), "the end of operation " + op.id);
     running_.erase(op.id);
     bus_.publish({"operation", "updated", op.id, op.project_id, {{"status", to_string(op.status)}, {"kind", op.kind}}});
     wake_waiters(op.id);

@@ -5,8 +5,6 @@
 #include "kumo/storage/volume_repo.hpp"
 
 #include <fmt/format.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 
 namespace kumo {
@@ -27,20 +25,20 @@ awaitable<result<std::string>> host_storage::image_on_host(const std::string& ho
 }
 
 awaitable<result<std::string>> host_storage::cached_image(const std::string& host_id, const std::string& image_id) {
-    // With a shared pool there is one copy for all hosts: one copy under way, whichever host makes it.
-    const std::string key = cfg_.storage_pool_shared ? image_id : host_id + "/" + image_id;
-    while (copying_.count(key)) {  // another VM's build is copying it: wait, then use its copy
-        std::shared_ptr<asio::steady_timer> done = copying_[key];
-        done->expires_at(asio::steady_timer::time_point::max());
-        boost::system::error_code ec;
-        co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    // One look-up-or-copy at a time per copy: VMs created together from one image wait for the one copy,
+    // and the garbage collector cannot remove a copy while it is being taken into use.
+    auto guard = co_await copies_.acquire(copy_key(host_id, image_id));
     const std::string now = to_rfc3339(system_clock().now());
     KUMO_CO_TRY(auto there, co_await recorded_copy(host_id, image_id, now));
     if (there)
         co_return *there;
-    auto copied = co_await copy_image(host_id, image_id, key, now);
+    auto copied = co_await copy_image(host_id, image_id, now);
     co_return copied;
+}
+
+std::string host_storage::copy_key(const std::string& host_id, const std::string& image_id) const {
+    // With a shared pool there is one copy for all hosts: one guard, whichever host makes it.
+    return cfg_.storage_pool_shared ? image_id : host_id + "/" + image_id;
 }
 
 awaitable<result<std::optional<std::string>>> host_storage::recorded_copy(const std::string& host_id,
@@ -75,7 +73,7 @@ awaitable<result<std::optional<std::string>>> host_storage::recorded_copy(const 
 }
 
 awaitable<result<std::string>> host_storage::copy_image(const std::string& host_id, const std::string& image_id,
-                                                        const std::string& key, const std::string& now) {
+                                                        const std::string& now) {
     // Only a recorded copy is complete: anything else under that name is a leftover of an interrupted copy.
     auto copy = [pool = cfg_.storage_pool, name = image_volume_name(image_id),
                  file = images_.file_path(image_id)](hypervisor_connection& c) -> result<std::string> {
@@ -83,14 +81,9 @@ awaitable<result<std::string>> host_storage::copy_image(const std::string& host_
         return c.upload_volume(pool, name, file);
     };
     const auto started = std::chrono::steady_clock::now();
-    auto copying = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
-    copying_[key] = copying;
     auto copied = co_await hosts_.call(host_id, std::move(copy));
-    if (!copied) {
-        copying_.erase(key);
-        copying->cancel();
+    if (!copied)
         co_return copied.error();
-    }
     const std::string path = *copied;
     log::info(
         "storage", "image {} copied to host {} in {} ms", image_id, host_id,
@@ -100,8 +93,6 @@ awaitable<result<std::string>> host_storage::copy_image(const std::string& host_
         return {};
     };
     auto recorded = co_await store_.write(std::move(record));
-    copying_.erase(key);  // waiters find the row now
-    copying->cancel();
     if (!recorded)
         co_return recorded.error();
     co_return path;
@@ -118,8 +109,8 @@ awaitable<result<void>> host_storage::export_volume(const principal& who, std::s
         return {};
     };
     KUMO_CO_TRY_VOID(co_await hosts_.call(host_id, std::move(flatten)));
-    asio::co_spawn(co_await asio::this_coro::executor,
-                   finish_export(who, std::move(host_id), std::move(copy), std::move(image_id)), asio::detached);
+    const std::string what = "export into image " + image_id;
+    tasks_.spawn(finish_export(who, std::move(host_id), std::move(copy), std::move(image_id)), "storage", what);
     co_return result<void>{};
 }
 
@@ -145,55 +136,56 @@ awaitable<void> host_storage::finish_export(principal who, std::string host_id, 
         log::warn("storage", "export into image {} failed: {}", image_id, filled.error().detail);
 }
 
+bool host_storage::unused_since(sql::database& db, const std::string& host_id, const std::string& image_id,
+                                const std::string& cutoff) const {
+    auto c = repo::find_cached_image(db, host_id, image_id);
+    if (!c || c->last_used > cutoff)  // fixed-width UTC timestamps compare as strings
+        return false;
+    for (const auto& users : image_users_)
+        if (users(db, host_id).count(image_id))
+            return false;
+    return true;
+}
+
 awaitable<void> host_storage::collect_garbage(const std::string& host_id) {
-    auto job = [this, host_id](sql::database& db) -> result<std::vector<repo::cached_image>> {
-        std::set<std::string> used;
-        for (const auto& users : image_users_)
-            used.merge(users(db, host_id));
-        std::vector<repo::cached_image> unused;
-        for (auto& c : repo::cached_images_on(db, host_id))
-            if (!used.count(c.image_id))
-                unused.push_back(std::move(c));
-        return unused;
+    auto job = [host_id](sql::database& db) -> result<std::vector<repo::cached_image>> {
+        return repo::cached_images_on(db, host_id);
     };
-    auto unused = co_await store_.read(std::move(job));
-    if (!unused)
+    auto cached = co_await store_.read(std::move(job));
+    if (!cached)
         co_return;
-    // Fixed-width UTC timestamps compare as strings.
     const std::string cutoff = to_rfc3339(system_clock().now() - std::chrono::seconds(cfg_.image_cache_ttl_s));
-    for (const auto& c : *unused) {
-        if (c.last_used > cutoff)
-            continue;
-        if (cfg_.storage_pool_shared) {
-            // Other hosts of the shared pool may use the same file: the last one to let go removes it.
-            auto others = [c](sql::database& db) -> result<std::size_t> {
-                return repo::hosts_caching(db, c.image_id).size();
-            };
-            auto sharing = co_await store_.read(std::move(others));
-            if (!sharing || *sharing > 1) {
-                auto forget = [c](sql::database& db) -> result<void> {
-                    repo::forget_cached_image(db, c.host_id, c.image_id);
-                    return {};
-                };
-                (void)co_await store_.write(std::move(forget));
-                continue;
-            }
-        }
-        auto drop = [pool = cfg_.storage_pool, name = image_volume_name(c.image_id)](hypervisor_connection& conn) {
-            return conn.delete_volume(pool, name);
-        };
-        if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone) {
-            log::warn("storage", "cannot remove cached image {} from host {}: {}", c.image_id, host_id,
-                      gone.error().detail);
-            continue;
-        }
-        auto forget = [c](sql::database& db) -> result<void> {
-            repo::forget_cached_image(db, c.host_id, c.image_id);
-            return {};
-        };
-        (void)co_await store_.write(std::move(forget));
-        log::info("storage", "removed cached image {} from host {} (unused)", c.image_id, host_id);
+    for (const auto& c : *cached)
+        if (c.last_used <= cutoff)
+            co_await remove_cached(host_id, c.image_id, cutoff);
+}
+
+awaitable<void> host_storage::remove_cached(const std::string& host_id, const std::string& image_id,
+                                            const std::string& cutoff) {
+    // Under the copy's guard no VM build looks the copy up; deciding and unrecording in one transaction
+    // means no other host of a shared pool starts using the file between the count and the removal.
+    auto guard = co_await copies_.acquire(copy_key(host_id, image_id));
+    enum class verdict { keep, unrecord, remove };
+    auto decide = [this, host_id, image_id, cutoff](sql::database& db) -> result<verdict> {
+        if (!unused_since(db, host_id, image_id, cutoff))
+            return verdict::keep;
+        // Other hosts of a shared pool may use the same file: the last one to let go removes it.
+        const bool last = !cfg_.storage_pool_shared || repo::hosts_caching(db, image_id).size() <= 1;
+        repo::forget_cached_image(db, host_id, image_id);
+        return last ? verdict::remove : verdict::unrecord;
+    };
+    auto decided = co_await store_.write(std::move(decide));
+    if (!decided || *decided != verdict::remove)
+        co_return;
+    // Unrecorded first: a copy that cannot be removed now is a leftover the next copy replaces.
+    auto drop = [pool = cfg_.storage_pool, name = image_volume_name(image_id)](hypervisor_connection& conn) {
+        return conn.delete_volume(pool, name);
+    };
+    if (auto gone = co_await hosts_.call(host_id, std::move(drop)); !gone) {
+        log::warn("storage", "cannot remove cached image {} from host {}: {}", image_id, host_id, gone.error().detail);
+        co_return;
     }
+    log::info("storage", "removed cached image {} from host {} (unused)", image_id, host_id);
 }
 
 }  // namespace kumo

@@ -14,7 +14,7 @@ struct storage_module::parts {
     parts(platform& p, host_registry& hosts, image_store& images, project_resources& projects)
         : plat(p),
           hosts(hosts),
-          pools(p.db, hosts, images, p.cfg),
+          pools(p.db, hosts, images, p.tasks, p.cfg),
           volumes(p.db, p.bus, hosts, images, pools, projects, p.cfg),
           routes{volumes, p.cfg},
           gc_timer(p.core) {}

@@ -27,7 +27,7 @@ awaitable<result<response>> create_volume(storage_api& x, request_ctx& q) {
 
 awaitable<result<response>> list_volumes(storage_api& x, request_ctx& q) {
     KUMO_CO_TRY(const int limit, parse_limit(q));
-    KUMO_CO_TRY(const auto found, co_await x.volumes.list(*q.who, q.query["marker"], limit));
+    KUMO_CO_TRY(const auto found, co_await x.volumes.list(*q.who, q.query["marker"], limit, q.query["name"]));
     co_return page_of(found, volume_view, limit);
 }
 

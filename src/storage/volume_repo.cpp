@@ -52,11 +52,12 @@ std::optional<volume> find_volume(sql::database& db, std::string_view id) {
     return read_volume(*st);
 }
 
-std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit) {
+std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit,
+                                 std::string_view name) {
     auto st = db.prepare(KUMO_VOLUME_COLUMNS
                          "WHERE (?1 = '' OR project_id = ?1) AND (?2 = '' OR rowid > (SELECT rowid FROM volumes "
-                         "WHERE id = ?2)) ORDER BY rowid LIMIT ?3");
-    st->bind_all(std::string(project_id), std::string(marker), limit);
+                         "WHERE id = ?2)) AND (?4 = '' OR name = ?4) ORDER BY rowid LIMIT ?3");
+    st->bind_all(std::string(project_id), std::string(marker), limit, std::string(name));
     std::vector<volume> out;
     while (st->step())
         out.push_back(read_volume(*st));

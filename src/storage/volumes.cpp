@@ -3,6 +3,7 @@
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/storage/volume_repo.hpp"
+#include "kumo/store/lasting_write.hpp"
 
 #include <fmt/format.h>
 
@@ -25,7 +26,7 @@ awaitable<void> volume_service::save(volume v, const char* action) {
         repo::update_volume(db, v);
         return {};
     };
-    (void)co_await store_.write(std::move(job));
+    (void)co_await lasting_write(store_, std::move(job), "the state of volume " + v.id);
     bus_.publish({"volume", action, v.id, v.project_id, volume_view(v)});
 }
 
@@ -80,7 +81,7 @@ awaitable<result<void>> volume_service::copy_snapshot(const volume& v, const vol
         repo::delete_volume(db, id);
         return {};
     };
-    (void)co_await store_.write(std::move(forget));
+    (void)co_await lasting_write(store_, std::move(forget), "the removal of failed volume " + v.id);
     co_return copied;
 }
 
@@ -135,10 +136,11 @@ awaitable<result<volume>> volume_service::get(const principal& who, const std::s
     co_return *found;
 }
 
-awaitable<result<std::vector<volume>>> volume_service::list(const principal& who, std::string marker, int limit) {
+awaitable<result<std::vector<volume>>> volume_service::list(const principal& who, std::string marker, int limit,
+                                                            std::string name) {
     const std::string project = who.is_admin() ? std::string() : who.project_id;
-    auto job = [project, marker, limit](sql::database& db) -> result<std::vector<volume>> {
-        return repo::list_volumes(db, project, marker, limit);
+    auto job = [project, marker, limit, name](sql::database& db) -> result<std::vector<volume>> {
+        return repo::list_volumes(db, project, marker, limit, name);
     };
     auto found = co_await store_.read(std::move(job));
     co_return found;

@@ -98,7 +98,7 @@ TEST_CASE("the web page is served, and nothing outside web/", "[api]") {
         CHECK(r->status == 404);
     }
     auto doc = send(c, "GET", "/api/v1/openapi.json");
-    CHECK(doc.body["openapi"] == "3.0.3");
+    CHECK(doc.body["openapi"] == "3.1.0");
 }
 
 TEST_CASE("everything else needs a valid bearer token", "[api]") {

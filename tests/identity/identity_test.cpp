@@ -183,6 +183,21 @@ TEST_CASE("application credentials: a subset of roles, secret shown once, expiry
     CHECK_FALSE(login({{"application_credential", {{"id", id}, {"secret", secret}}}}));
 }
 
+TEST_CASE("application credentials follow the role ladder: an admin hands out member", "[identity]") {
+    // src/identity/README.md's example, as the bootstrap admin (project_admin on project admin).
+    auto admin = sim().admin();
+    auto made = call(admin, "POST", "/api/v1/application-credentials",
+                     {{"name", "ci-ladder"}, {"roles", {"member"}}, {"expires_in_s", 2592000}});
+    REQUIRE(made.status == 201);
+    auto key = login({{"application_credential", {{"id", made.body["id"]}, {"secret", made.body["secret"]}}}});
+    REQUIRE(key);
+    CHECK(call(*key, "GET", "/api/v1/auth/me").body["roles"] == json::array({"member"}));
+    auto unknown = call(admin, "POST", "/api/v1/application-credentials", {{"name", "x"}, {"roles", {"no-such-role"}}});
+    CHECK(unknown.status == 422);
+    CHECK(unknown.body.dump().find("no-such-role") != std::string::npos);
+    CHECK(call(admin, "DELETE", "/api/v1/application-credentials/" + made.body["id"].get<std::string>()).status == 204);
+}
+
 TEST_CASE("bodies cannot widen access: owner, project and role fields are refused", "[identity]") {
     auto admin = sim().admin();
     auto [uid, project] = member_of_new_project("frank", "member");
@@ -252,6 +267,32 @@ TEST_CASE("a flavor's ephemeral disk counts in the project's disk_gb, as its roo
     auto over = call(*judy, "POST", "/api/v1/vms", {{"name", "e2"}, {"flavor_id", flavor}});  // 3 + 3 > 5
     CHECK(over.status == 409);
     CHECK(call(*judy, "GET", "/api/v1/projects/" + project + "/quota").body["quota"]["disk_gb"]["in_use"] == 3);
+}
+
+TEST_CASE("the dry run checks what the create checks: quota, image, key; it creates nothing", "[identity][quota]") {
+    auto admin = sim().admin();
+    auto [uid, project] = member_of_new_project("kate", "member");
+    REQUIRE(call(admin, "PATCH", "/api/v1/projects/" + project + "/quota", {{"instances", 0}}).status == 200);
+    const std::string flavor = created(admin, "/api/v1/flavors", {{"name", "dry"}, {"vcpus", 1}, {"ram_mb", 16}});
+    auto kate = login({{"username", "kate"}, {"password", "long-enough-pw"}});
+    REQUIRE(kate);
+    const json body{{"name", "dry-1"}, {"flavor_id", flavor}};
+    auto dry = call(*kate, "POST", "/api/v1/scheduler/explain", body);
+    auto real = call(*kate, "POST", "/api/v1/vms", body);
+    CHECK(real.status == 409);
+    CHECK(dry.status == real.status);  // hosts are eligible, but the quota says no: so must the dry run
+    CHECK(dry.body["code"] == "quota_exceeded");
+    REQUIRE(call(admin, "PATCH", "/api/v1/projects/" + project + "/quota", {{"instances", 5}}).status == 200);
+    auto no_image = call(*kate, "POST", "/api/v1/scheduler/explain",
+                         {{"flavor_id", flavor}, {"image_id", "00000000-0000-0000-0000-000000000000"}});
+    CHECK(no_image.status == 422);
+    CHECK(no_image.body.dump().find("image_id") != std::string::npos);
+    auto no_key = call(*kate, "POST", "/api/v1/scheduler/explain", {{"flavor_id", flavor}, {"key_name", "nope"}});
+    CHECK(no_key.status == 422);
+    CHECK(no_key.body.dump().find("key_name") != std::string::npos);
+    CHECK(call(*kate, "POST", "/api/v1/scheduler/explain", body).status == 200);
+    CHECK(call(*kate, "GET", "/api/v1/vms").body["items"].empty());
+    CHECK(call(*kate, "GET", "/api/v1/projects/" + project + "/quota").body["quota"]["instances"]["in_use"] == 0);
 }
 
 TEST_CASE("logins and changes are audited, and readers see only what they administer", "[identity][audit]") {

@@ -67,6 +67,21 @@ TEST_CASE("declared and detected formats must agree", "[image]") {
     CHECK(judge_image(raw, "raw", 1048576, kMax));
 }
 
+TEST_CASE("a raw disk is whole sectors and at least 1 MiB; a 24-byte text file is no disk", "[image]") {
+    auto text = probe_of(R"({"virtual-size": 24, "format": "raw"})");
+    CHECK(field_of(judge_image(text, "raw", 24, kMax)) == "file");
+    CHECK(field_of(judge_image(text, "", 24, kMax)) == "file");
+    auto odd = probe_of(R"({"virtual-size": 1049000, "format": "raw"})");
+    CHECK(field_of(judge_image(odd, "raw", 1049000, kMax)) == "file");  // not whole sectors
+    auto small = probe_of(R"({"virtual-size": 4096, "format": "raw"})");
+    CHECK(field_of(judge_image(small, "raw", 4096, kMax)) == "file");  // whole sectors, too small
+    auto disk = probe_of(R"({"virtual-size": 1049088, "format": "raw"})");
+    CHECK(judge_image(disk, "raw", 1049088, kMax));  // 1 MiB + one sector
+    auto kernel = probe_of(R"({"virtual-size": 4099, "format": "raw"})");
+    kernel.sniffed = "aki";  // kernels keep their own sizes
+    CHECK(judge_image(kernel, "aki", 4099, kMax));
+}
+
 TEST_CASE("raw bytes are told apart by their magic: ISO, kernel, ramdisk", "[image]") {
     std::string iso(40000, '\0');
     iso.replace(32769, 5, "CD001");

@@ -145,7 +145,7 @@ TEST_CASE("an uploaded qcow2 becomes active with its checksums and downloads byt
     CHECK(upload(admin, id, bytes).status == 409);
     CHECK(image_of(id)["status"] == "active");
     // Several chunks and a tail that is not a whole block (the last write leaves O_DIRECT) arrive intact.
-    std::string odd((3 << 20) + 123, '\0');
+    std::string odd((3 << 20) + 1536, '\0');  // whole sectors (raw disks must be), not whole 4 KiB blocks
     for (std::size_t i = 0; i < odd.size(); ++i)
         odd[i] = static_cast<char>((i * 2654435761u) >> 13);
     const std::string odd_id = new_image(admin, {{"name", "odd"}, {"disk_format", "raw"}});

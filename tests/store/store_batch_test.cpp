@@ -3,6 +3,7 @@
 #include "kumo/store/store.hpp"
 
 #include "kumo/core/ids.hpp"
+#include "kumo/store/lasting_write.hpp"
 #include "kumo/store/list_query.hpp"
 #include "kumo_catch.hpp"
 #include "vm_repo.hpp"
@@ -82,4 +83,33 @@ TEST_CASE("group commit: concurrent writes share transactions; a failed write un
     }
     CHECK(st.batches_committed() < static_cast<std::size_t>(n));
     CHECK(st.batches_committed() >= static_cast<std::size_t>(n) / store::max_batch);
+}
+
+namespace {
+
+awaitable<void> write_lasting(store& st, std::shared_ptr<int> attempts, int failures, bool& written) {
+    auto job = [attempts, failures](sql::database&) -> result<void> {
+        if (++*attempts <= failures)
+            return make_error(errc::internal, "disk full");
+        return {};
+    };
+    written = co_await lasting_write(st, std::move(job), "a test row");
+}
+
+}  // namespace
+
+TEST_CASE("lasting_write retries a failed write, and reports one that never succeeds", "[service]") {
+    auto db = sql::database::open(":memory:");
+    REQUIRE(db);
+    store st(std::move(*db));
+    asio::io_context core;
+    auto twice = std::make_shared<int>(0), always = std::make_shared<int>(0);
+    bool after_two = false, never = true;
+    asio::co_spawn(core, write_lasting(st, twice, 2, after_two), asio::detached);
+    asio::co_spawn(core, write_lasting(st, always, 100, never), asio::detached);
+    core.run();  // 0.1 + 1 + 5 s of pauses at most
+    CHECK(after_two);
+    CHECK(*twice == 3);
+    CHECK_FALSE(never);
+    CHECK(*always == 4);  // the first try and three retries
 }

@@ -29,6 +29,7 @@ enum class errc {
     cancelled,
     timeout,
     internal,
+    method_not_allowed,  // the path exists, the method does not (HTTP 405 with Allow)
 };
 
 const boost::system::error_category& kumo_category() noexcept;

@@ -57,4 +57,11 @@ struct claim_usage {
 
 const char* to_string(host_status s);
 
+// A host on libvirt's test driver (`kumo serve --simulate`, test:///file.xml): domains only; it can store
+// no image copies and attach no disks (no storage upload), so VMs from images and volume attachments
+// are refused there up front.
+inline bool is_simulated(const host& h) {
+    return h.uri.rfind("test://", 0) == 0;
+}
+
 }  // namespace kumo

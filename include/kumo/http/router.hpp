@@ -42,6 +42,8 @@ public:
     // A route whose body is streamed to the handler (uploads), authorized before any of it is read.
     void add_streaming(http::verb m, std::string pattern, std::string_view permission, handler fn);
     bool streams_body(http::verb m, std::string_view path) const;
+    // The methods a path takes ("DELETE, GET"), for 405's Allow header.
+    std::string allowed_methods(std::string_view path) const;
     // Authenticates (when the route needs it), authorizes and runs the matching handler. Of the routes
     // whose pattern matches, the one with the most literal segments wins ("/hosts/ssh-key" over
     // "/hosts/{id}"), whatever order the modules added them in.

@@ -4,6 +4,7 @@
 // qemu-img run on the blocking pool. Files live in <data_dir>/images/<id> (".part" while uploading),
 // named by id only, never by anything a user chose.
 #include "kumo/async/async.hpp"
+#include "kumo/async/background_tasks.hpp"
 #include "kumo/core/config.hpp"
 #include "kumo/http/byte_source.hpp"
 #include "kumo/identity/model.hpp"
@@ -39,7 +40,7 @@ struct image_update {
 
 class image_store {
 public:
-    image_store(store& db, event_bus& bus, asio::thread_pool& blocking, const config& cfg,
+    image_store(store& db, event_bus& bus, asio::thread_pool& blocking, background_tasks& tasks, const config& cfg,
                 const project_resources& resources, std::string dir);
 
     // Errors: validation_failed (name, disk_format, visibility, properties, expected_sha256), forbidden
@@ -47,7 +48,8 @@ public:
     awaitable<result<image>> create(const principal& who, image_create_request req);
     // Errors: not_found (also for images the caller may not see).
     awaitable<result<image>> get(const principal& who, const std::string& id);
-    awaitable<result<std::vector<image>>> list(const principal& who, std::string marker, int limit);
+    awaitable<result<std::vector<image>>> list(const principal& who, std::string marker, int limit,
+                                               std::string name = {});
     // Owner or admin. Errors: not_found, forbidden (publicizing as a non-admin), validation_failed.
     awaitable<result<image>> update(const principal& who, const std::string& id, image_update u);
     // Errors: not_found, conflict (protected, in use by a VM, upload running).
@@ -113,6 +115,7 @@ private:
     store& store_;
     event_bus& bus_;
     asio::thread_pool& blocking_;
+    background_tasks& tasks_;
     const config& cfg_;
     const project_resources& resources_;
     std::string dir_;

@@ -62,6 +62,12 @@ public:
     // Stores and publishes the task's current progress and details (call it at a sensible pace).
     awaitable<void> report(const op_context& ctx, const std::string& project_id);
 
+    // What the owner of a resource does when a task on it ends with an exception instead of a result
+    // (a bug): undo what the task held, e.g. the VM's task lock, so the resource does not stay locked.
+    // Called with the operation, before it is recorded as failed.
+    using crash_handler = std::function<awaitable<void>(const operation&)>;
+    void on_task_crash(crash_handler h) { crash_handlers_.push_back(std::move(h)); }
+
     bool busy() const { return !running_.empty(); }
     // Cancels nothing: waits until every running task ends or `deadline` passes (SIGTERM).
     awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
@@ -79,6 +85,7 @@ private:
     store& store_;
     event_bus& bus_;
     std::map<std::string, running_op> running_;
+    std::vector<crash_handler> crash_handlers_;
     std::multimap<std::string, std::shared_ptr<asio::steady_timer>> waiters_;
 };
 

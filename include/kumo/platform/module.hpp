@@ -9,6 +9,7 @@
 // router, starts listening, and awaits each module's start() in turn. SIGTERM calls stop() on each, in
 // reverse order.
 #include "kumo/async/async.hpp"
+#include "kumo/async/background_tasks.hpp"
 #include "kumo/core/config.hpp"
 #include "kumo/http/router.hpp"
 #include "kumo/identity/policy.hpp"
@@ -32,6 +33,7 @@ struct platform {
     store& db;
     event_bus& bus;
     operations& ops;
+    background_tasks& tasks;  // work that outlives its request (imports, exports); drained on SIGTERM
 };
 
 class module {

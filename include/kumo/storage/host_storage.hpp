@@ -2,11 +2,12 @@
 // A host's side of storage: Kumo's main pool on it (made on first use), the images cached in that pool
 // (copied once through libvirt's storage upload stream, so it works over SSH, and collected when no one
 // needs them), and copies out of a pool into the image store (exports). Core thread.
+#include "kumo/async/background_tasks.hpp"
+#include "kumo/async/busy_keys.hpp"
 #include "kumo/core/config.hpp"
 #include "kumo/host/host_registry.hpp"
 #include "kumo/image/image_store.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,8 +19,8 @@ namespace kumo {
 
 class host_storage {
 public:
-    host_storage(store& db, host_registry& hosts, image_store& images, const config& cfg)
-        : store_(db), hosts_(hosts), images_(images), cfg_(cfg) {}
+    host_storage(store& db, host_registry& hosts, image_store& images, background_tasks& tasks, const config& cfg)
+        : store_(db), hosts_(hosts), images_(images), tasks_(tasks), cfg_(cfg) {}
 
     // The cached images a host still needs (the compute module: the images its VMs there boot from).
     // Runs on the store thread; added at start-up.
@@ -53,19 +54,26 @@ private:
     // (or it vanished).
     awaitable<result<std::optional<std::string>>> recorded_copy(const std::string& host_id, const std::string& image_id,
                                                                 const std::string& now);
-    // Copies the image to the host under the copy guard `key`, then records the copy.
+    // Copies the image to the host, then records the copy (under the copy's guard).
     awaitable<result<std::string>> copy_image(const std::string& host_id, const std::string& image_id,
-                                              const std::string& key, const std::string& now);
+                                              const std::string& now);
+    // The guard of a host's copy of an image ("host/image"; with a shared pool just the image).
+    std::string copy_key(const std::string& host_id, const std::string& image_id) const;
+    // Removes an unused copy (decided and unrecorded in one transaction, under the copy's guard).
+    awaitable<void> remove_cached(const std::string& host_id, const std::string& image_id, const std::string& cutoff);
+    // Whether the host's copy of the image is unused since `cutoff`; runs on the store thread.
+    bool unused_since(sql::database& db, const std::string& host_id, const std::string& image_id,
+                      const std::string& cutoff) const;
     awaitable<void> finish_export(principal who, std::string host_id, std::string copy, std::string image_id);
 
     store& store_;
     host_registry& hosts_;
     image_store& images_;
+    background_tasks& tasks_;
     const config& cfg_;
     std::vector<image_users> image_users_;
-    // Copies of an image to a host under way ("host/image"; with a shared pool just the image): VMs
-    // created together from one image wait for the one copy (core thread only).
-    std::map<std::string, std::shared_ptr<asio::steady_timer>> copying_;
+    // Copies of an image being looked up, made or removed (copy_key); core thread only.
+    busy_keys copies_;
 };
 
 }  // namespace kumo

@@ -17,7 +17,9 @@ void insert_volume(sql::database& db, const volume& v);
 void update_volume(sql::database& db, const volume& v);  // all but id, project_id, created_at
 std::optional<volume> find_volume(sql::database& db, std::string_view id);
 // A project's volumes (all for an empty project).
-std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit);
+// `name` empty: any name.
+std::vector<volume> list_volumes(sql::database& db, std::string_view project_id, std::string_view marker, int limit,
+                                 std::string_view name = {});
 std::vector<volume> volumes_of_vm(sql::database& db, std::string_view vm_id);
 void delete_volume(sql::database& db, std::string_view id);
 // Makes the VM's volumes available again (the VM is going away).

@@ -45,7 +45,8 @@ public:
     // sources, volume_type unknown), host_unreachable (the snapshot's host).
     awaitable<result<volume>> create(const principal& who, volume_create_request req);
     awaitable<result<volume>> get(const principal& who, const std::string& id);
-    awaitable<result<std::vector<volume>>> list(const principal& who, std::string marker, int limit);
+    awaitable<result<std::vector<volume>>> list(const principal& who, std::string marker, int limit,
+                                                std::string name = {});
     // Errors: not_found, conflict (attached), host_unreachable (its host is down).
     awaitable<result<void>> remove(const principal& who, const std::string& id);
     // Grows a detached volume. Errors: not_found, conflict (attached), validation_failed (size_gb),
