@@ -1,5 +1,6 @@
 #include "kumo/host/host_registry.hpp"
 
+#include "kumo/async/spawn.hpp"
 #include "kumo/core/clock.hpp"
 #include "kumo/core/ids.hpp"
 #include "kumo/core/log.hpp"
@@ -33,10 +34,10 @@ connection_callbacks host_registry::callbacks_for(const std::string& host_id) {
     // Called on libvirt's event thread: hop to core before touching anything.
     connection_callbacks cb;
     cb.on_domain_event = [this, host_id](const std::string& uuid) {
-        asio::co_spawn(core_, domain_changed(host_id, uuid), [](std::exception_ptr) {});
+        spawn_logged(core_, domain_changed(host_id, uuid), "hosts", "domain event of host " + host_id);
     };
     cb.on_closed = [this, host_id](const std::string& reason) {
-        asio::co_spawn(core_, mark_down(host_id, reason), [](std::exception_ptr) {});
+        spawn_logged(core_, mark_down(host_id, reason), "hosts", "closed connection of host " + host_id);
     };
     return cb;
 }
@@ -83,6 +84,11 @@ awaitable<void> host_registry::connect(std::string host_id) {
     auto cb = callbacks_for(host_id);
     auto opened = co_await open(*e, uri, cb);
     e->connecting = false;
+    if (!is_current(host_id, *e)) {  // forgotten (removal) while connecting: nobody owns the connection
+        if (opened)
+            co_await close_on_strand(*e, std::move(opened->conn));
+        co_return;
+    }
     if (!opened) {
         e->h.last_error = opened.error().detail;
         if (e->h.last_error.find("HOST KEY VERIFICATION FAILED") != std::string::npos) {
@@ -96,7 +102,7 @@ awaitable<void> host_registry::connect(std::string host_id) {
         } else {
             log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);
         }
-        co_await save(e->h);
+        co_await save(*e);
         schedule_retry(host_id);
         co_return;
     }
@@ -107,7 +113,9 @@ awaitable<void> host_registry::connect(std::string host_id) {
     e->backoff = std::chrono::seconds(1);
     log::info("hosts", "host {} is up ({} {}, {} cpus, {} MiB)", e->h.name, e->h.inventory.hypervisor,
               e->h.inventory.hypervisor_version, e->h.inventory.cpus, e->h.inventory.memory_mb);
-    co_await save(e->h);
+    co_await save(*e);
+    if (!is_current(host_id, *e))
+        co_return;  // forgotten meanwhile: forget() closed the connection
     co_await announce_connected(host_id);
     co_await update_baseline();
 }
@@ -133,7 +141,7 @@ awaitable<void> host_registry::mark_down(std::string host_id, std::string reason
     e->h.status = host_status::down;
     e->h.last_error = std::move(reason);
     log::warn("hosts", "host {} is down: {}", e->h.name, e->h.last_error);
-    co_await save(e->h);
+    co_await save(*e);
     schedule_retry(host_id);
 }
 
@@ -148,20 +156,37 @@ void host_registry::schedule_retry(const std::string& host_id) {
     e->backoff = std::min(e->backoff * 2, std::chrono::seconds(cfg_.host_retry_max_s));
     e->retry->async_wait([this, host_id](boost::system::error_code ec) {
         if (!ec && !stopped_)
-            asio::co_spawn(core_, connect(host_id), [](std::exception_ptr) {});
+            spawn_logged(core_, connect(host_id), "hosts", "reconnect of host " + host_id);
     });
 }
 
-awaitable<void> host_registry::save(const host& h) {
-    host copy = h;
-    copy.updated_at = to_rfc3339(system_clock().now());
-    entries_[h.id]->h.updated_at = copy.updated_at;
+bool host_registry::is_current(const std::string& host_id, const entry& e) const {
+    auto it = entries_.find(host_id);
+    return it != entries_.end() && it->second.get() == &e;
+}
+
+awaitable<void> host_registry::close_on_strand(entry& e, std::shared_ptr<hypervisor_connection> conn) {
+    // Closing blocks on the network, and must come after any call still running on the strand.
+    auto close = [c = std::move(conn)]() mutable {
+        c.reset();
+        return true;
+    };
+    (void)co_await run_on(e.strand, std::move(close));
+}
+
+awaitable<void> host_registry::save(entry& e) {
+    // A forgotten host's row is gone: writing or announcing it would bring a deleted host back.
+    if (!is_current(e.h.id, e))
+        co_return;
+    e.h.updated_at = to_rfc3339(system_clock().now());
+    host copy = e.h;
     auto job = [copy](sql::database& db) -> result<void> {
         repo::update_host(db, copy);
         return {};
     };
     (void)co_await store_.write(std::move(job));
-    bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
+    if (is_current(copy.id, e))
+        bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
 }
 
 awaitable<result<void>> host_registry::check_new(const std::string& name, const std::string& uri,

@@ -96,12 +96,8 @@ awaitable<void> host_registry::forget(std::string host_id) {
     if (e->retry)
         e->retry->cancel();
     entries_.erase(it);
-    // Close the connection on its own strand, after any call still running there.
-    auto close = [conn = std::move(e->conn)]() mutable {
-        conn.reset();
-        return true;
-    };
-    (void)co_await run_on(e->strand, std::move(close));
+    auto conn = std::move(e->conn);
+    co_await close_on_strand(*e, std::move(conn));
     if (auto pinned = write_pins(); !pinned)
         log::error("hosts", "{}", pinned.error().detail);
     bus_.publish({"host", "deleted", host_id, "", json{{"id", host_id}, {"name", e->h.name}}});

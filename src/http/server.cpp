@@ -1,10 +1,12 @@
 #include "kumo/http/server.hpp"
 
+#include "kumo/async/spawn.hpp"
 #include "kumo/core/log.hpp"
 #include "session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 namespace kumo {
 namespace beast = boost::beast;
@@ -16,23 +18,21 @@ struct http_server::impl {
         : core(c), settings(std::move(s)), tls(std::move(t)), acceptor(c), env{settings, r, e, sessions} {}
 
     awaitable<void> accept_loop() {
+        asio::steady_timer pause(core);
         while (acceptor.is_open()) {
             auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
             if (ec) {
                 if (!acceptor.is_open())
                     co_return;
-                continue;  // e.g. EMFILE: keep serving the connections we have
+                // E.g. EMFILE: keep serving the connections we have, and retry after a pause rather
+                // than spin on an error that is still there.
+                log::warn("http", "accept failed: {}; retrying in 100 ms", ec.message());
+                pause.expires_after(std::chrono::milliseconds(100));
+                (void)co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+                continue;
             }
             beast::tcp_stream stream(std::move(socket));
-            auto on_end = [](std::exception_ptr e) {
-                if (!e)
-                    return;
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    log::error("http", "connection handler failed: {}", ex.what());
-                }
-            };
+            auto on_end = [](std::exception_ptr e) { log_task_end("http", "connection handler", e); };
             if (tls)
                 asio::co_spawn(core,
                                api::run_tls_session(beast::ssl_stream<beast::tcp_stream>(std::move(stream), *tls), env),
@@ -72,7 +72,7 @@ result<tcp::endpoint> http_server::listen(const std::string& host, std::uint16_t
     if (ec)
         return make_error(errc::internal,
                           "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
-    asio::co_spawn(impl_->core, impl_->accept_loop(), [](std::exception_ptr) {});
+    spawn_logged(impl_->core, impl_->accept_loop(), "http", "accept loop");
     return a.local_endpoint();
 }
 

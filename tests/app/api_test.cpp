@@ -124,9 +124,11 @@ TEST_CASE("login rejects wrong passwords and malformed bodies", "[api]") {
                     "password");
 }
 
-TEST_CASE("failed logins are rate limited, and the right password works after the lockout", "[api]") {
+// The lockout outlasts the test however slow the machine is; its end is tested in the unit tier with
+// an injected clock (tests/identity/login_throttle_test.cpp).
+TEST_CASE("failed logins are rate limited, whatever the password while locked", "[api]") {
     daemon_process d(test::make_temp_dir("kumo-throttle"), {"--simulate", "1"},
-                     {{"KUMO_LOGIN_MAX_FAILURES", "5"}, {"KUMO_LOGIN_LOCKOUT_S", "2"}});
+                     {{"KUMO_LOGIN_MAX_FAILURES", "5"}, {"KUMO_LOGIN_LOCKOUT_S", "600"}});
     auto c = d.anonymous();
     const json wrong{{"username", "admin"}, {"password", "not-it"}};
     const json right{{"username", "admin"}, {"password", test::kTestAdminPassword}};
@@ -143,12 +145,18 @@ TEST_CASE("failed logins are rate limited, and the right password works after th
     }
     CHECK(refused == 5);
     CHECK(limited == 95);
-    CHECK((retry_after == "1" || retry_after == "2"));
+    INFO("Retry-After: " << retry_after);
+    REQUIRE_FALSE(retry_after.empty());
+    CHECK(std::stoi(retry_after) > 0);
+    CHECK(std::stoi(retry_after) <= 600);
     CHECK(send(c, "POST", "/api/v1/auth/tokens", right).status == 429);  // locked, whatever the password
-    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
-    CHECK(send(c, "POST", "/api/v1/auth/tokens", right).status == 201);
-    // Unknown users meet the same counter as real ones, so the answers do not reveal who exists.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+}
+
+TEST_CASE("unknown users meet the same login counter as real ones", "[api]") {
+    // So the answers do not reveal who exists.
+    daemon_process d(test::make_temp_dir("kumo-throttle-ghost"), {"--simulate", "1"},
+                     {{"KUMO_LOGIN_MAX_FAILURES", "5"}, {"KUMO_LOGIN_LOCKOUT_S", "600"}});
+    auto c = d.anonymous();
     const json ghost{{"username", "ghost"}, {"password", "x"}};
     for (int i = 0; i < 5; ++i)
         CHECK(send(c, "POST", "/api/v1/auth/tokens", ghost).status == 401);

@@ -27,7 +27,7 @@ namespace {
 int usage() {
     fmt::print(stderr,
                "usage: kumo-bench create [--vms N] [--concurrency C] [--kumo PATH]\n"
-               "       kumo-bench place [--hosts-small N] [--hosts-large N] [--decisions K]\n"
+               "       kumo-bench place [--hosts-small N] [--hosts-large N] [--decisions K] [--report-only]\n"
                "       kumo-bench migrate [--rounds N]   (root: brings up the three-node lab)\n"
                "       kumo-bench upload [--size-mib N]  (root for the root-disk figures)\n");
     return 2;
@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
     o.kumo_binary = KUMO_BINARY;
     for (int i = 2; i < argc; ++i) {
         const std::string_view a = argv[i];
+        if (a == "--report-only") {
+            o.report_only = true;
+            continue;
+        }
         if (i + 1 >= argc)
             return usage();
         const char* v = argv[++i];

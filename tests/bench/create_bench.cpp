@@ -26,15 +26,16 @@ std::optional<json> get(const cli::api_client& c, const std::string& path) {
     return r->body;
 }
 
-// Every item of a paginated collection (limit 1000 per page).
-std::vector<json> all_items(const cli::api_client& c, const std::string& path) {
+// Every item of a paginated collection (limit 1000 per page); nullopt when a page cannot be read, so
+// a failed listing is never mistaken for an empty one.
+std::optional<std::vector<json>> all_items(const cli::api_client& c, const std::string& path) {
     std::vector<json> out;
     std::string marker;
     while (true) {
         const char sep = path.find('?') == std::string::npos ? '?' : '&';
         auto page = get(c, fmt::format("{}{}limit=1000{}", path, sep, marker.empty() ? "" : "&marker=" + marker));
         if (!page)
-            return out;
+            return std::nullopt;
         for (auto& i : (*page)["items"])
             out.push_back(i);
         if ((*page)["next"].is_null())
@@ -43,47 +44,74 @@ std::vector<json> all_items(const cli::api_client& c, const std::string& path) {
     }
 }
 
-// Waits until no VM is building (listing only those, so the polling costs the daemon little while
-// the burst runs); returns {active, error} counts.
-std::pair<int, int> wait_settled(const cli::api_client& c) {
-    while (!all_items(c, "/api/v1/vms?all_projects=true&status=building").empty())
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+struct settled {
     int active = 0, error = 0;
-    for (const auto& v : all_items(c, "/api/v1/vms?all_projects=true")) {
-        active += v["status"] == "active";
-        error += v["status"] == "error";
+    std::string failure;  // why the VMs could not be counted (a listing failed, or the deadline passed)
+};
+
+// Waits until no VM is building (listing only those, so the polling costs the daemon little while
+// the burst runs), at most until `deadline`; then counts active and error VMs.
+settled wait_settled(const cli::api_client& c, std::chrono::steady_clock::time_point deadline) {
+    while (true) {
+        auto building = all_items(c, "/api/v1/vms?all_projects=true&status=building");
+        if (!building)
+            return {0, 0, "cannot list the building VMs"};
+        if (building->empty())
+            break;
+        if (std::chrono::steady_clock::now() > deadline)
+            return {0, 0, fmt::format("{} VMs still building at the deadline", building->size())};
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    return {active, error};
+    auto vms = all_items(c, "/api/v1/vms?all_projects=true");
+    if (!vms)
+        return {0, 0, "cannot list the VMs"};
+    settled out;
+    for (const auto& v : *vms) {
+        out.active += v["status"] == "active";
+        out.error += v["status"] == "error";
+    }
+    return out;
 }
 
-// No host over its capacity; the database and libvirt agree VM for VM. Returns the violations.
+// One host's invariants: not over its capacity; the database and libvirt agree VM for VM.
+void check_host(const cli::api_client& c, const json& h, std::vector<std::string>& bad) {
+    const std::string id = h["id"];
+    const auto& cap = h["scheduling"]["capacity"];
+    const auto& used = h["scheduling"]["used"];
+    for (const char* r : {"vcpus", "ram_mb", "instances"})
+        if (!cap[r].is_null() && used[r].get<std::int64_t>() > cap[r].get<std::int64_t>())
+            bad.push_back(fmt::format("host {}: {} {} over capacity {}", h["name"].get<std::string>(), r,
+                                      used[r].dump(), cap[r].dump()));
+    std::set<std::string> in_db, in_libvirt;
+    auto vms = all_items(c, "/api/v1/vms?all_projects=true&host_id=" + id);
+    auto domains = get(c, "/api/v1/hosts/" + id + "/domains");
+    if (!vms || !domains) {
+        bad.push_back("cannot list the VMs or domains of host " + id);
+        return;
+    }
+    for (const auto& v : *vms)
+        in_db.insert(v["id"].get<std::string>());
+    for (const auto& d : (*domains)["items"]) {
+        in_libvirt.insert(d["uuid"].get<std::string>());
+        if (d["power_state"] != "running")
+            bad.push_back("domain " + d["uuid"].get<std::string>() + " is " + d["power_state"].get<std::string>());
+    }
+    if (in_db != in_libvirt)
+        bad.push_back(fmt::format("host {}: {} VMs in the database, {} domains in libvirt",
+                                  h["name"].get<std::string>(), in_db.size(), in_libvirt.size()));
+}
+
+// Every host's invariants. Returns the violations; hosts that cannot be listed are one.
 std::vector<std::string> check_invariants(const cli::api_client& c) {
     std::vector<std::string> bad;
-    for (const auto& h : all_items(c, "/api/v1/hosts")) {
-        const std::string id = h["id"];
-        const auto& cap = h["scheduling"]["capacity"];
-        const auto& used = h["scheduling"]["used"];
-        for (const char* r : {"vcpus", "ram_mb", "instances"})
-            if (!cap[r].is_null() && used[r].get<std::int64_t>() > cap[r].get<std::int64_t>())
-                bad.push_back(fmt::format("host {}: {} {} over capacity {}", h["name"].get<std::string>(), r,
-                                          used[r].dump(), cap[r].dump()));
-        std::set<std::string> in_db, in_libvirt;
-        for (const auto& v : all_items(c, "/api/v1/vms?all_projects=true&host_id=" + id))
-            in_db.insert(v["id"].get<std::string>());
-        auto domains = get(c, "/api/v1/hosts/" + id + "/domains");
-        if (!domains) {
-            bad.push_back("cannot list the domains of host " + id);
-            continue;
-        }
-        for (const auto& d : (*domains)["items"]) {
-            in_libvirt.insert(d["uuid"].get<std::string>());
-            if (d["power_state"] != "running")
-                bad.push_back("domain " + d["uuid"].get<std::string>() + " is " + d["power_state"].get<std::string>());
-        }
-        if (in_db != in_libvirt)
-            bad.push_back(fmt::format("host {}: {} VMs in the database, {} domains in libvirt",
-                                      h["name"].get<std::string>(), in_db.size(), in_libvirt.size()));
+    auto hosts = all_items(c, "/api/v1/hosts");
+    if (!hosts || hosts->size() != 3) {
+        bad.push_back(hosts ? fmt::format("{} hosts listed, not the 3 simulated ones", hosts->size())
+                            : "cannot list the hosts: no invariant checked");
+        return bad;
     }
+    for (const auto& h : *hosts)
+        check_host(c, h, bad);
     return bad;
 }
 
@@ -150,10 +178,15 @@ int run_create(const options& o) {
     const auto t0 = std::chrono::steady_clock::now();
     auto burst = fire_creates(d.url(), token, flavor->body["id"], o.vms, o.concurrency);
     const double accepted_s = seconds_since(t0);
-    auto [active, error] = wait_settled(c);
+    // Generous: the deadline catches a hang, not a slow machine.
+    const auto settle_limit = std::chrono::seconds(std::max(300, o.vms));
+    const settled done = wait_settled(c, t0 + settle_limit);
+    const int active = done.active, error = done.error;
     const double kumo_s = seconds_since(t0);
     const double rss = d.peak_rss_mib();
-    const auto violations = check_invariants(c);
+    auto violations = check_invariants(c);
+    if (!done.failure.empty())
+        violations.insert(violations.begin(), done.failure);
     const double floor_s = libvirt_floor(o.vms);
 
     fmt::print("kumo-bench create: {} VMs, {} in flight, 3 simulated hosts (libvirt test driver), plain HTTP\n", o.vms,

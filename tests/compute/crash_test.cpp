@@ -3,6 +3,7 @@
 #include "daemon_process.hpp"
 #include "virsh.hpp"
 
+#include "kumo/store/database.hpp"
 #include "kumo_catch.hpp"
 
 #include <future>
@@ -10,6 +11,19 @@
 #include <thread>
 
 using namespace kumo;
+
+namespace {
+
+// Operations the dead daemon left pending or running, read from its database file before a restart.
+int unfinished_on_disk(const std::string& dir) {
+    auto db = sql::database::open(dir + "/kumo.db");
+    REQUIRE(db);
+    auto st = (*db)->prepare("SELECT count(*) FROM operations WHERE status IN ('pending', 'running')");
+    REQUIRE(st->step());
+    return st->integer(0);
+}
+
+}  // namespace
 
 TEST_CASE("a daemon killed during 50 creates recovers with nothing lost", "[qemu][crash]") {
     const std::string dir = test::make_temp_dir("kumo-crash");
@@ -43,6 +57,10 @@ TEST_CASE("a daemon killed during 50 creates recovers with nothing lost", "[qemu
         }
         REQUIRE(acknowledged.size() >= 25);
     }
+    // The kill must catch work in flight, or the recovery below is tested for nothing.
+    const int in_flight = unfinished_on_disk(dir);
+    INFO("operations unfinished at the kill: " << in_flight);
+    REQUIRE(in_flight > 0);
     test::daemon_process d(dir, {});
     auto c = d.admin();
     auto unfinished = [&] {

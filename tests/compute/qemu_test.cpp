@@ -1,6 +1,7 @@
 // The VM lifecycle on the real local hypervisor (qemu:///system; KVM where /dev/kvm works), with a
 // diskless VM that boots into firmware. libvirt's own view is checked at every step.
 #include "daemon_process.hpp"
+#include "kvm.hpp"
 #include "virsh.hpp"
 
 #include "kumo_catch.hpp"
@@ -44,7 +45,8 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     REQUIRE(hosts.body["items"].size() == 1);
     const json host = hosts.body["items"][0];
     REQUIRE(host["status"] == "up");
-    CHECK(host["hypervisor"] == "QEMU");
+    CHECK(host["hypervisor"] == "QEMU");  // the emulator's name, with KVM or without
+    CHECK(host["virt_type"] == "kvm");
     CHECK(host["cpus"].get<int>() > 0);
 
     auto f = send(c, "POST", "/api/v1/flavors", json{{"name", "tiny"}, {"vcpus", 1}, {"ram_mb", 64}});
@@ -57,6 +59,9 @@ TEST_CASE("a diskless VM goes through its lifecycle on qemu:///system", "[qemu]"
     REQUIRE(op["status"] == "succeeded");
     CHECK(api_status(c, vm) == "active");
     CHECK(test::virsh_domstate(vm) == "running");
+    const std::string not_kvm = test::not_kvm_because(vm, test::virsh_dumpxml(vm));
+    INFO(not_kvm);
+    REQUIRE(not_kvm.empty());  // this tier claims KVM: an emulated guest would pass every other check
 
     // A graceful stop waits for the guest; meanwhile the VM is busy.
     const std::string stop_op = start_action(c, vm, "stop");

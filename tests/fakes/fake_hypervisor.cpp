@@ -85,25 +85,18 @@ public:
         std::lock_guard g(mutex_);
         return link_->open;
     }
-    // Moves a running domain at once.
-    result<void> migrate(const std::string& uuid, hypervisor_connection& target, const migration_request&) override {
-        auto* dest = dynamic_cast<fake_connection*>(&target);
-        std::lock_guard g(mutex_);
-        KUMO_TRY_VOID(check_open());
-        if (!dest || !dest->link_->open)
-            return make_error(errc::host_unreachable, "migrate: target unreachable");
-        auto it = host_->domains.find(uuid);
-        if (it == host_->domains.end())
-            return make_error(errc::not_found, "migrate: domain not found");
-        if (it->second.power != power_state::running)
-            return make_error(errc::conflict, "migrate: requested operation is not valid");
-        dest->host_->domains[uuid] = it->second;
-        host_->domains.erase(it);
-        return {};
+    // libvirt's test driver implements no migration, job, hot-plug or resize calls; the fake answers as
+    // it does (the contract suite checks both), so no service test relies on behavior only the fake has.
+    // The lab and QEMU tiers run the real ones.
+    result<void> migrate(const std::string& uuid, hypervisor_connection&, const migration_request&) override {
+        return unsupported(uuid, "migrate", "virDomainMigrate3");
     }
-    result<migration_progress> migration_job(const std::string&) override { return migration_progress{}; }
-    result<void> abort_migration(const std::string&) override {
-        return make_error(errc::conflict, "abort: no job is running");
+    result<migration_progress> migration_job(const std::string& uuid) override {
+        KUMO_TRY_VOID(unsupported(uuid, "migration progress", "virDomainGetJobInfo"));
+        return migration_progress{};
+    }
+    result<void> abort_migration(const std::string& uuid) override {
+        return unsupported(uuid, "abort migration", "virDomainAbortJob");
     }
     result<std::string> baseline_cpu(const std::vector<std::string>&, const std::string&) override {
         return std::string("<cpu mode='custom' match='exact'><model fallback='forbid'>fake-cpu</model></cpu>");
@@ -187,28 +180,14 @@ public:
         std::lock_guard g(mutex_);
         KUMO_TRY(auto* p, pool_of(pool));
         if (!p->volumes.count(name))
-            return make_error(errc::not_found, "volume not found");
-        return {};
+            return make_error(errc::not_found, "volume " + name + ": storage volume not found");
+        return not_supported("resize volume " + name, "virStorageVolResize");
     }
-    result<void> attach_disk(const std::string& uuid, const disk_spec& disk, const std::string& target) override {
-        std::lock_guard g(mutex_);
-        KUMO_TRY_VOID(check_open());
-        auto it = host_->domains.find(uuid);
-        if (it == host_->domains.end())
-            return make_error(errc::not_found, "attach disk: domain not found");
-        if (!it->second.disks.emplace(target, disk.path).second)
-            return make_error(errc::conflict, "attach disk: target " + target + " already exists");
-        return {};
+    result<void> attach_disk(const std::string& uuid, const disk_spec&, const std::string&) override {
+        return unsupported(uuid, "attach disk", "virDomainAttachDeviceFlags");
     }
-    result<void> detach_disk(const std::string& uuid, const disk_spec&, const std::string& target) override {
-        std::lock_guard g(mutex_);
-        KUMO_TRY_VOID(check_open());
-        auto it = host_->domains.find(uuid);
-        if (it == host_->domains.end())
-            return make_error(errc::not_found, "detach disk: domain not found");
-        if (!it->second.disks.erase(target))
-            return make_error(errc::not_found, "detach disk: no disk " + target);
-        return {};
+    result<void> detach_disk(const std::string& uuid, const disk_spec&, const std::string&) override {
+        return unsupported(uuid, "detach disk", "virDomainDetachDeviceFlags");
     }
 
     result<void> create_snapshot(const std::string& uuid, const std::string& name, const std::vector<std::string>&,
@@ -252,6 +231,18 @@ private:
         if (it == host_->pools.end())
             return make_error(errc::not_found, "storage pool not found");
         return &it->second;
+    }
+    static error not_supported(const std::string& what, const char* function) {
+        return make_error(errc::internal,
+                          what + ": this function is not supported by the connection driver: " + function);
+    }
+    // As the libvirt adapter: the domain is looked up first (not_found), then the driver refuses.
+    result<void> unsupported(const std::string& uuid, const char* what, const char* function) {
+        std::lock_guard g(mutex_);
+        KUMO_TRY_VOID(check_open());
+        if (!host_->domains.count(uuid))
+            return make_error(errc::not_found, std::string(what) + ": domain not found");
+        return not_supported(what, function);
     }
     result<void> check_open() const {
         if (!link_->open)
@@ -311,10 +302,47 @@ int fake_driver::connects(const std::string& uri) {
     return hosts_.at(uri)->connects;
 }
 
+std::vector<std::chrono::steady_clock::time_point> fake_driver::connect_attempts(const std::string& uri) {
+    std::lock_guard g(mutex_);
+    return hosts_.at(uri)->attempts;
+}
+
+int fake_driver::open_connections(const std::string& uri) {
+    std::lock_guard g(mutex_);
+    int n = 0;
+    for (auto& w : hosts_.at(uri)->links)
+        if (auto l = w.lock(); l && l->open)
+            ++n;
+    return n;
+}
+
+void fake_driver::hold_connects() {
+    std::lock_guard g(mutex_);
+    held_ = true;
+}
+
+void fake_driver::release_connects() {
+    {
+        std::lock_guard g(mutex_);
+        held_ = false;
+    }
+    released_.notify_all();
+}
+
+int fake_driver::connects_waiting() {
+    std::lock_guard g(mutex_);
+    return waiting_;
+}
+
 result<std::unique_ptr<hypervisor_connection>> fake_driver::connect(const std::string& uri,
                                                                     connection_callbacks callbacks) {
-    std::lock_guard g(mutex_);
+    std::unique_lock g(mutex_);
     auto it = hosts_.find(uri);
+    if (it != hosts_.end())
+        it->second->attempts.push_back(std::chrono::steady_clock::now());
+    ++waiting_;
+    released_.wait(g, [this] { return !held_; });
+    --waiting_;
     if (it == hosts_.end() || !it->second->reachable)
         return make_error(errc::host_unreachable, "cannot connect to " + uri);
     auto l = std::make_shared<link>();

@@ -4,9 +4,12 @@
 // both this fake and the libvirt adapter, so the fake cannot drift from the real thing.
 #include "kumo/hypervisor/hypervisor.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace kumo::test {
 
@@ -21,6 +24,14 @@ public:
     // Closes every open connection to the host, as a crashed libvirtd or a cut network would.
     void drop_connections(const std::string& uri);
     int connects(const std::string& uri);  // successful connections so far
+    // Every connection attempt, refused ones too, when it reached the driver (backoff tests).
+    std::vector<std::chrono::steady_clock::time_point> connect_attempts(const std::string& uri);
+    // Connections to the host neither closed by their owner nor dropped.
+    int open_connections(const std::string& uri);
+    // While held, connect() blocks, as a slow SSH handshake would, so a test can act meanwhile.
+    void hold_connects();
+    void release_connects();
+    int connects_waiting();  // connect() calls blocked by hold_connects()
 
     result<std::unique_ptr<hypervisor_connection>> connect(const std::string& uri,
                                                            connection_callbacks callbacks) override;
@@ -28,7 +39,6 @@ public:
     struct domain {
         std::string name;
         power_state power = power_state::shutoff;
-        std::map<std::string, std::string> disks;      // target -> path (attached ones)
         std::map<std::string, power_state> snapshots;  // name -> the power state it was taken in
     };
     struct pool {
@@ -40,12 +50,16 @@ public:
         std::map<std::string, pool> pools;
         bool reachable = true;
         int connects = 0;
+        std::vector<std::chrono::steady_clock::time_point> attempts;
         std::map<std::string, domain> domains;  // by uuid
         std::vector<std::weak_ptr<link>> links;
     };
 
 private:
     std::mutex mutex_;
+    std::condition_variable released_;
+    bool held_ = false;
+    int waiting_ = 0;
     std::map<std::string, std::shared_ptr<host_state>> hosts_;
     friend class fake_connection;
 };

@@ -63,6 +63,17 @@ std::unique_ptr<hypervisor_connection> open(const target& t) {
     return std::move(*conn);
 }
 
+// Whether `r` failed with `code` and a detail containing `says`; the detail is reported either way.
+template <class R>
+bool refused_as(const R& r, errc code, std::string_view says = {}) {
+    if (r) {
+        UNSCOPED_INFO("succeeded");
+        return false;
+    }
+    UNSCOPED_INFO(r.error().detail);
+    return r.error().code == code && r.error().detail.find(says) != std::string::npos;
+}
+
 }  // namespace
 
 TEST_CASE("hypervisor contract: inventory", "[contract]") {
@@ -207,6 +218,42 @@ TEST_CASE("hypervisor contract: snapshots", "[contract]") {
         CHECK(missing.error().code == errc::not_found);
         REQUIRE(c->delete_snapshot(id, "s1"));
         REQUIRE(c->delete_snapshot(id, "s1"));  // already gone: fine
+        REQUIRE(c->destroy(id));
+        REQUIRE(c->undefine(id));
+    }
+}
+
+// libvirt's test driver cannot migrate, report jobs, hot-plug or resize: both targets refuse the same
+// way, so the fake offers nothing the contract does not check (the lab and QEMU tiers run the real ones).
+TEST_CASE("hypervisor contract: migration, jobs, hot-plug and resize", "[contract]") {
+    const std::string none = "00000000-0000-4000-8000-000000000000";
+    const std::string id = "7c2e8a4c-1d2e-4f5a-8b6c-7d8e9f0a1b2c";
+    const disk_spec disk{"/tmp/kumo-contract-disk.qcow2"};
+    const std::string_view unsupported = "not supported";
+    for (const auto& t : targets()) {
+        INFO(t.name);
+        auto c = open(t);
+        auto other = open(t);
+        CHECK(refused_as(c->migrate(none, *other, {}), errc::not_found));
+        CHECK(refused_as(c->migration_job(none), errc::not_found));
+        CHECK(refused_as(c->abort_migration(none), errc::not_found));
+        CHECK(refused_as(c->attach_disk(none, disk, "vdc"), errc::not_found));
+        CHECK(refused_as(c->detach_disk(none, disk, "vdc"), errc::not_found));
+
+        REQUIRE(c->define(domain_for(id)));
+        REQUIRE(c->start(id));
+        CHECK(refused_as(c->migrate(id, *other, {}), errc::internal, unsupported));
+        CHECK(c->state(id).value() == power_state::running);  // a failed migration leaves it where it was
+        CHECK(other->state(id).value() == power_state::missing);
+        CHECK(refused_as(c->migration_job(id), errc::internal, unsupported));
+        CHECK(refused_as(c->abort_migration(id), errc::internal, unsupported));
+        CHECK(refused_as(c->attach_disk(id, disk, "vdc"), errc::internal, unsupported));
+        CHECK(refused_as(c->detach_disk(id, disk, "vdc"), errc::internal, unsupported));
+
+        REQUIRE(c->ensure_pool({"kumo-contract-resize", "dir", "/tmp/kumo-contract-resize"}));
+        REQUIRE(c->create_volume("kumo-contract-resize", {"grow", "raw", 1 << 20, "", "", ""}));
+        CHECK(refused_as(c->resize_volume("kumo-contract-resize", "nope", 2 << 20), errc::not_found));
+        CHECK(refused_as(c->resize_volume("kumo-contract-resize", "grow", 2 << 20), errc::internal, unsupported));
         REQUIRE(c->destroy(id));
         REQUIRE(c->undefine(id));
     }

@@ -13,7 +13,8 @@ using namespace kumo::authz;
 
 namespace {
 
-enum class verdict { allowed, unauthenticated, forbidden, hidden };
+// server_error is never expected: a 5xx is a bug, not a sign that authorization let the call through.
+enum class verdict { allowed, unauthenticated, forbidden, hidden, server_error };
 
 const char* name_of(verdict v) {
     switch (v) {
@@ -21,6 +22,7 @@ const char* name_of(verdict v) {
         case verdict::unauthenticated: return "401";
         case verdict::forbidden: return "403";
         case verdict::hidden: return "404";
+        case verdict::server_error: return "5xx";
     }
     return "?";
 }
@@ -38,6 +40,8 @@ verdict expected(const permission_rule& p, std::optional<builtin_role> role, boo
 }
 
 verdict observed(int status) {
+    if (status >= 500 || status < 200)  // below 200: no answer at all
+        return verdict::server_error;
     switch (status) {
         case 401: return verdict::unauthenticated;
         case 403: return verdict::forbidden;

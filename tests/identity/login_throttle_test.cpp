@@ -32,3 +32,16 @@ TEST_CASE("login throttle forgets old failures and successes", "[throttle]") {
     t.prune(t0 + 500s);
     CHECK(t.tracked() == 0);
 }
+
+TEST_CASE("login throttle lets a key in again once its lockout has passed", "[throttle]") {
+    login_throttle t({3, 600s});
+    const sys_time t0{std::chrono::hours(1000)};
+    for (int i = 0; i < 3; ++i)
+        t.failed("user:dave", t0);
+    CHECK(t.retry_after("user:dave", t0 + 599s) == 1s);
+    CHECK(t.retry_after("user:dave", t0 + 600s) == 0s);
+    t.succeeded("user:dave");  // the right password, after the lockout
+    t.failed("user:dave", t0 + 601s);
+    t.failed("user:dave", t0 + 602s);
+    CHECK(t.retry_after("user:dave", t0 + 602s) == 0s);  // a fresh streak
+}

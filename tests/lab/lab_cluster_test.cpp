@@ -3,6 +3,7 @@
 // cancellation, maintenance mode, host removal, hosts that die and return, and a failed migration.
 #include "daemon_process.hpp"
 #include "kumo/ssh/host_shell.hpp"
+#include "kvm.hpp"
 #include "lab.hpp"
 #include "test_guest.hpp"
 
@@ -152,13 +153,13 @@ TEST_CASE("three hosts over SSH: enroll, live-migrate between every pair, cancel
     CHECK(injected.status == 422);
 
     auto baseline = c.get("/api/v1/hosts/cpu-baseline");
-    const bool kvm = c.get("/api/v1/hosts/" + c.host[1])["virt_type"] == "kvm";
-    if (kvm) {
-        INFO(baseline.dump());
-        CHECK(baseline["model"].is_string());
-        for (const auto& h : baseline["hosts"])
-            CHECK(h["in_baseline"] == true);
-    }
+    // This tier claims KVM guests: the hosts must say kvm, and each guest's QEMU must run with it.
+    for (int n = 1; n <= 3; ++n)
+        REQUIRE(c.get("/api/v1/hosts/" + c.host[n])["virt_type"] == "kvm");
+    INFO(baseline.dump());
+    CHECK(baseline["model"].is_string());
+    for (const auto& h : baseline["hosts"])
+        CHECK(h["in_baseline"] == true);
 
     // Spread: one VM per host.
     const std::string a = c.create_vm("mover");
@@ -166,6 +167,11 @@ TEST_CASE("three hosts over SSH: enroll, live-migrate between every pair, cancel
     const std::string third = c.create_vm("third");
     for (int n = 1; n <= 3; ++n)
         CHECK(c.instances_on(c.host[n]) == 1);
+    for (const auto& id : {a, b, third}) {
+        const std::string not_kvm = test::not_kvm_because(id);
+        INFO(not_kvm);
+        REQUIRE(not_kvm.empty());
+    }
 
     INFO("live migration around the ring h(i) -> h(i+1): every pair, both the API's and libvirt's view");
     int at = c.index_of(c.vm(a)["host_id"]);

@@ -26,12 +26,22 @@ lab::lab(std::string script, std::string dir) : script_(std::move(script)), dir_
         run("down");
         throw std::runtime_error("lab.sh up failed; see " + dir_ + ".log");
     }
-    for (int n = 1; n <= 3; ++n) {  // the hosts' network namespaces, to check that down ends everything
-        std::ifstream pid_file(fmt::format("{}/h{}/anchor.pid", dir_, n));
+    // The hosts' network namespaces, to check that down ends everything. Without all three the check
+    // would pass for nothing, so a missing one fails the lab.
+    for (int n = 1; n <= 3; ++n) {
+        const std::string path = fmt::format("{}/h{}/anchor.pid", dir_, n);
+        std::ifstream pid_file(path);
         std::string pid;
         std::error_code ec;
+        std::filesystem::path net;
         if (pid_file >> pid)
-            host_netns_.push_back(std::filesystem::read_symlink("/proc/" + pid + "/ns/net", ec).string());
+            net = std::filesystem::read_symlink("/proc/" + pid + "/ns/net", ec);
+        if (pid.empty() || ec || net.empty()) {
+            run("down");
+            throw std::runtime_error("lab host h" + std::to_string(n) + ": no network namespace from " + path +
+                                     (ec ? ": " + ec.message() : ""));
+        }
+        host_netns_.push_back(net.string());
     }
 }
 
@@ -76,6 +86,8 @@ bool lab::nothing_left() const {
     auto links = must_run({"ip", "-o", "link", "show"});
     if (ns.out.find("kumolab-") != std::string::npos || links.out.find("kumolab-") != std::string::npos)
         return false;
+    if (host_netns_.size() != 3)
+        return false;  // nothing to compare with: never "clean" by default
     // No process left in a host's network namespace (the guests' QEMUs would keep it alive unnamed).
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
         std::error_code ec;

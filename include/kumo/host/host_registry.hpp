@@ -125,7 +125,12 @@ private:
     awaitable<void> check_alive(const std::string& host_id);
     awaitable<void> mark_down(std::string host_id, std::string reason);
     void schedule_retry(const std::string& host_id);
-    awaitable<void> save(const host& h);
+    // Stores and announces the entry's host, unless it was forgotten.
+    awaitable<void> save(entry& e);
+    // Whether `e` is still the registry's entry for the host (forget() erases it while connects and
+    // writes are suspended).
+    bool is_current(const std::string& host_id, const entry& e) const;
+    awaitable<void> close_on_strand(entry& e, std::shared_ptr<hypervisor_connection> conn);
     // The URI libvirt opens: the public one, or for SSH hosts the libssh2 form with Kumo's key and pins.
     std::string libvirt_uri(const host& h) const;
     // Writes known_hosts from the SSH hosts' pinned keys and those of hosts being enrolled.
