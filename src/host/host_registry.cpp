@@ -6,6 +6,7 @@
 #include "kumo/core/log.hpp"
 #include "kumo/host/host_repo.hpp"
 #include "kumo/host/host_views.hpp"
+#include "kumo/store/lasting_write.hpp"
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -184,7 +185,7 @@ awaitable<void> host_registry::save(entry& e) {
         repo::update_host(db, copy);
         return {};
     };
-    (void)co_await store_.write(std::move(job));
+    (void)co_await lasting_write(store_, std::move(job), "the state of host " + copy.id);
     if (is_current(copy.id, e))
         bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
 }

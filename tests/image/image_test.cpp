@@ -346,6 +346,10 @@ private:
             std::string method, path;
             in >> method >> path;
             std::string answer;
+            if (path == "/slow") {  // the image in 20 pieces over about 2 s
+                write_slowly(s);
+                continue;
+            }
             if (path == "/image")
                 answer =
                     fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", bytes_.size()) +
@@ -363,6 +367,18 @@ private:
             boost::asio::write(s, boost::asio::buffer(answer), ec);
         }
     }
+    void write_slowly(boost::asio::ip::tcp::socket& s) {
+        boost::system::error_code ec;
+        const std::string head =
+            fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", bytes_.size());
+        boost::asio::write(s, boost::asio::buffer(head), ec);
+        const std::size_t piece = bytes_.size() / 20;
+        for (std::size_t at = 0; at < bytes_.size() && !ec; at += piece) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            boost::asio::write(s, boost::asio::buffer(bytes_.data() + at, std::min(piece, bytes_.size() - at)), ec);
+        }
+    }
+
     std::string bytes_;
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_{io_};
@@ -477,4 +493,30 @@ TEST_CASE("with conversion on, disk images are stored as qcow2 with the stored f
     REQUIRE(up);
     CHECK(up->body["os_hash_value"] == crypto::sha256_hex(qcow2));
     CHECK(d.stop() == 0);
+}
+
+TEST_CASE("SIGTERM waits for a URL import under way: the image is whole after the restart", "[images]") {
+    const std::string dir = test::make_temp_dir("kumo-import-drain");
+    const std::vector<std::pair<std::string, std::string>> env{{"KUMO_IMAGE_IMPORT_ALLOW", "127.0.0.1/32"},
+                                                               {"KUMO_SHUTDOWN_GRACE_S", "60"}};
+    const std::string bytes(2 << 20, 'd');
+    file_server server(bytes);
+    std::string id;
+    {
+        test::daemon_process d(dir, {"--simulate", "1"}, env);
+        auto admin = d.admin();
+        auto made = call(admin, "POST", "/api/v1/images", {{"name", "slow"}});
+        REQUIRE(made.status == 201);
+        id = made.body["id"];
+        REQUIRE(start_import(admin, id, server.url("/slow")).status == 202);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a quarter of the bytes are in
+        CHECK(call(admin, "GET", "/api/v1/images/" + id).body["status"] == "saving");
+        CHECK(d.stop() == 0);  // returns once the import has ended (the shutdown grace is 60 s)
+    }
+    test::daemon_process again(dir, {"--simulate", "1"}, env);
+    json img = call(again.admin(), "GET", "/api/v1/images/" + id).body;
+    INFO(img.dump());
+    CHECK(img["status"] == "active");
+    CHECK(img["size"] == bytes.size());
+    CHECK(img["os_hash_value"] == crypto::sha256_hex(bytes));
 }
