@@ -155,10 +155,15 @@ int run_verb(CLI::App& app, const std::vector<noun_spec>& nouns) {
 }
 
 // A usage error: CLI11's reason, and the help of the noun when its verb is what is missing.
-int parse_failure(CLI::App& app, const CLI::ParseError& err) {
+int parse_failure(CLI::App& app, const CLI::ParseError& err, const std::vector<std::string>& words) {
     const auto chosen = app.get_subcommands();
     if (!chosen.empty() && chosen[0]->get_subcommands().empty() && chosen[0]->get_require_subcommand_min() > 0) {
-        fmt::print(stderr, "kumo: `kumo {}` needs a verb\n{}", chosen[0]->get_name(), chosen[0]->help());
+        const auto noun = std::find(words.begin(), words.end(), chosen[0]->get_name());
+        const bool named = noun != words.end() && noun + 1 != words.end() && (*(noun + 1))[0] != '-';
+        fmt::print(stderr, "kumo: {}\n{}",
+                   named ? fmt::format("`kumo {}` has no verb '{}'", chosen[0]->get_name(), *(noun + 1))
+                         : fmt::format("`kumo {}` needs a verb", chosen[0]->get_name()),
+                   chosen[0]->help());
         return 2;
     }
     fmt::print(stderr, "kumo: {}\nRun `kumo help` (or add --help) for the commands.\n", err.what());
@@ -195,7 +200,7 @@ int run_command(const std::vector<std::string>& words_in, const std::vector<comm
     } catch (const CLI::CallForHelp& help) {
         return app.exit(help);
     } catch (const CLI::ParseError& err) {
-        return parse_failure(app, err);
+        return parse_failure(app, err, words);
     }
     return run_verb(app, nouns);
 }

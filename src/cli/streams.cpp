@@ -118,18 +118,28 @@ result<reply> api_client::download(const std::string& path, const std::string& f
 
 namespace {
 
-// Reads events until `count` or the deadline; a timeout is the normal end of `--timeout`.
+// Reads events until `count` or the deadline. Beast's timeouts cover asynchronous operations only, so
+// each read is asynchronous and the context runs until the deadline; reaching it is the normal end of
+// `--timeout`.
 template <class Ws>
-result<void> read_events(Ws& ws, const std::function<void(const json&)>& on_event, std::int64_t count,
-                         std::int64_t timeout_s) {
+result<void> read_events(asio::io_context& io, Ws& ws, const std::function<void(const json&)>& on_event,
+                         std::int64_t count, std::int64_t timeout_s) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    beast::flat_buffer buf;
     for (std::int64_t seen = 0; count == 0 || seen < count; ++seen) {
-        if (timeout_s > 0)
-            beast::get_lowest_layer(ws).expires_at(deadline);
-        beast::flat_buffer buf;
+        bool done = false;
         beast::error_code ec;
-        ws.read(buf, ec);
-        if (ec == beast::error::timeout || ec == beast::websocket::error::closed)
+        buf.clear();
+        ws.async_read(buf, [&](beast::error_code e, std::size_t) {
+            ec = e;
+            done = true;
+        });
+        io.restart();
+        if (timeout_s > 0)
+            io.run_until(deadline);
+        else
+            io.run();
+        if (!done || ec == beast::websocket::error::closed)
             return {};
         if (ec)
             return make_error(errc::host_unreachable, "the event stream ended: " + ec.message());
@@ -160,7 +170,7 @@ result<void> api_client::watch_events(const std::function<void(const json&)>& on
     if (ec)
         return make_error(errc::host_unreachable,
                           fmt::format("the event stream was refused (HTTP {}): {}", res.result_int(), ec.message()));
-    return read_events(ws, on_event, count, timeout_s);
+    return read_events(io, ws, on_event, count, timeout_s);
 }
 
 }  // namespace kumo::cli
