@@ -13,21 +13,23 @@ namespace {
 // Reads one line from the terminal on fd `in` with echo off; the prompt goes to the terminal itself,
 // so `kumo login > out.json` still shows it.
 std::string prompt_without_echo(int in, const char* prompt) {
-    int tty = ::open("/dev/tty", O_WRONLY | O_CLOEXEC);
-    const int to = tty >= 0 ? tty : STDERR_FILENO;
-    (void)!::write(to, prompt, std::char_traits<char>::length(prompt));
+    // Echo goes off before the prompt appears, and without flushing: whatever is typed (or sent by a
+    // program driving the terminal) after the prompt is read, never echoed or dropped.
     termios old{};
     const bool have = ::tcgetattr(in, &old) == 0;
     if (have) {
         termios quiet = old;
         quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
         quiet.c_lflag |= ECHONL;
-        ::tcsetattr(in, TCSAFLUSH, &quiet);
+        ::tcsetattr(in, TCSANOW, &quiet);
     }
+    int tty = ::open("/dev/tty", O_WRONLY | O_CLOEXEC);
+    const int to = tty >= 0 ? tty : STDERR_FILENO;
+    (void)!::write(to, prompt, std::char_traits<char>::length(prompt));
     std::string line;
     std::getline(std::cin, line);
     if (have)
-        ::tcsetattr(in, TCSAFLUSH, &old);
+        ::tcsetattr(in, TCSANOW, &old);
     if (tty >= 0)
         ::close(tty);
     return line;

@@ -4,12 +4,15 @@
 #include "kumo/core/certificate.hpp"
 #include "kumo/core/crypto.hpp"
 
+#include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include "kumo_catch.hpp"
 
 using namespace kumo;
@@ -254,6 +257,9 @@ TEST_CASE("interactive login prompts on the terminal and does not echo the passw
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         char buf[512];
         while (seen.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{master, POLLIN, 0};
+            if (::poll(&p, 1, 500) <= 0)
+                continue;  // nothing yet: look at the deadline again
             const ssize_t n = ::read(master, buf, sizeof buf);
             if (n <= 0)
                 break;
@@ -267,7 +273,12 @@ TEST_CASE("interactive login prompts on the terminal and does not echo the passw
     REQUIRE(::write(master, typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
     read_until("logged in");
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    const auto stop_by = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > stop_by)
+            ::kill(pid, SIGKILL);  // our own child, by pid: a hung prompt must not hang the suite
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     read_until("\n");
     ::close(master);
     CHECK(WIFEXITED(status));
