@@ -237,6 +237,15 @@ TEST_CASE("a wrong URL scheme is named as such", "[cli]") {
     INFO(r.out);
     CHECK(r.code == 1);
     CHECK(r.out.find("https://") != std::string::npos);
+
+    test::daemon_process p(test::make_temp_dir("kumo-cli-scheme-plain"), {"--simulate", "1", "--no-tls"});
+    std::string tls = p.url();
+    REQUIRE(tls.rfind("http://", 0) == 0);
+    tls.replace(0, 4, "https");
+    auto wrong = kumo_cli(cfg, "login --url " + tls + " --password x");
+    INFO(wrong.out);
+    CHECK(wrong.code == 1);
+    CHECK(wrong.out.find("does not speak HTTPS") != std::string::npos);
 }
 
 TEST_CASE("interactive login prompts on the terminal and does not echo the password", "[cli]") {
