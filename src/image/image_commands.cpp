@@ -14,7 +14,7 @@ using namespace kumo::cli;
 const std::vector<column> image_cols{{"ID", "id"},         {"NAME", "name"},
                                      {"STATUS", "status"}, {"FORMAT", "disk_format"},
                                      {"SIZE", "size"},     {"VISIBILITY", "visibility"}};
-const std::vector<column> member_cols{{"PROJECT", "member_id"}, {"STATUS", "status"}, {"CREATED", "created_at"}};
+const std::vector<column> member_cols{{"PROJECT", "project_id"}};
 
 // A bar on stderr when it is a terminal; nothing for scripts and logs.
 progress_fn progress_bar() {
