@@ -154,6 +154,13 @@ int run_verb(CLI::App& app, const std::vector<noun_spec>& nouns) {
     return spec.run(e);
 }
 
+// `--url` anywhere but after `login` used to be ignored silently: the URL is the stored session's.
+bool misplaced_url(const std::vector<std::string>& words) {
+    if (!words.empty() && words[0] == "login")
+        return false;
+    return std::any_of(words.begin(), words.end(), [](const std::string& w) { return w.rfind("--url", 0) == 0; });
+}
+
 // A usage error: CLI11's reason, and the help of the noun when its verb is what is missing.
 int parse_failure(CLI::App& app, const CLI::ParseError& err, const std::vector<std::string>& words) {
     const auto chosen = app.get_subcommands();
@@ -166,15 +173,10 @@ int parse_failure(CLI::App& app, const CLI::ParseError& err, const std::vector<s
                    chosen[0]->help());
         return 2;
     }
+    if (misplaced_url(words))  // the verb has no --url of its own (image create does)
+        return usage("--url is only for `kumo login` (it stores the URL; KUMO_URL overrides it for one command)");
     fmt::print(stderr, "kumo: {}\nRun `kumo help` (or add --help) for the commands.\n", err.what());
     return 2;
-}
-
-// `--url` anywhere but after `login` used to be ignored silently: the URL is the stored session's.
-bool misplaced_url(const std::vector<std::string>& words) {
-    if (!words.empty() && words[0] == "login")
-        return false;
-    return std::any_of(words.begin(), words.end(), [](const std::string& w) { return w.rfind("--url", 0) == 0; });
 }
 
 }  // namespace
@@ -185,8 +187,6 @@ int run_command(const std::vector<std::string>& words_in, const std::vector<comm
         words.erase(words.begin());
         words.push_back("--help");
     }
-    if (misplaced_url(words))
-        return usage("--url is only for `kumo login` (it stores the URL; KUMO_URL overrides it for one command)");
     const auto nouns = merged(modules);
     CLI::App app("kumo: the Kumo private cloud's command-line client", "kumo");
     build(app, nouns);

@@ -8,7 +8,7 @@ namespace kumo::cli {
 namespace {
 
 const std::vector<column> op_cols{
-    {"ID", "id"}, {"KIND", "kind"}, {"STATUS", "status"}, {"TARGET", "target"}, {"CREATED", "created_at"}};
+    {"ID", "id"}, {"KIND", "kind"}, {"STATUS", "status"}, {"RESOURCE", "resource"}, {"CREATED", "created_at"}};
 
 int logout_cmd(cmd_env& e) {
     // Revoke on the server first: a token only forgotten locally would still work for whoever copied it.

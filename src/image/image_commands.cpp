@@ -74,16 +74,20 @@ int create_image(cmd_env& e) {
     if (!made)
         return 1;
     const std::string id = (*made)["id"];
+    // A failed start leaves no empty image behind: the user asked for an image with content.
+    auto discard = [&] { e.client.send("DELETE", "/api/v1/images/" + id); };
     if (url) {
-        if (!call(e, "POST", "/api/v1/images/" + id + "/import", json{{"url", *url}}))
+        if (!call(e, "POST", "/api/v1/images/" + id + "/import", json{{"url", *url}})) {
+            discard();
             return 1;
+        }
         return e.args.flag("wait") ? wait_active(e, id) : print_reply(e, call(e, "GET", "/api/v1/images/" + id));
     }
     auto r = e.client.send_file("PUT", "/api/v1/images/" + id + "/file", *file, progress_bar());
-    if (!r)
-        return api_fail(r.error().detail);
-    if (r->status >= 400)
-        return api_fail(fmt::format("image {} was created but the upload failed: {}", id, describe_problem(*r)));
+    if (!r || r->status >= 400) {
+        discard();
+        return api_fail(r ? "the upload failed: " + describe_problem(*r) : r.error().detail);
+    }
     return print_reply(e, r->body);
 }
 
