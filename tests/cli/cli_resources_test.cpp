@@ -53,6 +53,9 @@ TEST_CASE("the CLI uploads, lists, shows, downloads, shares and deletes images",
     run("image unshare disk guests");
     run("image create twice --file " + cfg + "/nothing-here", 1);
     run("image create both --file a --url http://127.0.0.1:1/x", 2);
+    // --url is image create's own option; the refused import leaves no empty image behind.
+    CHECK(run("image create remote --url http://127.0.0.1:1/x.img", 1).find("--url is only") == std::string::npos);
+    CHECK(run("image list").find("remote") == std::string::npos);
     run("image delete disk");
     CHECK(run("image show disk", 1).find("image 'disk' not found") != std::string::npos);
 }
@@ -87,6 +90,14 @@ TEST_CASE("the CLI manages key pairs, volumes, volume types and application cred
     CHECK(run("volume snapshot-list data").find("snap1") != std::string::npos);
     run("volume snapshot-delete data snap1");
     run("volume extend data --size-gb x", 2);
+    const std::string first = json::parse(run("volume create dup --size-gb 1 -o json"))["id"];
+    const std::string second = json::parse(run("volume create dup --size-gb 1 -o json"))["id"];
+    const std::string ambiguous = run("volume show dup", 1);
+    CHECK(ambiguous.find("ambiguous") != std::string::npos);
+    CHECK(ambiguous.find(first) != std::string::npos);
+    CHECK(ambiguous.find(second) != std::string::npos);
+    run("volume delete " + first);
+    run("volume delete dup");
 
     // Attach on simulated hosts: today it may work or be refused (409) by the simulator; either way a
     // clean answer, never a crash.
