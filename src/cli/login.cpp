@@ -80,8 +80,7 @@ json token_request(const parsed_args& a) {
 }
 
 void print_login(const cli_session& s, json body, output_mode out) {
-    body.erase("token");  // it is stored; scripts' logs should not collect it
-    if (out != output_mode::table) {
+    if (out != output_mode::table) {  // with the token: README's curl examples take it from here
         print_object(body, out);
         return;
     }
