@@ -1,6 +1,8 @@
 // Issue 16: what a person pastes and types, and what the CLI tells them back.
 #include "cli_runner.hpp"
 #include "daemon_process.hpp"
+#include "kumo/cli/args.hpp"
+#include "kumo/cli/output.hpp"
 #include "kumo/core/certificate.hpp"
 #include "kumo/core/crypto.hpp"
 
@@ -294,4 +296,26 @@ TEST_CASE("interactive login prompts on the terminal and does not echo the passw
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(seen.find("logged in") != std::string::npos);
     CHECK(seen.find(test::kTestAdminPassword) == std::string::npos);
+}
+
+TEST_CASE("the kit's parsers: integers, fingerprints, display width", "[cli]") {
+    CHECK(*cli::parse_integer("42", 1, 100) == 42);
+    CHECK(*cli::parse_integer("-1", -1, 100) == -1);
+    for (const char* bad : {"", "2abc", "+5", " 5", "5 ", "0x10", "101", "0", "99999999999999999999"})
+        CHECK_FALSE(cli::parse_integer(bad, 1, 100));
+    CHECK(cli::parse_integer("abc", 1, 100).error().detail == "an integer from 1 to 100, not 'abc'");
+
+    std::string fp = "7F";
+    for (int i = 1; i < 32; ++i)
+        fp += ":A" + std::to_string(i % 10);
+    for (const std::string& form : {fp, "SHA256 " + fp, "SHA256:" + fp, lower(fp), "sha256 Fingerprint=" + fp,
+                                    no_colons(fp), ssh_style(fp), "  SHA256 " + fp + "\n"})
+        CHECK(*cli::normalize_fingerprint(form) == fp);
+    for (const char* bad : {"", "SHA256", "AA:BB", "SHA256:abc", "zz"})
+        CHECK_FALSE(cli::normalize_fingerprint(bad));
+
+    CHECK(cli::display_width("abc") == 3);
+    CHECK(cli::display_width("zürich") == 6);
+    CHECK(cli::display_width("東京") == 4);
+    CHECK(cli::display_width("e\u0301") == 1);  // e + combining acute
 }
