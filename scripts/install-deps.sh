@@ -6,6 +6,7 @@ set -euo pipefail
 build_packages=(
     build-essential cmake ninja-build ccache pkg-config clang-format
     libboost1.81-dev libvirt-dev libsqlite3-dev nlohmann-json3-dev libssl-dev libfmt-dev catch2
+    libcli11-dev
 )
 runtime_packages=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils

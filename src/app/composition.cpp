@@ -4,9 +4,11 @@
 #include "kumo/compute/commands.hpp"
 #include "kumo/host/commands.hpp"
 #include "kumo/identity/commands.hpp"
+#include "kumo/image/commands.hpp"
 #include "kumo/operations/permissions.hpp"
 #include "kumo/operations/routes.hpp"
 #include "kumo/scheduler/commands.hpp"
+#include "kumo/storage/commands.hpp"
 
 namespace kumo {
 namespace {
@@ -45,7 +47,8 @@ modules::modules(foundations& f, token_keys keys, std::string audit_key)
 }
 
 std::vector<cli::command_set> cli_commands() {
-    return {identity_commands(), host_commands(), scheduler_commands(), compute_commands()};
+    return {identity_commands(),  host_commands(),    image_commands(),
+            scheduler_commands(), storage_commands(), compute_commands()};
 }
 
 result<void> open_modules(foundations& f, modules& m) {

@@ -11,19 +11,6 @@
 
 namespace {
 
-constexpr const char* help_text = R"(usage: kumo COMMAND ...
-  serve [--config FILE] [--data-dir DIR] [--listen ADDR:PORT] [--simulate N] [--no-tls]
-  version
-  admin-recover [--data-dir DIR] [--user NAME]   (root, daemon stopped: a new cloud admin password)
-  login [--url URL] [--username NAME] [--password P | --password-stdin] [--project P] [--fingerprint FP]
-  host add NAME URI | host list | host show HOST
-  flavor create NAME --vcpus N --ram-mb N [--disk-gb N] | flavor list
-  vm create NAME --flavor F [--host H] [--wait] | vm list [--all-projects] | vm show VM
-  vm start|stop [--force]|reboot [--hard]|suspend|resume|delete VM [--wait]
-  op show OP | op wait OP [--timeout S]
-Add -o json for machine-readable output.
-)";
-
 // The value after option `args[i]` (advancing i); nullopt, after saying so, when there is none.
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i) {
     if (i + 1 >= args.size()) {
@@ -102,19 +89,17 @@ int admin_recover(const std::vector<std::string>& args) {
 
 }  // namespace
 
+// serve, version and admin-recover are the daemon's side and stay here; everything
+// else, help included, is the CLI's table (kumo::cli::run_command prints the generated help).
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-        fmt::print("{}", help_text);
-        return args.empty() ? 2 : 0;
-    }
-    if (args[0] == "version" || args[0] == "--version") {
+    if (!args.empty() && (args[0] == "version" || args[0] == "--version")) {
         fmt::print("kumo {}\n", kumo::kumo_version);
         return 0;
     }
-    if (args[0] == "serve")
+    if (!args.empty() && args[0] == "serve")
         return serve({args.begin() + 1, args.end()});
-    if (args[0] == "admin-recover")
+    if (!args.empty() && args[0] == "admin-recover")
         return admin_recover({args.begin() + 1, args.end()});
     return kumo::cli::run_command(args, kumo::cli_commands());
 }

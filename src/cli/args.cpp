@@ -1,39 +1,30 @@
 #include "kumo/cli/args.hpp"
 
+#include <fmt/format.h>
+#include <charconv>
+#include <limits>
+
 namespace kumo::cli {
 
-parsed_args parse_args(const std::vector<std::string>& words, const std::set<std::string>& valued,
-                       const std::set<std::string>& flags) {
-    parsed_args out;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        const std::string& w = words[i];
-        if (w.rfind("--", 0) != 0 && !(w == "-o")) {
-            out.positional.push_back(w);
-            continue;
-        }
-        std::string key = w == "-o" ? "output" : w.substr(2);
-        std::optional<std::string> value;
-        if (auto eq = key.find('='); eq != std::string::npos) {
-            value = key.substr(eq + 1);
-            key = key.substr(0, eq);
-        }
-        if (flags.count(key) && !value) {
-            out.options[key] = "true";
-        } else if (valued.count(key)) {
-            if (!value) {
-                if (i + 1 >= words.size()) {
-                    out.error = "--" + key + " needs a value";
-                    return out;
-                }
-                value = words[++i];
-            }
-            out.options[key] = *value;
-        } else {
-            out.error = "unknown option --" + key;
-            return out;
-        }
+result<std::int64_t> parse_integer(std::string_view text, std::int64_t min, std::int64_t max) {
+    std::int64_t v = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    // from_chars refuses "+5" and " 5" and stops at "5x": all three are mistakes, not numbers.
+    if (text.empty() || ec != std::errc() || ptr != end || v < min || v > max) {
+        if (min == std::numeric_limits<std::int64_t>::min())
+            return make_error(errc::bad_request, fmt::format("an integer, not '{}'", text));
+        return make_error(errc::bad_request, fmt::format("an integer from {} to {}, not '{}'", min, max, text));
     }
-    return out;
+    return v;
+}
+
+std::optional<std::int64_t> parsed_args::integer(const std::string& k) const {
+    auto v = get(k);
+    if (!v)
+        return std::nullopt;
+    auto n = parse_integer(*v, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+    return n ? std::optional(*n) : std::nullopt;
 }
 
 }  // namespace kumo::cli

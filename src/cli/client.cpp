@@ -1,21 +1,13 @@
 #include "kumo/cli/client.hpp"
 
+#include "transport.hpp"
+
 #include <fmt/format.h>
 #include <openssl/x509.h>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <fstream>
 
 namespace kumo::cli {
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-
+namespace transport {
 namespace {
 
 std::string fingerprint_of(X509* cert) {
@@ -28,43 +20,7 @@ std::string fingerprint_of(X509* cert) {
     return out;
 }
 
-std::string normalize(std::string fp) {
-    std::string out;
-    for (char c : fp)
-        if (std::isxdigit(static_cast<unsigned char>(c)))
-            out.push_back(static_cast<char>(std::toupper(c)));
-    return out;
-}
-
-template <class Stream>
-result<reply> exchange(Stream& stream, http::request<http::string_body>& req) {
-    beast::error_code ec;
-    http::write(stream, req, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, "sending the request: " + ec.message());
-    beast::flat_buffer buf;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 << 20);
-    http::read(stream, buf, parser, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, "reading the reply: " + ec.message());
-    auto& res = parser.get();
-    reply r;
-    r.status = res.result_int();
-    if (auto it = res.find(http::field::location); it != res.end())
-        r.location = std::string(it->value());
-    if (auto it = res.find("X-Request-Id"); it != res.end())
-        r.request_id = std::string(it->value());
-    if (auto it = res.find(http::field::retry_after); it != res.end())
-        r.retry_after = std::string(it->value());
-    if (auto it = res.find(http::field::content_type); it != res.end())
-        r.content_type = std::string(it->value());
-    if (!res.body().empty())
-        r.body = json::parse(res.body(), nullptr, false);
-    if (r.body.is_discarded())
-        r.body = json{{"raw", res.body()}};
-    return r;
-}
+}  // namespace
 
 result<tcp::resolver::results_type> resolve(asio::io_context& io, const std::string& host, const std::string& port) {
     tcp::resolver resolver(io);
@@ -77,17 +33,21 @@ result<tcp::resolver::results_type> resolve(asio::io_context& io, const std::str
     return found;
 }
 
-// Connects and completes the TLS handshake; returns the SHA-256 fingerprint of the server's certificate.
-// The certificate is self-signed, so the caller decides trust by comparing that fingerprint with a pin.
+// The certificate is self-signed, so the caller decides trust by comparing the fingerprint with a pin.
 result<std::string> open_tls(beast::ssl_stream<beast::tcp_stream>& stream, const tcp::resolver::results_type& at,
                              const std::string& where) {
     beast::error_code ec;
     beast::get_lowest_layer(stream).connect(at, ec);
     if (ec)
         return make_error(errc::host_unreachable, fmt::format("cannot connect to {}: {}", where, ec.message()));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(30));
     stream.handshake(asio::ssl::stream_base::client, ec);
-    if (ec)
-        return make_error(errc::host_unreachable, "TLS handshake failed: " + ec.message());
+    beast::get_lowest_layer(stream).expires_never();
+    if (ec)  // "wrong version number" is a plain-HTTP server answering a TLS hello
+        return make_error(errc::host_unreachable,
+                          fmt::format("TLS handshake with {} failed ({}): the server does not speak HTTPS there; "
+                                      "check the URL's scheme (http:// for a daemon started with --no-tls)",
+                                      where, ec.message()));
     X509* cert = SSL_get1_peer_certificate(stream.native_handle());
     if (!cert)
         return make_error(errc::host_unreachable, "the server sent no certificate");
@@ -96,10 +56,48 @@ result<std::string> open_tls(beast::ssl_stream<beast::tcp_stream>& stream, const
     return fp;
 }
 
+result<void> check_pin(const std::string& seen, const std::string& pinned) {
+    auto a = normalize_fingerprint(seen);
+    if (a && *a == pinned)
+        return {};
+    return make_error(errc::host_unreachable,
+                      fmt::format("the server's certificate fingerprint {} is not the pinned one", seen));
+}
+
+error plain_read_error(const std::string& where, const beast::error_code& ec) {
+    return make_error(errc::host_unreachable,
+                      fmt::format("reading the reply from {} failed ({}): the server speaks HTTPS there (Kumo "
+                                  "does unless started with --no-tls); use an https:// URL",
+                                  where, ec.message()));
+}
+
+}  // namespace transport
+
+namespace {
+using namespace transport;
+
+// A pin as given; one that does not parse stays as it is and simply never matches.
+std::string pin_of(const std::string& fp) {
+    auto n = normalize_fingerprint(fp);
+    return n ? *n : fp;
+}
+
+template <class Req>
+void set_headers(Req& req, const api_client& c) {
+    req.set(http::field::host, c.host());
+    req.set(http::field::user_agent, "kumo-cli");
+    req.set(http::field::accept, "application/json");
+    if (!c.token().empty())
+        req.set(http::field::authorization, "Bearer " + c.token());
+    if (!c.request_id().empty())
+        req.set("X-Request-Id", c.request_id());
+    req.keep_alive(false);
+}
+
 }  // namespace
 
 api_client::api_client(std::string url, std::string fingerprint, std::string token)
-    : fingerprint_(normalize(std::move(fingerprint))), token_(std::move(token)) {
+    : fingerprint_(pin_of(fingerprint)), token_(std::move(token)) {
     auto sep = url.find("://");
     scheme_ = sep == std::string::npos ? "https" : url.substr(0, sep);
     std::string rest = sep == std::string::npos ? url : url.substr(sep + 3);
@@ -121,41 +119,22 @@ api_client::api_client(std::string url, std::string fingerprint, std::string tok
 
 result<reply> api_client::send(const std::string& method, const std::string& path, const std::optional<json>& body,
                                const std::string& raw_body, const std::string& content_type) const {
-    asio::io_context io;
-    KUMO_TRY(auto endpoints, resolve(io, host_, port_));
-
     http::request<http::string_body> req{http::string_to_verb(method), path, 11};
-    req.set(http::field::host, host_);
-    req.set(http::field::user_agent, "kumo-cli");
-    req.set(http::field::accept, "application/json");
-    if (!token_.empty())
-        req.set(http::field::authorization, "Bearer " + token_);
-    if (!request_id_.empty())
-        req.set("X-Request-Id", request_id_);
+    set_headers(req, *this);
     if (body || !raw_body.empty()) {
         req.set(http::field::content_type, content_type);
         req.body() = body ? body->dump() : raw_body;
     }
-    req.keep_alive(false);
     req.prepare_payload();
-
-    if (scheme_ == "http") {
-        beast::tcp_stream stream(io);
+    const std::string where = host_ + ":" + port_;
+    return with_connection(*this, [&](auto& stream, bool plain) -> result<reply> {
         beast::error_code ec;
-        stream.connect(endpoints, ec);
+        http::write(stream, req, ec);
         if (ec)
-            return make_error(errc::host_unreachable,
-                              fmt::format("cannot connect to {}:{}: {}", host_, port_, ec.message()));
-        return exchange(stream, req);
-    }
-    asio::ssl::context ctx(asio::ssl::context::tls_client);
-    ctx.set_verify_mode(asio::ssl::verify_none);  // trust comes from the pinned fingerprint below
-    beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-    KUMO_TRY(auto seen, open_tls(stream, endpoints, host_ + ":" + port_));
-    if (normalize(seen) != fingerprint_)
-        return make_error(errc::host_unreachable,
-                          fmt::format("the server's certificate fingerprint {} is not the pinned one", seen));
-    return exchange(stream, req);
+            return plain ? plain_read_error(where, ec)
+                         : make_error(errc::host_unreachable, "sending the request: " + ec.message());
+        return read_reply(stream, plain, where);
+    });
 }
 
 result<std::string> api_client::server_fingerprint() const {
@@ -170,7 +149,13 @@ result<std::string> api_client::server_fingerprint() const {
 std::string describe_problem(const reply& r) {
     if (!r.body.is_object())
         return fmt::format("HTTP {}", r.status);
+    if (r.body.contains("raw") && !r.body.contains("code"))
+        return fmt::format("HTTP {}: {}", r.status, r.body["raw"].get<std::string>());
     std::string out = fmt::format("{}: {}", r.body.value("code", std::to_string(r.status)), r.body.value("detail", ""));
+    // errors[] carries the numbers a person needs ("limit 1000, in use 5, requested 5000").
+    if (r.body.contains("errors") && r.body["errors"].is_array())
+        for (const auto& e : r.body["errors"])
+            out += fmt::format("\n  {}: {}", e.value("field", "-"), e.value("message", ""));
     return out;
 }
 

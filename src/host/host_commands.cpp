@@ -27,8 +27,8 @@ int ssh_key(cmd_env& e) {
     auto r = call(e, "GET", "/api/v1/hosts/ssh-key");
     if (!r)
         return 1;
-    if (e.as_json)
-        print_object(*r, true);
+    if (!e.as_table())
+        print_object(*r, e.out);
     else  // just the line, for `kumo host ssh-key >> ~/.ssh/authorized_keys` on a new host
         fmt::print("{}\n", (*r)["public_key"].get<std::string>());
     return 0;
@@ -48,31 +48,33 @@ int on_host(cmd_env& e, const std::string& verb) {
     return print_reply(e, call(e, "PATCH", path, json{{"enabled", verb == "enable"}}));
 }
 
-int host_cmd(cmd_env& e, const std::string& verb) {
-    const auto n = e.args.positional.size();
-    if (verb == "add" && n == 4)
-        return add_host(e);
-    if (verb == "list" && n == 2)
-        return list_reply(e, "/api/v1/hosts?limit=1000", host_cols);
-    if (verb == "ssh-key" && n == 2)
-        return ssh_key(e);
-    if (verb == "cpu-baseline" && n == 2)
-        return print_reply(e, call(e, "GET", "/api/v1/hosts/cpu-baseline"));
-    if ((verb == "show" || verb == "enable" || verb == "disable") && n == 3)
-        return on_host(e, verb);
-    if (verb == "trust-key" && n == 4)
-        return on_host(e, verb);
-    return -1;
-}
-
 }  // namespace
 
 cli::command_set host_commands() {
-    return {{{"host", host_cmd,
-              "host add NAME URI [--ssh-fingerprint SHA256:...] [--migration-address A] | host list | host ssh-key | "
-              "host cpu-baseline | host show|enable|disable HOST | host trust-key HOST SHA256:..."}},
-            {"ssh-fingerprint", "migration-address"},
-            {}};
+    auto on_one = [](const char* verb) { return [verb](cmd_env& e) { return on_host(e, verb); }; };
+    return {{{"host",
+              "hypervisor hosts",
+              {{"add",
+                "enroll a host",
+                {"NAME", "URI"},
+                {opt("ssh-fingerprint", "the host's SSH key, SHA256:..."),
+                 opt("migration-address", "address other hosts reach it at for migration")},
+                add_host},
+               {"list",
+                "list hosts",
+                {},
+                {},
+                [](cmd_env& e) { return list_reply(e, "/api/v1/hosts?limit=1000", host_cols); }},
+               {"ssh-key", "Kumo's SSH public key (for authorized_keys on a new host)", {}, {}, ssh_key},
+               {"cpu-baseline",
+                "the CPU model every host offers",
+                {},
+                {},
+                [](cmd_env& e) { return print_reply(e, call(e, "GET", "/api/v1/hosts/cpu-baseline")); }},
+               {"show", "show one host", {"HOST"}, {}, on_one("show")},
+               {"enable", "let the scheduler place VMs on the host", {"HOST"}, {}, on_one("enable")},
+               {"disable", "keep new VMs off the host", {"HOST"}, {}, on_one("disable")},
+               {"trust-key", "accept the host's changed SSH key", {"HOST", "FINGERPRINT"}, {}, on_one("trust-key")}}}}};
 }
 
 }  // namespace kumo

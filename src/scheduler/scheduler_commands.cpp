@@ -9,15 +9,9 @@ namespace {
 
 using namespace kumo::cli;
 
-const char* const aggregate_usage =
-    "aggregate create NAME [--zone Z] [--metadata K=V,...] | aggregate list | aggregate show|delete AGG | "
-    "aggregate set AGG [--zone Z] [--metadata K=V,...] | aggregate add-host|remove-host AGG HOST";
-
 const std::vector<column> group_cols{{"ID", "id"}, {"NAME", "name"}, {"POLICY", "policy"}, {"MEMBERS", "members"}};
 const std::vector<column> aggregate_cols{
     {"ID", "id"}, {"NAME", "name"}, {"ZONE", "availability_zone"}, {"METADATA", "metadata"}, {"HOSTS", "hosts"}};
-const std::vector<column> verdict_cols{
-    {"HOST", "host_name"}, {"ELIGIBLE", "eligible"}, {"WEIGHT", "weight"}, {"FILTER", "filter"}, {"REASON", "reason"}};
 
 // --zone and --metadata into an aggregate body. Returns false (after printing usage) on bad input.
 bool aggregate_options(cmd_env& e, json& body) {
@@ -34,68 +28,90 @@ bool aggregate_options(cmd_env& e, json& body) {
     return true;
 }
 
-int server_group_cmd(cmd_env& e, const std::string& verb) {
-    auto& p = e.args.positional;
-    if (verb == "create" && p.size() == 3 && e.args.get("policy"))
-        return print_reply(
-            e, call(e, "POST", "/api/v1/server-groups", json{{"name", p[2]}, {"policy", *e.args.get("policy")}}));
-    if (verb == "list" && p.size() == 2)
-        return list_reply(e, "/api/v1/server-groups?limit=1000", group_cols);
-    if ((verb == "show" || verb == "delete") && p.size() == 3) {
-        auto id = resolve(e, "server-groups", p[2]);
-        if (!id)
-            return 1;
-        if (verb == "show")
-            return print_reply(e, call(e, "GET", "/api/v1/server-groups/" + *id));
-        return call(e, "DELETE", "/api/v1/server-groups/" + *id) ? 0 : 1;
-    }
-    return -1;
+int create_group(cmd_env& e) {
+    return print_reply(e, call(e, "POST", "/api/v1/server-groups",
+                               json{{"name", e.args.positional[2]}, {"policy", *e.args.get("policy")}}));
 }
 
-int aggregate_cmd(cmd_env& e, const std::string& verb) {
+int on_group(cmd_env& e, bool remove) {
+    auto id = resolve(e, "server-groups", e.args.positional[2]);
+    if (!id)
+        return 1;
+    return remove ? delete_reply(e, "/api/v1/server-groups/" + *id, *id)
+                  : print_reply(e, call(e, "GET", "/api/v1/server-groups/" + *id));
+}
+
+int create_aggregate(cmd_env& e) {
+    json body{{"name", e.args.positional[2]}};
+    if (!aggregate_options(e, body))
+        return 2;
+    return print_reply(e, call(e, "POST", "/api/v1/aggregates", body));
+}
+
+// show, delete, set, add-host and remove-host: the verbs that name one aggregate.
+int on_aggregate(cmd_env& e, const std::string& verb) {
     auto& p = e.args.positional;
-    if (verb == "create" && p.size() == 3) {
-        json body{{"name", p[2]}};
-        if (!aggregate_options(e, body))
-            return 2;
-        return print_reply(e, call(e, "POST", "/api/v1/aggregates", body));
-    }
-    if (verb == "list" && p.size() == 2)
-        return list_reply(e, "/api/v1/aggregates?limit=1000", aggregate_cols);
-    if (p.size() < 3)
-        return -1;
     auto id = resolve(e, "aggregates", p[2]);
     if (!id)
         return 1;
     const std::string path = "/api/v1/aggregates/" + *id;
-    if (verb == "show" && p.size() == 3)
+    if (verb == "show")
         return print_reply(e, call(e, "GET", path));
-    if (verb == "delete" && p.size() == 3)
-        return call(e, "DELETE", path) ? 0 : 1;
-    if (verb == "set" && p.size() == 3) {
+    if (verb == "delete")
+        return delete_reply(e, path, *id);
+    if (verb == "set") {
         json body = json::object();
         if (!aggregate_options(e, body))
             return 2;
         return print_reply(e, call(e, "PATCH", path, body));
     }
-    if ((verb == "add-host" || verb == "remove-host") && p.size() == 4) {
-        auto host = resolve(e, "hosts", p[3]);
-        if (!host)
-            return 1;
-        return print_reply(e, call(e, verb == "add-host" ? "PUT" : "DELETE", path + "/hosts/" + *host));
-    }
-    return -1;
+    auto host = resolve(e, "hosts", p[3]);
+    if (!host)
+        return 1;
+    return print_reply(e, call(e, verb == "add-host" ? "PUT" : "DELETE", path + "/hosts/" + *host));
+}
+
+const std::vector<option_spec> aggregate_opts{opt("zone", "availability zone (empty: none)"),
+                                              opt("metadata", "KEY=VALUE[,KEY=VALUE...]")};
+
+noun_spec server_group_noun() {
+    return {"server-group",
+            "server groups: affinity rules between VMs",
+            {{"create",
+              "create a server group",
+              {"NAME"},
+              {opt_required("policy", "affinity, anti-affinity, soft-affinity or soft-anti-affinity")},
+              create_group},
+             {"list",
+              "list server groups",
+              {},
+              {},
+              [](cmd_env& e) { return list_reply(e, "/api/v1/server-groups?limit=1000", group_cols); }},
+             {"show", "show one server group", {"GROUP"}, {}, [](cmd_env& e) { return on_group(e, false); }},
+             {"delete", "delete a server group", {"GROUP"}, {}, [](cmd_env& e) { return on_group(e, true); }}}};
+}
+
+noun_spec aggregate_noun() {
+    auto on_one = [](const char* verb) { return [verb](cmd_env& e) { return on_aggregate(e, verb); }; };
+    return {"aggregate",
+            "host aggregates and availability zones",
+            {{"create", "create an aggregate", {"NAME"}, aggregate_opts, create_aggregate},
+             {"list",
+              "list aggregates",
+              {},
+              {},
+              [](cmd_env& e) { return list_reply(e, "/api/v1/aggregates?limit=1000", aggregate_cols); }},
+             {"show", "show one aggregate", {"AGG"}, {}, on_one("show")},
+             {"delete", "delete an aggregate", {"AGG"}, {}, on_one("delete")},
+             {"set", "change an aggregate's zone or metadata", {"AGG"}, aggregate_opts, on_one("set")},
+             {"add-host", "add a host to the aggregate", {"AGG", "HOST"}, {}, on_one("add-host")},
+             {"remove-host", "remove a host from the aggregate", {"AGG", "HOST"}, {}, on_one("remove-host")}}};
 }
 
 }  // namespace
 
 cli::command_set scheduler_commands() {
-    return {{{"server-group", server_group_cmd,
-              "server-group create NAME --policy affinity|anti-affinity|soft-affinity|soft-anti-affinity | "
-              "server-group list | server-group show|delete GROUP"},
-             {"aggregate", aggregate_cmd, aggregate_usage}},
-            {"policy", "zone", "metadata"},
-            {}};
+    return {{server_group_noun(), aggregate_noun()}};
 }
 
 }  // namespace kumo
