@@ -9,4 +9,4 @@ bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build --target kumo
 bash scripts/host-setup.sh || echo "run: local libvirt is not available; Kumo starts without a local host"
-exec build/src/kumo serve "$@"
+exec build/src/app/kumo serve "$@"

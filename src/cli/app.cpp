@@ -28,6 +28,7 @@ namespace {
 constexpr const char* footer_text = R"(
 Also: kumo serve [--config FILE] [--data-dir DIR] [--listen ADDR:PORT] [--simulate N] [--no-tls]
       kumo version
+      kumo admin-recover [--data-dir DIR] [--user NAME]  (root, daemon stopped: a cloud admin again)
 Every command takes -o table|json|value and --help; `kumo NOUN --help` lists a noun's verbs.
 Exit codes: 0 success, 1 the API or the connection failed, 2 usage error.)";
 
