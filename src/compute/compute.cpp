@@ -260,8 +260,8 @@ awaitable<void> compute::fail_build(vm v) {
         return {};
     };
     // Lost, the claim would hold the host's capacity for a VM that does not exist.
-    (void)co_await lasting_write(store_, std::move(job),
-                                 "the failed build of vm " + v.id + " (and its claim's release)");
+    const std::string what = "the failed build of vm " + v.id + " (and its claim's release)";
+    (void)co_await lasting_write(store_, std::move(job), what);
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 
@@ -330,6 +330,16 @@ awaitable<void> compute::release_crashed(const operation& op) {
     vm v = **found;
     const bool building = v.status == vm_status::building;
     v.task = vm_task::none;
+    if (op.kind == "vm.migrate") {  // it held a claim on both hosts: keep the one where the record says it is
+        auto release = [id = v.id, here = v.host_id, params = op.params](sql::database& db) -> result<void> {
+            for (const char* side : {"source_host_id", "target_host_id"})
+                if (const std::string host = params.value(side, ""); !host.empty() && host != here)
+                    repo::release_claims(db, id, host);
+            return {};
+        };
+        const std::string what = "the release of vm " + v.id + "'s migration claim";
+        (void)co_await lasting_write(store_, std::move(release), what);
+    }
     if (!building) {
         co_await save_vm(std::move(v));
         co_return;
@@ -345,7 +355,8 @@ awaitable<void> compute::save_vm(vm v) {
         repo::update_vm(db, v);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(job), "the state of vm " + v.id);
+    const std::string what = "the state of vm " + v.id;
+    (void)co_await lasting_write(store_, std::move(job), what);
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 

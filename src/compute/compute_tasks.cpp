@@ -165,7 +165,8 @@ op_task compute::action_task(vm v, vm_action a, action_options opts) {
                 repo::delete_vm(db, id);
                 return {};
             };
-            if (!co_await lasting_write(store_, std::move(job), "the deletion of vm " + v.id))
+            const std::string what = "the deletion of vm " + v.id;
+            if (!co_await lasting_write(store_, std::move(job), what))
                 co_return make_error(errc::internal,
                                      "the vm is gone from its host but its record could not be removed");
             bus_.publish({"vm", "deleted", v.id, v.project_id, vm_view(v)});

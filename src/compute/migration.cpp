@@ -364,7 +364,8 @@ awaitable<void> mobility::finish(plan p, bool moved, const std::string& fault) {
             repo::move_vm_storage(db, v.id, {v.image_id, v.kernel_image, v.ramdisk_image}, p.source, p.target, now);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(job), "the end of vm " + v.id + "'s migration");
+    const std::string what = "the end of vm " + v.id + "'s migration";
+    (void)co_await lasting_write(store_, std::move(job), what);
     bus_.publish({"vm", "updated", v.id, v.project_id, vm_view(v)});
 }
 

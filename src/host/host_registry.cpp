@@ -185,7 +185,8 @@ awaitable<void> host_registry::save(entry& e) {
         repo::update_host(db, copy);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(job), "the state of host " + copy.id);
+    const std::string what = "the state of host " + copy.id;
+    (void)co_await lasting_write(store_, std::move(job), what);
     if (is_current(copy.id, e))
         bus_.publish({"host", "updated", copy.id, "", host_view(copy, unknown_domains(copy.id))});
 }

@@ -117,21 +117,11 @@ const route* router::best_match(http::verb m, std::string_view path, std::map<st
 }
 
 std::string router::allowed_methods(std::string_view path) const {
-    // The methods of the most specific patterns matching the path, as best_match would pick them.
-    int most = -1;
+    // Every method some route would serve this path with, as dispatch would pick it.
     std::set<std::string> methods;
-    for (const auto& rt : routes_) {
-        std::map<std::string, std::string> found;
-        if (!match(rt.pattern, path, found))
-            continue;
-        const int literals = literal_segments(rt.pattern);
-        if (literals > most) {
-            most = literals;
-            methods.clear();
-        }
-        if (literals == most)
+    for (const auto& rt : routes_)
+        if (best_match(rt.method, path, nullptr, nullptr))
             methods.insert(std::string(http::to_string(rt.method)));
-    }
     std::string out;
     for (const auto& m : methods)
         out += (out.empty() ? "" : ", ") + m;

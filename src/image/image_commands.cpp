@@ -75,7 +75,13 @@ int create_image(cmd_env& e) {
         return 1;
     const std::string id = (*made)["id"];
     // A failed start leaves no empty image behind: the user asked for an image with content.
-    auto discard = [&] { e.client.send("DELETE", "/api/v1/images/" + id); };
+    auto discard = [&] {
+        if (e.args.flag("protected"))  // a protected image refuses deletion: unprotect it first
+            e.client.send("PATCH", "/api/v1/images/" + id, json{{"protected", false}});
+        auto gone = e.client.send("DELETE", "/api/v1/images/" + id);
+        if (!gone || gone->status >= 400)
+            fmt::print(stderr, "kumo: the empty image {} could not be removed; delete it by hand\n", id);
+    };
     if (url) {
         if (!call(e, "POST", "/api/v1/images/" + id + "/import", json{{"url", *url}})) {
             discard();

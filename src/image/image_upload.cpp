@@ -203,7 +203,8 @@ awaitable<error> image_store::kill(image img, error why) {
         repo::update_image(db, img);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(job), "image " + img.id + " killed");
+    const std::string what = "image " + img.id + " killed";
+    (void)co_await lasting_write(store_, std::move(job), what);
     log::info("images", "image {} killed: {}", img.id, why.detail);
     bus_.publish({"image", "updated", img.id, img.project_id, image_view(img)});
     co_return why;

@@ -86,7 +86,8 @@ awaitable<void> operations::finish(operation op, result<void> outcome) {
         repo::update_operation(db, op);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(job), "the end of operation " + op.id);
+    const std::string what = "the end of operation " + op.id;
+    (void)co_await lasting_write(store_, std::move(job), what);
     running_.erase(op.id);
     bus_.publish({"operation", "updated", op.id, op.project_id, {{"status", to_string(op.status)}, {"kind", op.kind}}});
     wake_waiters(op.id);

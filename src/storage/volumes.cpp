@@ -26,7 +26,8 @@ awaitable<void> volume_service::save(volume v, const char* action) {
         repo::update_volume(db, v);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(job), "the state of volume " + v.id);
+    const std::string what = "the state of volume " + v.id;
+    (void)co_await lasting_write(store_, std::move(job), what);
     bus_.publish({"volume", action, v.id, v.project_id, volume_view(v)});
 }
 
@@ -81,7 +82,8 @@ awaitable<result<void>> volume_service::copy_snapshot(const volume& v, const vol
         repo::delete_volume(db, id);
         return {};
     };
-    (void)co_await lasting_write(store_, std::move(forget), "the removal of failed volume " + v.id);
+    const std::string what = "the removal of failed volume " + v.id;
+    (void)co_await lasting_write(store_, std::move(forget), what);
     co_return copied;
 }
 

@@ -87,10 +87,11 @@ TEST_CASE("group commit: concurrent writes share transactions; a failed write un
 
 namespace {
 
-awaitable<void> write_lasting(store& st, std::shared_ptr<int> attempts, int failures, bool& written) {
-    auto job = [attempts, failures](sql::database&) -> result<void> {
+// A write that fails its first `failures` tries with `code`.
+awaitable<void> write_lasting(store& st, std::shared_ptr<int> attempts, int failures, errc code, bool& written) {
+    auto job = [attempts, failures, code](sql::database&) -> result<void> {
         if (++*attempts <= failures)
-            return make_error(errc::internal, "disk full");
+            return make_error(code, "disk full");
         return {};
     };
     written = co_await lasting_write(st, std::move(job), "a test row");
@@ -103,13 +104,16 @@ TEST_CASE("lasting_write retries a failed write, and reports one that never succ
     REQUIRE(db);
     store st(std::move(*db));
     asio::io_context core;
-    auto twice = std::make_shared<int>(0), always = std::make_shared<int>(0);
-    bool after_two = false, never = true;
-    asio::co_spawn(core, write_lasting(st, twice, 2, after_two), asio::detached);
-    asio::co_spawn(core, write_lasting(st, always, 100, never), asio::detached);
+    auto twice = std::make_shared<int>(0), always = std::make_shared<int>(0), refused = std::make_shared<int>(0);
+    bool after_two = false, never = true, answer = true;
+    asio::co_spawn(core, write_lasting(st, twice, 2, errc::internal, after_two), asio::detached);
+    asio::co_spawn(core, write_lasting(st, always, 100, errc::internal, never), asio::detached);
+    asio::co_spawn(core, write_lasting(st, refused, 100, errc::conflict, answer), asio::detached);
     core.run();  // 0.1 + 1 + 5 s of pauses at most
     CHECK(after_two);
     CHECK(*twice == 3);
     CHECK_FALSE(never);
     CHECK(*always == 4);  // the first try and three retries
+    CHECK_FALSE(answer);
+    CHECK(*refused == 1);  // the job's own refusal is its answer: not retried
 }

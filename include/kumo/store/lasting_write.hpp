@@ -1,8 +1,9 @@
 #pragma once
 // A write whose loss would leave the database lying (a failed build still holding its claim, an
-// operation forever "running", a VM's task lock never released): retried after 0.1, 1 and 5 s (a
-// full disk or a locked file often clears), and if it still fails, logged as an error with what was
-// lost. Returns whether it was written. Core thread.
+// operation forever "running", a VM's task lock never released): when the store fails it (errc::internal:
+// a full disk, a locked file, which often clear) it is retried after 0.1, 1 and 5 s, and if it still
+// fails, logged as an error with what was lost. A job's own refusal (not_found, conflict, ...) is its
+// answer and is not retried. Returns whether it was written. Core thread.
 #include "kumo/async/async.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/store/store.hpp"
@@ -23,13 +24,15 @@ awaitable<bool> lasting_write(store& st, F job, std::string what) {
     for (auto pause : pauses) {
         if (written)
             co_return true;
+        if (written.error().code != errc::internal)
+            co_return false;
         log::warn("store", "cannot record {} ({}); retrying in {} ms", what, written.error().detail, pause.count());
         asio::steady_timer t(co_await asio::this_coro::executor, pause);
         boost::system::error_code ec;
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         written = co_await st.write(job);
     }
-    if (!written)
+    if (!written && written.error().code == errc::internal)
         log::error("store", "lost: {} was not recorded: {}", what, written.error().detail);
     co_return static_cast<bool>(written);
 }
