@@ -199,17 +199,20 @@ awaitable<result<void>> compute::new_vm_of(const principal& who, const create_vm
     co_return result<void>{};
 }
 
+awaitable<result<compute::new_vm_plan>> compute::plan_new_vm(const principal& who, const create_vm_request& req) {
+    new_vm_plan p;
+    KUMO_CO_TRY(p.in, placement_for(who, req));
+    KUMO_CO_TRY_VOID(co_await new_vm_of(who, req, p.v, p.needs));
+    KUMO_CO_TRY(p.up, hosts_for(p.v));
+    co_return p;
+}
+
 awaitable<result<vm_with_operation>> compute::create(const principal& who, create_vm_request req) {
-    auto input = placement_for(who, req);
-    if (!input)
-        co_return input.error();
-    vm v;
-    image_needs needs;
-    KUMO_CO_TRY_VOID(co_await new_vm_of(who, req, v, needs));
-    KUMO_CO_TRY(auto up, hosts_for(v));
+    KUMO_CO_TRY(new_vm_plan plan, co_await plan_new_vm(who, req));
+    vm& v = plan.v;
     operation op = operations::make("vm.create", vm_resource(v.id), v.id, who.project_id, who.user_id);
-    auto job = [this, &v, &op, in = std::move(*input), up = std::move(up), key_name = req.key_name,
-                needs](sql::database& db) { return record_new_vm(db, v, op, in, up, key_name, needs); };
+    auto job = [this, &v, &op, in = std::move(plan.in), up = std::move(plan.up), key_name = req.key_name,
+                needs = plan.needs](sql::database& db) { return record_new_vm(db, v, op, in, up, key_name, needs); };
     KUMO_CO_TRY_VOID(co_await store_.write(std::move(job)));
     bus_.publish({"vm", "created", v.id, v.project_id, vm_view(v)});
     ops_.start(op, create_task(v), false);
@@ -235,16 +238,10 @@ awaitable<result<vm_with_operation>> compute::clone(const principal& who, const 
 }
 
 awaitable<result<placement_decision>> compute::explain(const principal& who, create_vm_request req) {
-    auto input = placement_for(who, req);
-    if (!input)
-        co_return input.error();
     // Every check the create makes (image, flavor, key, quota), then the placement; nothing written.
-    vm v;
-    image_needs needs;
-    KUMO_CO_TRY_VOID(co_await new_vm_of(who, req, v, needs));
-    KUMO_CO_TRY(auto up, hosts_for(v));
-    auto job = [this, v, in = std::move(*input), key_name = req.key_name, needs,
-                up = std::move(up)](sql::database& db) mutable -> result<placement_decision> {
+    KUMO_CO_TRY(new_vm_plan plan, co_await plan_new_vm(who, req));
+    auto job = [this, v = std::move(plan.v), in = std::move(plan.in), key_name = req.key_name, needs = plan.needs,
+                up = std::move(plan.up)](sql::database& db) mutable -> result<placement_decision> {
         KUMO_TRY_VOID(check_new_vm(db, v, in, key_name, needs));
         return placement_.decide(db, up, in);
     };

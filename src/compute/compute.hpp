@@ -118,6 +118,15 @@ private:
     // The VM a create request describes (image, clone source, names, ids), not yet checked against the
     // database. Errors: as apply_image and get.
     awaitable<result<void>> new_vm_of(const principal& who, const create_vm_request& req, vm& v, image_needs& needs);
+    // What the create and its dry run share before the database: the placement request, the VM, what
+    // its image needs, and the hosts it may go to. Errors: as placement_for, new_vm_of and hosts_for.
+    struct new_vm_plan {
+        placement_input in;
+        vm v;
+        image_needs needs;
+        std::set<std::string> up;
+    };
+    awaitable<result<new_vm_plan>> plan_new_vm(const principal& who, const create_vm_request& req);
     // The checks of a new VM inside a transaction: flavor (and its fit with the image), key pair, quota.
     result<flavor> check_new_vm(sql::database& db, vm& v, placement_input& in, const std::string& key_name,
                                 const image_needs& needs) const;

@@ -20,18 +20,23 @@ std::string slurp(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// `kumo ARGS` with the logged-in config `cfg`: checks the exit code, returns the output.
+auto runner(const std::string& cfg) {
+    return [cfg](const std::string& args, int want = 0) {
+        auto r = kumo_cli(cfg, args);
+        INFO(args << "\n" << r.out);
+        CHECK(r.code == want);
+        return r.out;
+    };
+}
+
 }  // namespace
 
 TEST_CASE("the CLI uploads, lists, shows, downloads, shares and deletes images", "[cli]") {
     test::daemon_process d(test::make_temp_dir("kumo-cli-img"), {"--simulate", "1"});
     const std::string cfg = test::make_temp_dir("kumo-cli-img-config");
     test::kumo_login_admin(cfg, d.url(), d.fingerprint());
-    auto run = [&](const std::string& args, int want = 0) {
-        auto r = kumo_cli(cfg, args);
-        INFO(args << "\n" << r.out);
-        CHECK(r.code == want);
-        return r.out;
-    };
+    auto run = runner(cfg);
     const std::string raw = cfg + "/disk.raw";
     {
         std::ofstream out(raw, std::ios::binary);
@@ -64,12 +69,7 @@ TEST_CASE("the CLI manages key pairs, volumes, volume types and application cred
     test::daemon_process d(test::make_temp_dir("kumo-cli-res"), {"--simulate", "2"});
     const std::string cfg = test::make_temp_dir("kumo-cli-res-config");
     test::kumo_login_admin(cfg, d.url(), d.fingerprint());
-    auto run = [&](const std::string& args, int want = 0) {
-        auto r = kumo_cli(cfg, args);
-        INFO(args << "\n" << r.out);
-        CHECK(r.code == want);
-        return r.out;
-    };
+    auto run = runner(cfg);
     std::string key = run("host ssh-key");  // a valid public key line
     key.pop_back();
     std::ofstream(cfg + "/key.pub") << key << "\n";
