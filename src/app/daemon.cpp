@@ -7,6 +7,7 @@
 #include "kumo/async/spawn.hpp"
 #include "kumo/core/certificate.hpp"
 #include "kumo/core/crypto.hpp"
+#include "kumo/core/fault_points.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/version.hpp"
 #include "kumo/http/server.hpp"
@@ -128,6 +129,8 @@ int run_daemon(const config& cfg) {
     log::level lvl{};
     if (log::parse_level(cfg.log_level, lvl))
         log::set_level(lvl);
+    if (const auto& faults = fault_points_file())
+        log::warn("daemon", "test fault points are read from {} (KUMO_TEST_FAULTS_FILE): never in production", *faults);
     // Nothing is made in the data directory before the address is known to work, and nothing without
     // its lock (held until the process ends).
     if (auto usable = probe_listen(cfg.listen); !usable)

@@ -2,6 +2,7 @@
 #include "compute.hpp"
 #include "compute_views.hpp"
 #include "kumo/core/clock.hpp"
+#include "kumo/core/fault_points.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/storage/volume_repo.hpp"
 #include "kumo/store/lasting_write.hpp"
@@ -11,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 
 namespace kumo {
 namespace {
@@ -156,6 +158,8 @@ awaitable<result<void>> compute::run_action(op_context& ctx, const vm& v, vm_act
 
 op_task compute::action_task(vm v, vm_action a, action_options opts) {
     return [this, v, a, opts](op_context& ctx) mutable -> awaitable<result<void>> {
+        if (fault_armed("vm-task-throws", v.id))  // the operations runner's crash path, on demand
+            throw std::runtime_error("fault point vm-task-throws");
         auto done = co_await run_action(ctx, v, a, opts);
         if (done && a == vm_action::del)
             done = co_await storage_.release(v);  // a failure leaves the VM for another delete to finish

@@ -2,6 +2,7 @@
 #include "compute_views.hpp"
 #include "kumo/async/spawn.hpp"
 #include "kumo/core/clock.hpp"
+#include "kumo/core/fault_points.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/host/claim_repo.hpp"
 #include "kumo/host/host_repo.hpp"
@@ -14,6 +15,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <stdexcept>
 
 namespace kumo {
 
@@ -217,6 +219,8 @@ awaitable<result<void>> mobility::copy_target_ready(const plan& p, const std::ve
 }
 
 awaitable<void> mobility::perform(std::shared_ptr<live_run> run, plan p) {
+    if (fault_armed("migration-perform-throws", p.v.id))  // the owned helper's crash path, on demand
+        throw std::runtime_error("fault point migration-perform-throws");
     migration_request r;
     r.target_address = p.target_address;
     r.max_downtime_ms = p.max_downtime_ms;

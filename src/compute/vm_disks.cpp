@@ -1,6 +1,7 @@
 #include "vm_disks.hpp"
 
 #include "kumo/core/clock.hpp"
+#include "kumo/core/fault_points.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/core/subprocess.hpp"
 #include "kumo/storage/volume_repo.hpp"
@@ -36,7 +37,9 @@ std::string image_volume(const std::string& image_id) {
 }
 
 // Writes the three NoCloud files into `dir` and makes the ISO; blocking (run off the core thread).
-result<void> build_iso(const config_drive_files& files, const std::string& dir, const std::string& iso) {
+// `write_fault`: the test fault point "config-drive-write" (a full disk on demand).
+result<void> build_iso(const config_drive_files& files, const std::string& dir, const std::string& iso,
+                       bool write_fault) {
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir, ec);
@@ -49,7 +52,7 @@ result<void> build_iso(const config_drive_files& files, const std::string& dir, 
         std::ofstream out(dir + "/" + name, std::ios::binary);
         out << *content;
         out.close();
-        if (!out) {
+        if (!out || write_fault) {
             fs::remove_all(dir, ec);
             return make_error(errc::internal, fmt::format("cannot write the config drive's {} in {}", name, dir));
         }
@@ -143,7 +146,9 @@ awaitable<result<void>> vm_disks::make_config_drive(const vm& v) {
         co_return result<void>{};
     const std::string dir = cfg_.data_dir + "/tmp/cidata-" + v.id;
     const std::string iso = cfg_.data_dir + "/tmp/cidata-" + v.id + ".iso";
-    auto build = [files = config_drive_for(v), dir, iso] { return build_iso(files, dir, iso); };
+    auto build = [files = config_drive_for(v), dir, iso, fault = fault_armed("config-drive-write", v.id)] {
+        return build_iso(files, dir, iso, fault);
+    };
     KUMO_CO_TRY_VOID(co_await run_on(blocking_.get_executor(), build));
     auto upload = [pool, name = config_volume(v), iso](hypervisor_connection& c) -> result<void> {
         KUMO_TRY_VOID(c.upload_volume(pool, name, iso));

@@ -59,7 +59,9 @@ int wait_active(cmd_env& e, const std::string& id) {
         if (status == "active")
             return print_reply(e, img);
         if (status != "queued" && status != "saving" && status != "importing")
-            return api_fail(fmt::format("image {} is {}", id, status));
+            return api_fail((*img)["fault"].is_string()  // say why, as the API does
+                                ? fmt::format("image {} is {}: {}", id, status, (*img)["fault"].get<std::string>())
+                                : fmt::format("image {} is {}", id, status));
         if (std::chrono::steady_clock::now() > deadline)
             return api_fail(fmt::format("image {} still {}", id, status));
         std::this_thread::sleep_for(std::chrono::milliseconds(500));

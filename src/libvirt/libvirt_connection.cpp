@@ -1,5 +1,6 @@
 #include "libvirt_connection.hpp"
 
+#include "kumo/core/fault_points.hpp"
 #include "kumo/core/log.hpp"
 #include "kumo/hypervisor/domain_xml.hpp"
 #include "libvirt_error.hpp"
@@ -339,6 +340,8 @@ public:
                                                        &free);
         if (!running)
             return last_error("read the migrated domain");
+        if (fault_armed("migration-define-target", uuid))  // the target refusing, after the switch-over
+            return make_error(errc::internal, "define the migrated domain on the target: fault point");
         virDomainPtr persistent = virDomainDefineXML(dest->conn_, running.get());
         if (!persistent)
             return last_error("define the migrated domain on the target");

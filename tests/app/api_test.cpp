@@ -2,6 +2,7 @@
 #include "daemon_process.hpp"
 #include "ws_client.hpp"
 
+#include <fstream>
 #include <future>
 #include <set>
 #include <thread>
@@ -12,10 +13,26 @@ using kumo::test::daemon_process;
 
 namespace {
 
+// The test fault points of the shared daemon (kumo/core/fault_points.hpp): lines "point key".
+const std::string& sim_faults_file() {
+    static const std::string file = test::make_temp_dir("kumo-api-faults") + "/faults";
+    return file;
+}
+
+void arm_faults(const std::string& lines) {
+    std::ofstream out(sim_faults_file(), std::ios::trunc);
+    out << lines;
+    out.close();
+    REQUIRE(out);
+}
+
 daemon_process& sim() {
     // Unlimited quotas: these tests fill the simulated hosts to their capacity from the admin project.
     static daemon_process d(test::make_temp_dir("kumo-api"), {"--simulate", "3"},
-                            {{"KUMO_QUOTA_INSTANCES", "-1"}, {"KUMO_QUOTA_VCPUS", "-1"}, {"KUMO_QUOTA_RAM_MB", "-1"}});
+                            {{"KUMO_QUOTA_INSTANCES", "-1"},
+                             {"KUMO_QUOTA_VCPUS", "-1"},
+                             {"KUMO_QUOTA_RAM_MB", "-1"},
+                             {"KUMO_TEST_FAULTS_FILE", sim_faults_file()}});
     return d;
 }
 
@@ -309,6 +326,27 @@ TEST_CASE("every vm action moves the vm through its states", "[api]") {
     REQUIRE(del.status == 202);
     CHECK(test::wait_op(c, del.body["operation"]["id"])["status"] == "succeeded");
     require_problem(send(c, "GET", "/api/v1/vms/" + vm), 404, "not_found");
+}
+
+TEST_CASE("a task that throws ends its operation and frees its vm for the next action", "[api]") {
+    auto c = sim().admin();
+    const std::string vm = make_vm(c, "thrower", make_flavor(c, "thrower"));
+    arm_faults("vm-task-throws " + vm + "\n");
+    auto stop = send(c, "POST", "/api/v1/vms/" + vm + "/actions/stop");
+    REQUIRE(stop.status == 202);
+    const json crashed = test::wait_op(c, stop.body["operation"]["id"]);
+    arm_faults("");
+    INFO(crashed.dump());
+    CHECK(crashed["status"] == "failed");
+    CHECK(crashed["error"]["code"] == "internal");
+    auto after = send(c, "GET", "/api/v1/vms/" + vm).body;
+    INFO(after.dump());
+    CHECK(after["task_state"].is_null());                // the crash handler let go of the vm's task
+    CHECK(after["status"] == "active");                  // not building: its status stays what the host says
+    CHECK(act(c, vm, "stop")["status"] == "succeeded");  // the next action is not refused as busy
+    auto del = send(c, "DELETE", "/api/v1/vms/" + vm);
+    REQUIRE(del.status == 202);
+    CHECK(test::wait_op(c, del.body["operation"]["id"])["status"] == "succeeded");
 }
 
 TEST_CASE("the events stream reports changes", "[api][events]") {

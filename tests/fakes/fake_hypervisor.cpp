@@ -105,7 +105,7 @@ public:
     result<std::string> ensure_pool(const pool_def& pool) override {
         std::lock_guard g(mutex_);
         KUMO_TRY_VOID(check_open());
-        auto [it, added] = host_->pools.try_emplace(pool.name);
+        auto [it, added] = host_->pools->try_emplace(pool.name);
         if (added)
             it->second.path = pool.path;
         return it->second.path;
@@ -170,7 +170,10 @@ public:
         return {};
     }
     result<void> delete_volume(const std::string& pool, const std::string& name) override {
-        std::lock_guard g(mutex_);
+        std::unique_lock g(mutex_);
+        ++host_->deletes_waiting;
+        host_->deletes_released.wait(g, [this] { return !host_->deletes_held; });
+        --host_->deletes_waiting;
         KUMO_TRY(auto* p, pool_of(pool));
         p->volumes.erase(name);
         return {};
@@ -227,8 +230,8 @@ public:
 private:
     result<fake_driver::pool*> pool_of(const std::string& name) {
         KUMO_TRY_VOID(check_open());
-        auto it = host_->pools.find(name);
-        if (it == host_->pools.end())
+        auto it = host_->pools->find(name);
+        if (it == host_->pools->end())
             return make_error(errc::not_found, "storage pool not found");
         return &it->second;
     }
@@ -277,6 +280,18 @@ void fake_driver::add_host(const std::string& uri, int cpus, std::int64_t memory
     hosts_[uri] = h;
 }
 
+void fake_driver::share_storage(const std::string& uri, const std::string& with) {
+    std::lock_guard g(mutex_);
+    hosts_.at(uri)->pools = hosts_.at(with)->pools;
+}
+
+bool fake_driver::has_volume(const std::string& uri, const std::string& pool, const std::string& name) {
+    std::lock_guard g(mutex_);
+    const auto& pools = *hosts_.at(uri)->pools;
+    auto it = pools.find(pool);
+    return it != pools.end() && it->second.volumes.count(name) == 1;
+}
+
 void fake_driver::set_reachable(const std::string& uri, bool reachable) {
     std::lock_guard g(mutex_);
     hosts_.at(uri)->reachable = reachable;
@@ -314,6 +329,23 @@ int fake_driver::open_connections(const std::string& uri) {
         if (auto l = w.lock(); l && l->open)
             ++n;
     return n;
+}
+
+void fake_driver::hold_volume_deletes(const std::string& uri) {
+    std::lock_guard g(mutex_);
+    hosts_.at(uri)->deletes_held = true;
+}
+
+void fake_driver::release_volume_deletes(const std::string& uri) {
+    std::lock_guard g(mutex_);
+    auto& h = *hosts_.at(uri);
+    h.deletes_held = false;
+    h.deletes_released.notify_all();
+}
+
+int fake_driver::volume_deletes_waiting(const std::string& uri) {
+    std::lock_guard g(mutex_);
+    return hosts_.at(uri)->deletes_waiting;
 }
 
 void fake_driver::hold_connects() {

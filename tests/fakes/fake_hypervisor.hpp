@@ -32,6 +32,14 @@ public:
     void hold_connects();
     void release_connects();
     int connects_waiting();  // connect() calls blocked by hold_connects()
+    // From now on host `uri` sees the pools of host `with` (a shared pool: the same files on both).
+    void share_storage(const std::string& uri, const std::string& with);
+    // While held, the host's volume deletions block (a slow rm on NFS), so a test can act meanwhile.
+    void hold_volume_deletes(const std::string& uri);
+    void release_volume_deletes(const std::string& uri);
+    int volume_deletes_waiting(const std::string& uri);
+    // Whether the host's pool holds the volume (what the test sees directly, not through a connection).
+    bool has_volume(const std::string& uri, const std::string& pool, const std::string& name);
 
     result<std::unique_ptr<hypervisor_connection>> connect(const std::string& uri,
                                                            connection_callbacks callbacks) override;
@@ -47,12 +55,16 @@ public:
     };
     struct host_state {
         host_inventory inventory;
-        std::map<std::string, pool> pools;
+        // By name; shared with other hosts after share_storage (one NFS export seen by several hosts).
+        std::shared_ptr<std::map<std::string, pool>> pools = std::make_shared<std::map<std::string, pool>>();
         bool reachable = true;
         int connects = 0;
         std::vector<std::chrono::steady_clock::time_point> attempts;
         std::map<std::string, domain> domains;  // by uuid
         std::vector<std::weak_ptr<link>> links;
+        bool deletes_held = false;
+        int deletes_waiting = 0;
+        std::condition_variable deletes_released;
     };
 
 private:

@@ -1,11 +1,14 @@
 // The image store against a real daemon and the real qemu-img: uploads and downloads, and every bad
 // input the storage issue lists. Each refused upload must leave the image `killed` (or untouched, when
 // refused before any byte was read), no file in the image directory, and no quota held.
+#include "cli_runner.hpp"
 #include "daemon_process.hpp"
 #include "kumo/core/crypto.hpp"
 #include "kumo/core/subprocess.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -258,6 +261,77 @@ TEST_CASE("size limits: a declared length over the maximum is refused before rea
     REQUIRE(call(admin, "PATCH", "/api/v1/projects/" + project + "/quota", {{"image_gb", -1}}).status == 200);
 }
 
+namespace {
+
+// A download on a plain TCP connection read as a client on a slow link would: a small receive buffer
+// (so the daemon sees every read), `chunk` bytes per read, `pause` between reads, after `first_wait`.
+struct raw_download {
+    std::string body;  // what arrived after the response head
+    boost::system::error_code ended;
+};
+
+raw_download download_slowly(const daemon_process& d, const std::string& path, const std::string& token,
+                             std::chrono::milliseconds pause, std::chrono::seconds first_wait) {
+    const std::string port = d.url().substr(d.url().rfind(':') + 1);
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket s(io);
+    s.open(boost::asio::ip::tcp::v4());
+    s.set_option(boost::asio::socket_base::receive_buffer_size(64 << 10));
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(port))});
+    boost::asio::write(s, boost::asio::buffer("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                                              "Authorization: Bearer " + token + "\r\n\r\n"));
+    std::this_thread::sleep_for(first_wait);
+    const timeval wait_at_most{20, 0};  // a read waiting longer means the daemon neither sends nor closes
+    REQUIRE(::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait_at_most, sizeof wait_at_most) == 0);
+    raw_download got;
+    std::string all;
+    std::vector<char> buf(16 << 10);
+    while (!got.ended) {
+        all.append(buf.data(), s.read_some(boost::asio::buffer(buf), got.ended));
+        std::this_thread::sleep_for(pause);
+    }
+    const auto head_end = all.find("\r\n\r\n");
+    REQUIRE(head_end != std::string::npos);
+    INFO(all.substr(0, head_end));
+    REQUIRE(all.rfind("HTTP/1.1 200", 0) == 0);
+    got.body = all.substr(head_end + 4);
+    return got;
+}
+
+}  // namespace
+
+TEST_CASE("downloads: a slow steady reader gets the whole image and a reader that stops is cut off", "[images]") {
+    // Each piece of a download gets the request timeout as its deadline, not the whole download (as
+    // nginx's send_timeout): 24 MiB read 16 KiB at a time with pauses outlasts a 2 s timeout and must
+    // still arrive whole.
+    daemon_process d(test::make_temp_dir("kumo-images-slow"), {"--simulate", "1", "--no-tls"},
+                     {{"KUMO_REQUEST_TIMEOUT_S", "2"}});
+    auto admin = d.admin();
+    const std::string bytes(24 << 20, 'k');
+    const std::string id = new_image(admin, {{"name", "big"}, {"disk_format", "raw"}});
+    REQUIRE(upload(admin, id, bytes).status == 200);
+    const std::string path = "/api/v1/images/" + id + "/file";
+    const auto started = std::chrono::steady_clock::now();
+    const raw_download steady =
+        download_slowly(d, path, admin.token(), std::chrono::milliseconds(4), std::chrono::seconds(0));
+    const auto took = std::chrono::steady_clock::now() - started;
+    INFO(steady.ended.message() << " after " << steady.body.size() << " bytes in "
+                                << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    CHECK(steady.ended == boost::asio::error::eof);
+    CHECK(steady.body.size() == bytes.size());
+    CHECK(crypto::sha256_hex(steady.body) == crypto::sha256_hex(bytes));
+    CHECK(took > std::chrono::seconds(2));  // the case this is about: longer than one deadline
+
+    // A client that reads nothing after its request: once the socket buffers are full the daemon's
+    // piece waits, and after the timeout the connection is closed (it used to stay open for an hour).
+    const raw_download stalled =
+        download_slowly(d, path, admin.token(), std::chrono::milliseconds(0), std::chrono::seconds(6));
+    INFO(stalled.ended.message() << " after " << stalled.body.size() << " bytes");
+    CHECK((stalled.ended == boost::asio::error::eof || stalled.ended == boost::asio::error::connection_reset));
+    CHECK(stalled.body.size() < bytes.size());
+    CHECK(d.stop() == 0);
+}
+
 TEST_CASE("protected images, odd names, visibility and sharing", "[images]") {
     auto admin = daemon().admin();
     const std::string raw(1 << 20, '\0');
@@ -451,6 +525,22 @@ TEST_CASE("URL imports from an allowed address: bytes checked, redirects re-chec
     json missing = imported("/missing");
     CHECK(missing["status"] == "killed");
     CHECK(missing["fault"].get<std::string>().find("404") != std::string::npos);
+
+    // The same import with the CLI, waiting until the image is active.
+    const std::string cli_config = test::make_temp_dir("kumo-import-cli");
+    test::kumo_login_admin(cli_config, allowing.url(), allowing.fingerprint());
+    auto by_cli =
+        test::kumo_cli(cli_config, "image create from-cli --url " + server.url("/to-image") + " --wait -o json");
+    INFO(by_cli.out);
+    REQUIRE(by_cli.code == 0);
+    const json cli_image = json::parse(by_cli.out);
+    CHECK(cli_image["status"] == "active");
+    CHECK(call(admin, "GET", "/api/v1/images/" + cli_image["id"].get<std::string>()).body["os_hash_value"] ==
+          crypto::sha256_hex(bytes));
+    auto cli_refused = test::kumo_cli(cli_config, "image create refused --url " + server.url("/missing") + " --wait");
+    INFO(cli_refused.out);
+    CHECK(cli_refused.code == 1);  // the import failed: said, and the exit code says so
+    CHECK(cli_refused.out.find("404") != std::string::npos);
     CHECK(allowing.stop() == 0);
 }
 

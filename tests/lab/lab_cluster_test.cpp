@@ -342,7 +342,7 @@ TEST_CASE("the host shell runs argument vectors on SSH hosts with Kumo's key and
 
 TEST_CASE("a migration whose target libvirtd dies mid-way leaves the VM running on its source, claims intact",
           "[lab-cluster]") {
-    cluster c;
+    cluster c(env_list{{"KUMO_TEST_FAULTS_FILE", "{root}/faults"}});
     const std::string v = c.create_vm("steadfast");
     const std::string source = c.vm(v)["host_id"];
     const int target_n = c.index_of(source) % 3 + 1;
@@ -373,6 +373,37 @@ TEST_CASE("a migration whose target libvirtd dies mid-way leaves the VM running 
     CHECK_FALSE(c.domain_state(target, v).has_value());  // no half-arrived copy left behind
     auto moved = c.migrate(v, {{"host_id", target}});
     CHECK(moved["status"] == "succeeded");
+
+    // The helper that runs libvirt's migration throws (a test fault point): the operation still ends,
+    // the VM stays where it is, free for the next action, and the other host's claim is given back.
+    const auto arm = [&](const std::string& lines) {
+        std::ofstream out(c.root + "/faults", std::ios::trunc);
+        out << lines;
+        out.close();
+        REQUIRE(out);
+    };
+    arm("migration-perform-throws " + v + "\n");
+    auto thrown = c.migrate(v, {{"host_id", source}});
+    arm("");
+    INFO(thrown.dump());
+    CHECK(thrown["status"] == "failed");
+    CHECK(c.vm(v)["host_id"] == target);
+    CHECK(c.vm(v)["task_state"].is_null());
+    CHECK(c.domain_state(target, v) == "running");
+    CHECK(c.instances_on(source) == source_claims - 1);
+
+    // The target refuses the persistent definition after the switch-over (a test fault point): the VM
+    // runs there, so the record follows it, and the operation fails saying so instead of succeeding.
+    arm("migration-define-target " + v + "\n");
+    auto half = c.migrate(v, {{"host_id", source}});
+    arm("");
+    INFO(half.dump());
+    CHECK(half["status"] == "failed");
+    CHECK(half["error"]["detail"].get<std::string>().find("now runs on the target host") != std::string::npos);
+    CHECK(c.vm(v)["host_id"] == source);
+    CHECK(c.domain_state(source, v) == "running");
+    CHECK_FALSE(c.domain_state(target, v).has_value());
+    CHECK(c.instances_on(target) == 0);
 }
 
 TEST_CASE("lab down leaves nothing behind, the guests' QEMUs included", "[lab-cluster]") {

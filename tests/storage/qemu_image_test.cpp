@@ -6,6 +6,8 @@
 // collected, and a build that fails leaves no volume behind.
 #include "qemu_storage.hpp"
 
+#include "cli_runner.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -22,7 +24,8 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
                             {"KUMO_STORAGE_POOL_PATH", pool.path},
                             {"KUMO_RECONCILE_INTERVAL_S", "1"},
                             {"KUMO_IMAGE_CACHE_TTL_S", "0"},
-                            {"KUMO_QUOTA_RAM_MB", "-1"}});
+                            {"KUMO_QUOTA_RAM_MB", "-1"},
+                            {"KUMO_TEST_FAULTS_FILE", dir + "/test-faults"}});
     auto c = d.admin();
     const std::string kernel = upload_image(c, {{"name", "kernel"}}, kGuestDir + "/vmlinuz");
     const std::string ramdisk = upload_image(c, {{"name", "ramdisk"}}, kGuestDir + "/initrd.gz");
@@ -41,16 +44,20 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
     const std::string key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP0cRkc+wPSvQlfB0qMCHfgm/Tm0+Hkq6SGbe3UHHzYo";
     REQUIRE(call(c, "POST", "/api/v1/keypairs", {{"name", "mine"}, {"public_key", key + " me@example"}}).status == 201);
 
-    auto created = call(c, "POST", "/api/v1/vms",
-                        {{"name", "Guest One"},
-                         {"flavor_id", flavor.body["id"]},
-                         {"image_id", root},
-                         {"key_name", "mine"},
-                         {"user_data", "#cloud-config\nhello: world\n"}});
-    INFO(created.body.dump());
-    REQUIRE(created.status == 202);
-    const std::string vm = created.body["vm"]["id"];
-    auto op = test::wait_op(c, created.body["operation"]["id"], 180);
+    // Made with the CLI as a user would: names for the flavor, image and key, user-data from a file.
+    const std::string cli_config = test::make_temp_dir("kumo-qemu-image-cli");
+    test::kumo_login_admin(cli_config, d.url(), d.fingerprint());
+    const auto kumo = [&](const std::string& args) {
+        auto r = test::kumo_cli(cli_config, args);
+        INFO("kumo " << args << "\n" << r.out);
+        REQUIRE(r.code == 0);
+        return json::parse(r.out);
+    };
+    std::ofstream(cli_config + "/user-data") << "#cloud-config\nhello: world\n";
+    const json created = kumo("vm create 'Guest One' --flavor guest --image guest-root --key-name mine --user-data " +
+                              cli_config + "/user-data -o json");
+    const std::string vm = created["vm"]["id"];
+    auto op = test::wait_op(c, created["operation"]["id"], 180);
     INFO(op.dump());
     REQUIRE(op["status"] == "succeeded");
     CHECK(call(c, "GET", "/api/v1/vms/" + vm).body["image_id"] == root);
@@ -111,11 +118,8 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
     REQUIRE(at_snapshot >= 4);
     const std::string later = "KUMO-GUEST: tick " + std::to_string(at_snapshot + 6);
     const std::size_t before_revert = console_until(c, vm, later, 60).size();
-    auto reverted =
-        call(c, "POST", "/api/v1/vms/" + vm + "/snapshots/" + snap.body["id"].get<std::string>() + "/actions/revert");
-    INFO(reverted.body.dump());
-    REQUIRE(reverted.status == 200);
-    CHECK(reverted.body["status"] == "active");
+    const json reverted = kumo("vm revert 'Guest One' before -o json");  // the CLI, by names
+    CHECK(reverted["status"] == "active");
     int after = -1;
     for (int i = 0; i < 60 && after < 0; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -211,6 +215,32 @@ TEST_CASE("a VM boots from an uploaded image on an overlay and gets its metadata
     auto removed = call(c, "DELETE", "/api/v1/vms/" + failed_vm);
     REQUIRE(removed.status == 202);
     CHECK(test::wait_op(c, removed.body["operation"]["id"])["status"] == "succeeded");
+
+    // A config drive that cannot be written (a full disk, on demand: the test fault point) fails the
+    // build instead of booting the guest without its key and user-data; its claim and disks go with it.
+    const auto ram_used = [&] {
+        return call(c, "GET", "/api/v1/hosts/" + host).body["scheduling"]["used"]["ram_mb"].get<int>();
+    };
+    const int ram_before = ram_used();
+    std::ofstream(dir + "/test-faults") << "config-drive-write *\n";
+    auto no_drive = call(c, "POST", "/api/v1/vms",
+                         {{"name", "no-drive"}, {"flavor_id", tiny.body["id"]}, {"image_id", small_root}});
+    REQUIRE(no_drive.status == 202);
+    const std::string no_drive_vm = no_drive.body["vm"]["id"];
+    const json drive_op = test::wait_op(c, no_drive.body["operation"]["id"], 180);
+    std::ofstream(dir + "/test-faults", std::ios::trunc).flush();
+    INFO(drive_op.dump());
+    CHECK(drive_op["status"] == "failed");
+    CHECK(drive_op["error"]["detail"].get<std::string>().find("config drive") != std::string::npos);
+    const json no_drive_now = call(c, "GET", "/api/v1/vms/" + no_drive_vm).body;
+    CHECK(no_drive_now["status"] == "error");
+    CHECK(ram_used() == ram_before);  // the build's claim is released
+    CHECK(test::virsh_domstate(no_drive_vm).empty());
+    for (const auto& f : pool.files())
+        CHECK(f.find(no_drive_vm) == std::string::npos);
+    auto no_drive_gone = call(c, "DELETE", "/api/v1/vms/" + no_drive_vm);
+    REQUIRE(no_drive_gone.status == 202);
+    CHECK(test::wait_op(c, no_drive_gone.body["operation"]["id"])["status"] == "succeeded");
     CHECK(d.stop() == 0);
 }
 

@@ -2,6 +2,8 @@
 // ISO installs seen by the guest; then the checks on volume sources and snapshot quota, without a guest.
 #include "qemu_storage.hpp"
 
+#include "cli_runner.hpp"
+
 using namespace kumo;
 using namespace kumo::qemu_storage;  // the shared steps, and the test harness names they use
 
@@ -133,11 +135,15 @@ TEST_CASE("volumes from images and snapshots, exports as images, ephemeral disks
 
     // A clone of the stopped VM: on its host, with its own standalone copy of the root disk and its own
     // identity on the config drive.
-    auto cloned = call(c, "POST", "/api/v1/vms/" + vm + "/actions/clone", {{"name", "Eph Clone"}});
-    INFO(cloned.body.dump());
-    REQUIRE(cloned.status == 202);
-    const std::string clone = cloned.body["vm"]["id"];
-    REQUIRE(test::wait_op(c, cloned.body["operation"]["id"], 180)["status"] == "succeeded");
+    // With the CLI, by the VM's name, as a user would.
+    const std::string cli_config = test::make_temp_dir("kumo-qemu-volumes-cli");
+    test::kumo_login_admin(cli_config, d.url(), d.fingerprint());
+    const auto cloned = test::kumo_cli(cli_config, "vm clone eph 'Eph Clone' -o json");
+    INFO(cloned.out);
+    REQUIRE(cloned.code == 0);
+    const json clone_reply = json::parse(cloned.out);
+    const std::string clone = clone_reply["vm"]["id"];
+    REQUIRE(test::wait_op(c, clone_reply["operation"]["id"], 180)["status"] == "succeeded");
     CHECK(call(c, "GET", "/api/v1/vms/" + clone).body["host_id"] ==
           call(c, "GET", "/api/v1/vms/" + vm).body["host_id"]);
     log = console_until(c, clone, "KUMO-GUEST: ready", 120);

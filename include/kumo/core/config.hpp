@@ -23,9 +23,11 @@ struct config {
     std::int64_t login_max_failures = 10;  // consecutive failed logins per user or address before a lockout
     std::int64_t login_lockout_s = 60;
     std::int64_t max_body_bytes = 1 << 20;
-    std::int64_t request_timeout_s = 60;  // a client must send a whole request within this
-    std::int64_t stop_timeout_s = 60;     // graceful (ACPI) VM stop before it is forced
-    std::int64_t shutdown_grace_s = 20;   // SIGTERM: how long in-flight operations may run on
+    // A client must send a whole request within this; a download's client may be silent this long
+    // between two pieces (nginx's send_timeout), however long the whole download takes.
+    std::int64_t request_timeout_s = 60;
+    std::int64_t stop_timeout_s = 60;    // graceful (ACPI) VM stop before it is forced
+    std::int64_t shutdown_grace_s = 20;  // SIGTERM: how long in-flight operations may run on
     std::int64_t reconcile_interval_s = 30;
     std::int64_t host_retry_max_s = 60;  // a down host is retried after 1 s, 2 s, 4 s ... up to this
     std::string virt_type = "auto";      // local host: auto (kvm if /dev/kvm), kvm or qemu
