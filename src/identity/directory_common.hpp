@@ -44,9 +44,11 @@ inline std::string requested_domain(const principal& who, const identity_fields&
 
 // Checked after a change, in its transaction (an error undoes the change): an enabled user of an
 // enabled domain must still hold the cloud-wide admin role, directly or through a group, or nobody
-// could administer the cloud again short of the offline recovery.
-inline result<void> keeps_a_cloud_admin(sql::database& db) {
-    if (repo::count_cloud_admins(db) > 0)
+// could administer the cloud again short of the offline recovery. Only a change that takes the last
+// one away is refused (`before`: the count before it): in a cloud that already has none, a domain
+// admin's unrelated edits still work.
+inline result<void> keeps_a_cloud_admin(sql::database& db, std::size_t before) {
+    if (before == 0 || repo::count_cloud_admins(db) > 0)
         return {};
     return make_error(errc::conflict,
                       "this would leave no enabled cloud administrator: give another user the admin role on the "

@@ -38,6 +38,7 @@ awaitable<result<domain>> directory::create_domain(principal, identity_fields f)
 
 awaitable<result<domain>> directory::update_domain(principal who, std::string id, identity_fields f) {
     auto job = [who, id, f](sql::database& db, identity::cutoff_map& cuts) -> result<domain> {
+        const std::size_t admins_before = repo::count_cloud_admins(db);  // keeps_a_cloud_admin compares
         auto d = repo::find_domain(db, id);
         if (!d || !who.manages_domain(d->id))
             return not_found("domain");
@@ -48,7 +49,7 @@ awaitable<result<domain>> directory::update_domain(principal who, std::string id
         d->enabled = f.enabled.value_or(d->enabled);
         d->updated_at = now_text();
         repo::update_domain(db, *d);
-        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db, admins_before));
         return *d;
     };
     auto done = co_await write_cutting<domain>(std::move(job));

@@ -171,6 +171,7 @@ awaitable<result<role_assignment>> directory::create_assignment(principal who, r
 
 awaitable<result<void>> directory::delete_assignment(principal who, std::string id) {
     auto job = [who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
+        const std::size_t admins_before = repo::count_cloud_admins(db);  // keeps_a_cloud_admin compares
         auto a = repo::find_assignment(db, id);
         if (!a)
             return not_found("role assignment");
@@ -183,7 +184,7 @@ awaitable<result<void>> directory::delete_assignment(principal who, std::string 
         for (const auto& u : repo::users_of_assignment(db, *a))
             identity::cut_tokens(db, cuts, "user:" + u);
         repo::delete_assignment(db, a->id);
-        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db, admins_before));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));

@@ -67,6 +67,7 @@ awaitable<result<user>> directory::update_user(principal who, std::string id, id
         new_hash = co_await ids_.hash_password(*f.password);
     }
     auto job = [who, id, f, new_hash](sql::database& db, identity::cutoff_map& cuts) -> result<user> {
+        const std::size_t admins_before = repo::count_cloud_admins(db);  // keeps_a_cloud_admin compares
         KUMO_TRY(user u, manageable_user(db, who, id));
         if (f.password && f.password == f.name.value_or(u.name))
             return validation_error("password", "must not be the user name");
@@ -79,7 +80,7 @@ awaitable<result<user>> directory::update_user(principal who, std::string id, id
         u.password_hash = new_hash.value_or(u.password_hash);
         u.updated_at = now_text();
         repo::update_user(db, u);
-        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db, admins_before));
         return u;
     };
     auto done = co_await write_cutting<user>(std::move(job));
@@ -88,13 +89,14 @@ awaitable<result<user>> directory::update_user(principal who, std::string id, id
 
 awaitable<result<void>> directory::delete_user(principal who, std::string id) {
     auto job = [this, who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
+        const std::size_t admins_before = repo::count_cloud_admins(db);  // keeps_a_cloud_admin compares
         KUMO_TRY(user u, manageable_user(db, who, id));
         if (auto owned = resources_.owned_by_user(db, u.id))
             return make_error(errc::conflict,
                               "the user still owns " + *owned + "; delete them or disable the user instead");
         identity::cut_tokens(db, cuts, "user:" + u.id);
         repo::delete_user(db, u.id);
-        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db, admins_before));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));
@@ -174,11 +176,12 @@ awaitable<result<group>> directory::update_group(principal who, std::string id, 
 
 awaitable<result<void>> directory::delete_group(principal who, std::string id) {
     auto job = [who, id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
+        const std::size_t admins_before = repo::count_cloud_admins(db);  // keeps_a_cloud_admin compares
         KUMO_TRY(group g, manageable_group(db, who, id));
         for (const auto& u : repo::group_members(db, g.id))
             identity::cut_tokens(db, cuts, "user:" + u.id);
         repo::delete_group(db, g.id);
-        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db, admins_before));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));
@@ -200,11 +203,12 @@ awaitable<result<void>> directory::add_group_member(principal who, std::string g
 
 awaitable<result<void>> directory::remove_group_member(principal who, std::string group_id, std::string user_id) {
     auto job = [who, group_id, user_id](sql::database& db, identity::cutoff_map& cuts) -> result<void> {
+        const std::size_t admins_before = repo::count_cloud_admins(db);  // keeps_a_cloud_admin compares
         KUMO_TRY(group g, manageable_group(db, who, group_id));
         if (!repo::remove_group_member(db, g.id, user_id))
             return not_found("group member");
         identity::cut_tokens(db, cuts, "user:" + user_id);
-        KUMO_TRY_VOID(keeps_a_cloud_admin(db));
+        KUMO_TRY_VOID(keeps_a_cloud_admin(db, admins_before));
         return {};
     };
     auto done = co_await write_cutting<void>(std::move(job));

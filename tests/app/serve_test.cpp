@@ -135,7 +135,7 @@ TEST_CASE("one daemon per data directory; nothing is made before the listen addr
 
 TEST_CASE("the last cloud administrator cannot be removed; admin-recover brings one back offline", "[api]") {
     const std::string dir = test::make_temp_dir("kumo-last-admin");
-    std::string admin_id;
+    std::string admin_id, bystander_id;
     {
         daemon_process d(dir, {"--simulate", "1"});
         auto admin = d.admin();
@@ -154,6 +154,17 @@ TEST_CASE("the last cloud administrator cannot be removed; admin-recover brings 
             }
         CHECK(cloud_admin_roles == 1);
         CHECK(test::call(admin, "PATCH", "/api/v1/domains/default", {{"enabled", false}}).status == 409);
+        // A domain administrator and a user of that domain, for the cloud without cloud admins below.
+        for (const char* name : {"keeper", "bystander"}) {
+            auto u = test::call(admin, "POST", "/api/v1/users", {{"name", name}, {"password", "long-enough-pw"}});
+            REQUIRE(u.status == 201);
+            if (std::string(name) == "bystander")
+                bystander_id = u.body["id"];
+            else
+                REQUIRE(test::call(admin, "POST", "/api/v1/role-assignments",
+                                   {{"role", "domain_admin"}, {"user_id", u.body["id"]}, {"domain_id", "default"}})
+                            .status == 201);
+        }
         // Still in: the refused changes were undone.
         CHECK(!token_of(d, "admin", test::kTestAdminPassword).empty());
         // While the daemon runs, the recovery refuses (the data directory's lock).
@@ -165,6 +176,22 @@ TEST_CASE("the last cloud administrator cannot be removed; admin-recover brings 
     // Locked out by hand (as a script editing the database might): the recovery opens the door again.
     auto locked = run({"sqlite3", dir + "/kumo.db", "UPDATE users SET enabled = 0 WHERE name = 'admin'"});
     REQUIRE(locked.exit_code == 0);
+    {
+        // With no cloud admin left, only a change that takes the last one away is refused: a domain
+        // administrator's unrelated edit goes through.
+        daemon_process d(dir, {"--simulate", "1"});
+        auto login =
+            d.anonymous().send("POST", "/api/v1/auth/tokens",
+                               json{{"username", "keeper"}, {"password", "long-enough-pw"}, {"domain", "default"}});
+        REQUIRE(login);
+        INFO(login->body.dump());
+        REQUIRE(login->status == 201);
+        cli::api_client keeper(d.url(), d.fingerprint(), login->body["token"]);
+        auto edited = test::call(keeper, "PATCH", "/api/v1/users/" + bystander_id, {{"enabled", false}});
+        INFO(edited.body.dump());
+        CHECK(edited.status == 200);
+        REQUIRE(d.stop() == 0);
+    }
     auto recovered = run({KUMO_BINARY, "admin-recover", "--data-dir", dir});
     INFO(recovered.out << recovered.err);
     REQUIRE(recovered.exit_code == 0);
