@@ -139,4 +139,10 @@ std::map<std::string, std::int64_t> image_quota_usage(sql::database& db, std::st
             {"image_gb", (image_bytes_of(db, project_id) + (1LL << 30) - 1) >> 30}};  // started GiB count
 }
 
+bool project_has_images(sql::database& db, std::string_view project_id) {
+    auto st = db.prepare("SELECT 1 FROM images WHERE project_id = ? LIMIT 1");
+    st->bind(1, project_id);
+    return st->step();
+}
+
 }  // namespace kumo::repo

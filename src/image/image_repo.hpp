@@ -27,6 +27,8 @@ std::int64_t image_bytes_of(sql::database& db, std::string_view project_id);
 std::int64_t image_count_of(sql::database& db, std::string_view project_id);
 // The project's images and image_gb, for its quota.
 std::map<std::string, std::int64_t> image_quota_usage(sql::database& db, std::string_view project_id);
+// Whether the project owns an image (whatever its visibility): a project that does cannot be deleted.
+bool project_has_images(sql::database& db, std::string_view project_id);
 
 bool is_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);
 void add_image_member(sql::database& db, std::string_view image_id, std::string_view project_id);

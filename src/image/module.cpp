@@ -10,6 +10,7 @@ image_module::image_module(platform& p, project_resources& projects)
     : store_(std::make_unique<image_store>(p.db, p.bus, p.blocking, p.tasks, p.cfg, projects,
                                            p.cfg.data_dir + "/images")) {
     projects.add_counter(repo::image_quota_usage);
+    projects.add_owner(repo::project_has_images);
 }
 
 image_module::~image_module() = default;

@@ -44,6 +44,7 @@ struct storage_module::parts {
 storage_module::storage_module(platform& p, host_registry& hosts, image_store& images, project_resources& projects)
     : parts_(std::make_unique<parts>(p, hosts, images, projects)) {
     projects.add_counter(repo::volume_quota_usage);
+    projects.add_owner(repo::project_has_volumes);
     images.add_user(repo::image_needed_by_volumes);
 }
 

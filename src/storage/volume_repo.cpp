@@ -197,4 +197,10 @@ bool image_needed_by_volumes(sql::database& db, std::string_view image_id) {
     return st->step();
 }
 
+bool project_has_volumes(sql::database& db, std::string_view project_id) {
+    auto st = db.prepare("SELECT 1 FROM volumes WHERE project_id = ? LIMIT 1");
+    st->bind(1, project_id);
+    return st->step();
+}
+
 }  // namespace kumo::repo

@@ -352,3 +352,19 @@ TEST_CASE("a member's event stream carries only its own project's events", "[ide
     }
     CHECK(reached);
 }
+
+TEST_CASE("a project that owns volumes or images cannot be deleted until they are gone", "[identity]") {
+    auto admin = sim().admin();
+    const auto [uid, project] = member_of_new_project("olga", "member");
+    auto olga = login({{"username", "olga"}, {"password", "long-enough-pw"}, {"project", project}});
+    REQUIRE(olga);
+    const std::string volume = created(*olga, "/api/v1/volumes", {{"name", "keep"}, {"size_gb", 1}});
+    const std::string image = created(*olga, "/api/v1/images", {{"name", "keep"}});
+    auto refused = call(admin, "DELETE", "/api/v1/projects/" + project);
+    INFO(refused.body.dump());
+    CHECK(refused.status == 409);
+    CHECK(call(*olga, "DELETE", "/api/v1/volumes/" + volume).status == 204);
+    CHECK(call(admin, "DELETE", "/api/v1/projects/" + project).status == 409);  // the image is still there
+    CHECK(call(*olga, "DELETE", "/api/v1/images/" + image).status == 204);
+    CHECK(call(admin, "DELETE", "/api/v1/projects/" + project).status == 204);
+}

@@ -27,6 +27,8 @@ void detach_all_volumes(sql::database& db, std::string_view vm_id, std::string_v
 
 // The project's volumes and volume_gb (volumes and their snapshots), for its quota.
 std::map<std::string, std::int64_t> volume_quota_usage(sql::database& db, std::string_view project_id);
+// Whether the project owns a volume (its snapshots go with it): a project that does cannot be deleted.
+bool project_has_volumes(sql::database& db, std::string_view project_id);
 
 // Whether a volume or a volume snapshot without a file yet will still be made from the image.
 bool image_needed_by_volumes(sql::database& db, std::string_view image_id);
